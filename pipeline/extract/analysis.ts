@@ -1,0 +1,61 @@
+import type { Article } from "../types.ts";
+import type { Gazetteer, EntityMention, ChannelMention } from "./entities.ts";
+import { scanQuantities, type Quantity } from "./numbers.ts";
+import { scanPeriods, type PeriodMention } from "./periods.ts";
+import { splitSentences, type Sentence } from "./sentences.ts";
+
+/** Everything the rules need about one sentence, computed once. Offsets are relative to the sentence. */
+export interface SentenceAnalysis {
+  sentence: Sentence;
+  text: string;
+  quantities: Quantity[];
+  periods: PeriodMention[];
+  entities: EntityMention[];
+  channels: ChannelMention[];
+}
+
+export interface ArticleContext {
+  article: Article;
+  published: string | null;
+  /** The country the article is mostly about besides the hub (e.g. KAZ in a Kazakh-Afghan story). */
+  focus: string | null;
+  /** Afghanistan when the article names it, else the second most named country. */
+  hub: string | null;
+  sentences: SentenceAnalysis[];
+}
+
+export function analyzeSentence(sentence: Sentence, published: string | null, gazetteer: Gazetteer): SentenceAnalysis {
+  const text = sentence.text;
+  const periods = scanPeriods(text, published);
+  const entities = gazetteer.entities(text);
+  // Numbers inside dates ("April 26", "4M23") and names ("CASA-1000") are not quantities.
+  const quantities = scanQuantities(text).filter(
+    (q) => !periods.some((p) => q.start < p.end && q.end > p.start) && !entities.some((e) => q.start < e.end && q.end > e.start),
+  );
+  return { sentence, text, quantities, periods, entities, channels: gazetteer.channels(text) };
+}
+
+/** The other country of the article's main pair: what a sentence naming only one side implies. */
+export function otherOf(ctx: ArticleContext, iso3: string | null): string | null {
+  if (iso3 === null) return null;
+  if (iso3 === ctx.hub) return ctx.focus;
+  if (iso3 === ctx.focus) return ctx.hub;
+  return ctx.focus ?? ctx.hub;
+}
+
+export function analyzeArticle(article: Article, gazetteer: Gazetteer): ArticleContext {
+  const published = article.meta.published_date;
+  const sentences = splitSentences(article).map((s) => analyzeSentence(s, published, gazetteer));
+  const counts = new Map<string, { n: number; first: number }>();
+  const count = (iso3: string, weight: number, pos: number) => {
+    const c = counts.get(iso3) ?? { n: 0, first: pos };
+    c.n += weight;
+    counts.set(iso3, c);
+  };
+  gazetteer.entities(article.meta.title ?? "").forEach((e, i) => count(e.iso3, 2, -1000 + i));
+  for (const s of sentences) for (const e of s.entities) count(e.iso3, e.kind === "place" ? 0.5 : 1, s.sentence.start + e.start);
+  const ranked = [...counts.entries()].sort((a, b) => b[1].n - a[1].n || a[1].first - b[1].first).map(([k]) => k);
+  const hub = counts.has("AFG") ? "AFG" : (ranked[1] ?? null);
+  const focus = ranked.find((k) => k !== hub) ?? null;
+  return { article, published, focus, hub, sentences };
+}

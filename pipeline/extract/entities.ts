@@ -1,0 +1,101 @@
+import type { Country } from "world-countries";
+import countriesJson from "world-countries/countries.json" with { type: "json" };
+import type { Reference } from "../types.ts";
+
+export interface EntityMention {
+  start: number;
+  end: number;
+  text: string;
+  iso3: string;
+  /** name/demonym/capital stand for the country; place is a location inside it. */
+  kind: "name" | "demonym" | "capital" | "place";
+  /** Canonical place name, for kind place. */
+  place: string | null;
+}
+
+export interface ChannelMention {
+  start: number;
+  end: number;
+  channel: string;
+  iso3: string | null;
+}
+
+export interface Gazetteer {
+  entities(text: string): EntityMention[];
+  channels(text: string): ChannelMention[];
+}
+
+interface Alias {
+  text: string;
+  iso3: string;
+  kind: EntityMention["kind"];
+  place: string | null;
+}
+
+const worldCountries = countriesJson as unknown as Country[];
+
+/** Short codes in world-countries' altSpellings ("KZ", "AF") would match ordinary capitals in text. */
+const MIN_ALT_SPELLING = 4;
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** One alternation, longest alias first so "Islamic Emirate of Afghanistan" wins over "Afghan". */
+function alternation(aliases: string[]): RegExp {
+  const sorted = [...new Set(aliases)].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${sorted.map(escape).join("|")})(?![\\p{L}\\p{N}])`, "gu");
+}
+
+function countryAliases(ref: Reference): Alias[] {
+  const out: Alias[] = [];
+  for (const c of worldCountries) {
+    const names = [c.name.common, c.name.official, ...c.altSpellings.filter((s) => s.length >= MIN_ALT_SPELLING && /^[A-Z][\p{L} .'-]+$/u.test(s))];
+    for (const n of names) out.push({ text: n, iso3: c.cca3, kind: "name", place: null });
+    const dem = c.demonyms?.eng;
+    if (dem) for (const d of new Set([dem.m, dem.f])) if (d) out.push({ text: d, iso3: c.cca3, kind: "demonym", place: null });
+  }
+  for (const a of ref.countryAliases) out.push({ text: a.alias, iso3: a.iso3, kind: a.kind, place: null });
+  for (const p of ref.places) {
+    for (const n of [p.place, ...p.aliases]) {
+      out.push({ text: n, iso3: p.country_iso3, kind: p.kind === "capital" ? "capital" : "place", place: p.place });
+    }
+  }
+  return out;
+}
+
+/** Builds the matcher once per run: countries (names, demonyms, capitals), places and agencies. */
+export function buildGazetteer(ref: Reference): Gazetteer {
+  const aliases = countryAliases(ref);
+  const byText = new Map<string, Alias>();
+  // Country readings win over place readings of the same word ("Kabul" the government vs the city).
+  for (const a of aliases) {
+    const prev = byText.get(a.text);
+    if (!prev || (prev.kind === "place" && a.kind !== "place")) byText.set(a.text, { ...a, place: a.place ?? prev?.place ?? null });
+  }
+  const entityRe = alternation([...byText.keys()]);
+  const channelAliases = new Map<string, { channel: string; iso3: string | null }>();
+  for (const a of ref.agencies) for (const n of [a.channel, ...a.aliases]) channelAliases.set(n, { channel: a.channel, iso3: a.country_iso3 });
+  const channelRe = alternation([...channelAliases.keys()]);
+
+  return {
+    entities(text) {
+      const out: EntityMention[] = [];
+      entityRe.lastIndex = 0;
+      for (let m = entityRe.exec(text); m; m = entityRe.exec(text)) {
+        const a = byText.get(m[0])!;
+        out.push({ start: m.index, end: m.index + m[0].length, text: m[0], iso3: a.iso3, kind: a.kind, place: a.place });
+      }
+      return out;
+    },
+    channels(text) {
+      const out: ChannelMention[] = [];
+      channelRe.lastIndex = 0;
+      for (let m = channelRe.exec(text); m; m = channelRe.exec(text)) {
+        const a = channelAliases.get(m[0])!;
+        out.push({ start: m.index, end: m.index + m[0].length, channel: a.channel, iso3: a.iso3 });
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,250 @@
+import type { Qualifier } from "../types.ts";
+import { SPELLED, spelledValue } from "./spelled.ts";
+
+/** What a number measures, from the words around it. */
+export type QuantityKind = "money" | "mass" | "count" | "percent" | "multiplier" | "year" | "plain";
+
+export interface Quantity {
+  /** Span of the whole expression (qualifier excluded) in the scanned text. */
+  start: number;
+  end: number;
+  /** Span of the expression including its qualifier word. */
+  qualStart: number;
+  text: string;
+  kind: QuantityKind;
+  /** Value in base units: money in currency units, mass in tonnes, counts as counted. */
+  value: number;
+  /** Upper end of a range ("7-8 mln tons"), else null. */
+  high: number | null;
+  currency: string | null;
+  /** Canonical unit for mass/count/volume: t, l, m3, railcars, trucks, containers, pcs, sets, agreements, grants, students, institutions, or the counted noun. */
+  unit: string | null;
+  qualifier: Qualifier;
+  /** Whether a scale word ("million", "bn") was written. */
+  scaled: boolean;
+  /** Whether the expression stands inside parentheses. */
+  parenthesized: boolean;
+}
+
+const NUM = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?![\d])|\d+(?:\.\d+)?`;
+const CORE = new RegExp(String.raw`(?<![\w.,-])(?:(${NUM})|(${SPELLED})(?![\w-]))`, "gi");
+const NUM_AT = new RegExp(String.raw`^(?:${NUM})`);
+
+const SCALES: Record<string, number> = {
+  thousand: 1e3, thousands: 1e3, k: 1e3, lakh: 1e5, lakhs: 1e5, million: 1e6, millions: 1e6, mln: 1e6, mn: 1e6, m: 1e6,
+  crore: 1e7, crores: 1e7, billion: 1e9, billions: 1e9, bln: 1e9, bn: 1e9, b: 1e9, trillion: 1e12, tn: 1e12,
+};
+const LONG_SCALE = /^[\s-]{0,2}(thousands?|lakhs?|millions?|mln|crores?|billions?|bln|trillion)\b\.?/i;
+const SHORT_SCALE = /^(mn|bn|m|b|k|tn)\b/i;
+
+const CURRENCY_PREFIX = /(US\s?\$|U\.S\.\s?\$|\$|USD|EUR|€|£|¥|Rs\.?|PKR|INR|AFN|Afs?\.?|KZT|UZS|CNY|RMB|RUB|IRR|TMT|TJS|KGS)\s?$/;
+const PREFIX_CODE: Record<string, string> = { $: "USD", "€": "EUR", "£": "GBP", "¥": "CNY", RS: "PKR", AF: "AFN", AFS: "AFN", RMB: "CNY" };
+
+const CURRENCY_SUFFIX =
+  /^\s?(U\.?S\.? dollars?|American dollars?|dollars?|USD|tenge|KZT|soms?|KGS|soums?|sums?|so['‘’]m|UZS|manats?|TMT|somoni|TJS|afghanis?|AFN|rupees?|PKR|INR|yuan|renminbi|CNY|RMB|roubles?|rubles?|RUB|rials?|IRR|tomans?|euros?|EUR|lira|TRY|dirhams?|AED)\b/i;
+const SUFFIX_CODE: [RegExp, string][] = [
+  [/dollar|usd/i, "USD"], [/tenge|kzt/i, "KZT"], [/^soms?$|kgs/i, "KGS"], [/soum|^sums?$|so.m|uzs/i, "UZS"], [/manat|tmt/i, "TMT"],
+  [/somoni|tjs/i, "TJS"], [/afghani|afn/i, "AFN"], [/inr/i, "INR"], [/rupee|pkr/i, "PKR"], [/yuan|renminbi|cny|rmb/i, "CNY"],
+  [/ruble|rouble|rub/i, "RUB"], [/rial|irr/i, "IRR"], [/toman/i, "IRT"], [/euro|eur/i, "EUR"], [/lira|try/i, "TRY"], [/dirham|aed/i, "AED"],
+];
+
+const MASS_UNIT = /^\s?(?:of\s)?(?:metric\s)?(tonnes?|tons?|mt|t|kilograms?|kilogrammes?|kgs?|kilos?)(?![\w])/i;
+const COMPOUND_KG = new RegExp(String.raw`^\s?(?:and|,)?\s?(${NUM})\s?(kilograms?|kilogrammes?|kgs?)(?![\w])`, "i");
+const PERCENT = /^\s?(%|percent\b|per cent\b|pct\b|percentage points?\b)/i;
+const MULTIPLIER = /^(?:[\s-]?(times|fold)\b)/i;
+
+/** Countable nouns, allowing up to two modifiers between number and noun ("50 freight wagons", "610 Afghan students"). */
+const COUNT_NOUNS: [RegExp, string][] = [
+  [/^(?:railway|railroad|rail|train|freight|cargo|goods|box|tank|covered)?\s?(?:wagons?|railcars?|cars?|carriages?|tankers?|tank cars?)$/i, "railcars"],
+  [/^(?:heavy\s)?(?:trucks?|lorries|lorry|vehicles?)$/i, "trucks"],
+  [/^containers?$/i, "containers"],
+  [/^(?:agreements?|contracts?|deals?|memorand(?:a|ums?)|documents?)$/i, "agreements"],
+  [/^(?:grants?|scholarships?|quotas?|places)$/i, "grants"],
+  [/^students?$/i, "students"],
+  [/^(?:universities|university|institutions?|colleges?|institutes?)$/i, "institutions"],
+  [/^(?:liters?|litres?|l)$/i, "l"],
+  [/^(?:cubic met(?:er|re)s?|m3)$/i, "m3"],
+  [/^(?:pieces?|pcs|units|items?)$/i, "pcs"],
+  [/^sets?$/i, "sets"],
+];
+const WORDS_AFTER = /^\s([A-Za-z][\w'’-]*)(?:\s([A-Za-z][\w'’-]*))?(?:\s([A-Za-z][\w'’-]*))?/;
+const FUNCTION_WORDS = /^(?:to|for|of|in|on|at|and|or|by|from|with|the|a|an|is|are|was|were|per|than|as|that|which|who|this|it|its|their|out)$/i;
+
+const QUALIFIERS: [RegExp, Qualifier][] = [
+  [/(?:almost|nearly|close to|closes? to|about|around|approximately|approx\.?|some|roughly|an estimated|estimated|circa|ca\.)\s$/i, "approx"],
+  [/(?:over|more than|above|exceeding|in excess of|upwards of|at least|not less than|no less than|just over|a little (?:bit )?over|slightly over|slightly more than|over a|beyond)\s$/i, "at_least"],
+  [/(?:up to|less than|under|below|at most|no more than|not more than|just under|nearly up to)\s$/i, "at_most"],
+];
+
+function parseNum(text: string): number {
+  if (/^\d+,\d{1,2}$/.test(text)) return Number(text.replace(",", "."));
+  return Number(text.replace(/,/g, ""));
+}
+
+/** Rounds away binary noise from scaling ("987.9" × 1e6) so values print as written. */
+function clean(v: number): number {
+  return Number(v.toPrecision(12));
+}
+
+function currencyOfSuffix(word: string): string {
+  for (const [re, code] of SUFFIX_CODE) if (re.test(word)) return code;
+  return word.toUpperCase();
+}
+
+function currencyOfPrefix(p: string): string {
+  const k = p.replace(/\s|\./g, "").toUpperCase();
+  if (k.endsWith("$")) return "USD";
+  return PREFIX_CODE[k] ?? PREFIX_CODE[p.trim()] ?? k;
+}
+
+function countUnit(noun: string): string | null {
+  for (const [re, unit] of COUNT_NOUNS) if (re.test(noun)) return unit;
+  return null;
+}
+
+/** The counted noun after a bare number: a known one within three words, else the next content word. */
+function countAfter(rest: string): { unit: string; length: number } | null {
+  const m = WORDS_AFTER.exec(rest);
+  if (!m) return null;
+  const words = [m[1], m[2], m[3]].filter((w): w is string => w !== undefined);
+  let offset = 1;
+  for (let i = 0; i < words.length; i++) {
+    const two = words[i + 1] ? `${words[i]} ${words[i + 1]}` : null;
+    const hitTwo = two ? countUnit(two) : null;
+    const hit = hitTwo ?? countUnit(words[i]!);
+    if (hit) return { unit: hit, length: offset + (hitTwo ? two!.length : words[i]!.length) };
+    if (FUNCTION_WORDS.test(words[i]!)) break;
+    offset += words[i]!.length + 1;
+  }
+  const first = words[0]!;
+  return FUNCTION_WORDS.test(first) ? null : { unit: first.toLowerCase(), length: 0 };
+}
+
+/**
+ * Finds every number expression in a text: money ("$987.9 millions", "USD 1 billion", "6.4 billion tenge",
+ * "$ 1 to $ 3 billion"), mass ("1.3 million tons", "272 tons and 728 kilograms", "2,2 thousand tonnes"),
+ * counts ("thirty six wagons", "610 Afghan students"), percentages, multipliers ("2.1 times") and years.
+ * Linear: one pass over number cores, then anchored look-ahead of bounded length at each.
+ */
+export function scanQuantities(text: string): Quantity[] {
+  const out: Quantity[] = [];
+  CORE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  let consumedTo = 0;
+  while ((m = CORE.exec(text))) {
+    if (m.index < consumedTo) continue;
+    const digits = m[1];
+    const value0 = digits !== undefined ? parseNum(digits) : spelledValue(m[2]!);
+    if (value0 === null || !Number.isFinite(value0)) continue;
+    let start = m.index;
+    let end = m.index + m[0].length;
+    let rest = text.slice(end, end + 80);
+
+    let currency: string | null = null;
+    const before = text.slice(Math.max(0, start - 12), start);
+    const pre = CURRENCY_PREFIX.exec(before);
+    if (pre && digits !== undefined) {
+      currency = currencyOfPrefix(pre[1]!);
+      start -= pre[0].length;
+    }
+
+    let high: number | null = null;
+    const fromBefore = /\bfrom\s(?:US\s?\$|\$)?\s?$/i.test(text.slice(Math.max(0, m.index - 12), m.index));
+    const range = new RegExp(String.raw`^\s?(?:-|–|—|to)\s?(?:US\s?\$|\$)?\s?(${NUM})`).exec(rest);
+    if (range && digits !== undefined && !fromBefore) {
+      const second = parseNum(range[1]!);
+      const after = rest.slice(range[0].length);
+      if (second > value0 && (currency || LONG_SCALE.test(after) || SHORT_SCALE.test(after) || MASS_UNIT.test(after))) {
+        high = second;
+        end += range[0].length;
+        rest = after;
+      }
+    }
+
+    let scale = 1;
+    let scaled = false;
+    const ls = LONG_SCALE.exec(rest);
+    const ss = currency ? SHORT_SCALE.exec(rest) : null;
+    const sc = ls ?? ss;
+    if (sc) {
+      scale = SCALES[sc[1]!.toLowerCase()] ?? 1;
+      scaled = true;
+      end += sc[0].length;
+      rest = rest.slice(sc[0].length);
+    } else if (digits !== undefined && /^[A-Za-z]/.test(rest) && !/^(mt|t|kgs?|s?t|nd|rd|th)\b/i.test(rest)) {
+      continue; // a code or ordinal glued to letters ("4M23", "5G"), not a quantity
+    }
+
+    let kind: QuantityKind = "plain";
+    let unit: string | null = null;
+    let value = value0 * scale;
+    if (high !== null) high *= scale;
+
+    const cs = CURRENCY_SUFFIX.exec(rest);
+    if (!currency && cs) {
+      currency = currencyOfSuffix(cs[1]!);
+      end += cs[0].length;
+      rest = rest.slice(cs[0].length);
+    }
+    if (currency) kind = "money";
+    else {
+      const mu = MASS_UNIT.exec(rest);
+      const pc = PERCENT.exec(rest);
+      const mul = MULTIPLIER.exec(rest);
+      if (mu && !(mu[1]!.toLowerCase() === "t" && /^\s?t\s?\w/.test(rest) && !/^\s?t\b/.test(rest))) {
+        kind = "mass";
+        unit = "t";
+        const isKg = /^k/i.test(mu[1]!);
+        if (isKg) value /= 1000;
+        if (isKg && high !== null) high /= 1000;
+        end += mu[0].length;
+        rest = rest.slice(mu[0].length);
+        const kg = isKg ? null : COMPOUND_KG.exec(rest);
+        if (kg) {
+          value = (Math.round(value * 1000) + parseNum(kg[1]!)) / 1000;
+          end += kg[0].length;
+        }
+      } else if (pc) {
+        kind = "percent";
+        end += pc[0].length;
+      } else if (mul) {
+        kind = "multiplier";
+        end += mul[0].length;
+      } else if (digits !== undefined && !scaled && high === null && /^\d{4}$/.test(digits) && value0 >= 1900 && value0 <= 2099) {
+        kind = "year";
+      } else {
+        const count = countAfter(rest);
+        if (count) {
+          kind = "count";
+          unit = count.unit;
+          end += count.length;
+        }
+      }
+    }
+
+    let qualifier: Qualifier = "exact";
+    let qualStart = start;
+    const left = text.slice(Math.max(0, start - 30), start);
+    for (const [re, q] of QUALIFIERS) {
+      const qm = re.exec(left);
+      if (qm && (qm.index === 0 || /[\s(,;:]/.test(left[qm.index - 1]!))) {
+        qualifier = q;
+        qualStart = start - qm[0].length;
+        break;
+      }
+    }
+    if (high !== null && qualifier === "exact") qualifier = "approx";
+
+    const parenthesized = /\(\s*(?:[\w ]{0,12}\s)?$/.test(text.slice(Math.max(0, qualStart - 16), qualStart)) && /^\s*\)/.test(text.slice(end, end + 4));
+    out.push({
+      start, end, qualStart, text: text.slice(start, end), kind, value: clean(value), high: high === null ? null : clean(high),
+      currency, unit, qualifier, scaled, parenthesized,
+    });
+    consumedTo = end;
+  }
+  return out;
+}
+
+export function isNumberStart(text: string): boolean {
+  return NUM_AT.test(text);
+}

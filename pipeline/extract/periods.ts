@@ -1,0 +1,261 @@
+import { spelledValue } from "./spelled.ts";
+
+export interface Period {
+  start: string;
+  end: string;
+}
+
+/** A period or date expression found in a sentence. */
+export interface PeriodMention {
+  start: number;
+  end: number;
+  text: string;
+  /**
+   * period: the span a figure covers; date: a day (event date); comparative: a base period stated
+   * relative to the figure's own period ("the previous year", "the same period in 2023");
+   * duration: a length with no anchor ("in six months").
+   */
+  kind: "period" | "date" | "comparative" | "duration";
+  period: Period | null;
+  /** Months covered, when known even though the year is not ("first half of this year" with no publication date). */
+  months: [number, number] | null;
+  /** For comparatives: the year it names ("same period in 2023"), else null = shift the figure's period back a year. */
+  year: number | null;
+  /** Why a relative expression could not be resolved (no publication date), else null. */
+  unresolved: string | null;
+}
+
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const MONTH = String.raw`(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?`;
+const YEAR = String.raw`(?:19|20)\d{2}`;
+const SMALL = String.raw`(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)`;
+const YREF = String.raw`(?:(?:of\s|in\s)?(?:the\s)?(?:(${YEAR})|(this|last|previous|current|next|past)\s(?:calendar\s)?year))`;
+const WEEKDAY = String.raw`(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`;
+
+function monthNo(s: string): number {
+  return MONTHS.indexOf(s.slice(0, 3).toLowerCase()) + 1;
+}
+
+function smallNo(s: string): number {
+  return /^\d+$/.test(s) ? Number(s) : spelledValue(s) ?? 0;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
+function lastDay(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+export function monthsPeriod(year: number, m1: number, m2: number): Period {
+  return { start: `${year}-${pad(m1)}-01`, end: `${year}-${pad(m2)}-${pad(lastDay(year, m2))}` };
+}
+
+function day(year: number, month: number, d: number): Period | null {
+  if (month < 1 || d < 1 || d > lastDay(year, month)) return null;
+  const s = `${year}-${pad(month)}-${pad(d)}`;
+  return { start: s, end: s };
+}
+
+interface Published {
+  year: number;
+  month: number;
+  day: number;
+  iso: string;
+}
+
+function parsePublished(iso: string | null): Published | null {
+  if (!iso) return null;
+  const [y, m, d] = iso.split("-").map(Number);
+  return { year: y!, month: m!, day: d!, iso };
+}
+
+const NO_DATE = "relative date and the article has no publication date";
+
+/** Resolves a year reference: an explicit year, or this/last/next year against publication. */
+function yearOf(explicit: string | undefined, relative: string | undefined, pub: Published | null): number | null | "unresolved" {
+  if (explicit) return Number(explicit);
+  if (!relative) return null;
+  if (!pub) return "unresolved";
+  const r = relative.toLowerCase();
+  return r === "last" || r === "previous" || r === "past" ? pub.year - 1 : r === "next" ? pub.year + 1 : pub.year;
+}
+
+interface Pattern {
+  re: RegExp;
+  build: (m: RegExpExecArray, pub: Published | null) => Omit<PeriodMention, "start" | "end" | "text"> | null;
+}
+
+function span(kind: PeriodMention["kind"], year: number | null | "unresolved", m1: number, m2: number): Omit<PeriodMention, "start" | "end" | "text"> {
+  if (year === "unresolved") return { kind, period: null, months: [m1, m2], year: null, unresolved: NO_DATE };
+  if (year === null) return { kind, period: null, months: [m1, m2], year: null, unresolved: "no year stated" };
+  return { kind, period: monthsPeriod(year, m1, m2), months: [m1, m2], year, unresolved: null };
+}
+
+/** Most specific first: the scanner keeps the first match at each position and skips overlaps. */
+const PATTERNS: Pattern[] = [
+  {
+    // "the same period in 2023", "the same period of last year", "the previous year", "a year earlier"
+    re: new RegExp(String.raw`\b(?:(?:the\s)?same period\s(?:(?:of|in|last)\s)?(?:the\s)?(?:(${YEAR})|(last|previous)\s?(?:year)?)?|(?:the\s)?previous year|the year before|a year (?:earlier|ago|before)|(?:against|over|compared (?:to|with)|than|versus|vs\.?)\s(?:the\s)?(?:last|previous) year)\b`, "gi"),
+    build: (m) => ({ kind: "comparative", period: null, months: null, year: m[1] ? Number(m[1]) : null, unresolved: null }),
+  },
+  {
+    // "January-February of 2023", "between January and February 2023", "January–May this year"
+    re: new RegExp(String.raw`\b(?:between\s)?(${MONTH})\s?(?:-|–|—|to|through|and)\s?(${MONTH}),?\s${YREF}`, "gi"),
+    build: (m, pub) => span("period", yearOf(m[3], m[4], pub), monthNo(m[1]!), monthNo(m[2]!)),
+  },
+  {
+    // "first five months of this year", "in 5 months of 2023", "nine months of last year"
+    re: new RegExp(String.raw`\b(?:(?:the\s)?first\s)?(${SMALL})\smonths\s${YREF}`, "gi"),
+    build: (m, pub) => span("period", yearOf(m[2], m[3], pub), 1, smallNo(m[1]!)),
+  },
+  {
+    // "first half of 2022", "the second half of this year"
+    re: new RegExp(String.raw`\b(?:the\s)?(first|second|1st|2nd)\shalf\s${YREF}`, "gi"),
+    build: (m, pub) => (/^(first|1st)$/i.test(m[1]!) ? span("period", yearOf(m[2], m[3], pub), 1, 6) : span("period", yearOf(m[2], m[3], pub), 7, 12)),
+  },
+  {
+    // "first quarter of 2023", "Q1 2023", "the third quarter of last year"
+    re: new RegExp(String.raw`\b(?:(?:the\s)?(first|second|third|fourth|1st|2nd|3rd|4th)\squarter|Q([1-4]))\s${YREF}`, "gi"),
+    build: (m, pub) => {
+      const q = m[2] ? Number(m[2]) : ["first", "second", "third", "fourth"].indexOf(m[1]!.toLowerCase().replace(/^1st$/, "first").replace(/^2nd$/, "second").replace(/^3rd$/, "third").replace(/^4th$/, "fourth")) + 1;
+      return span("period", yearOf(m[3], m[4], pub), q * 3 - 2, q * 3);
+    },
+  },
+  {
+    // Business-press shorthand: "4M23", "9M2023", "1H23", "H1 2023", "1Q23"
+    re: /\b(?:(\d{1,2})M|([12])H|H([12])\s?|([1-4])Q|Q([1-4])\s?)((?:20)?\d{2})\b/g,
+    build: (m) => {
+      const y = m[6]!.length === 2 ? 2000 + Number(m[6]) : Number(m[6]);
+      if (m[1]) return Number(m[1]) >= 1 && Number(m[1]) <= 12 ? span("period", y, 1, Number(m[1])) : null;
+      const h = Number(m[2] ?? m[3] ?? 0);
+      if (h) return span("period", y, h === 1 ? 1 : 7, h === 1 ? 6 : 12);
+      const q = Number(m[4] ?? m[5]);
+      return span("period", y, q * 3 - 2, q * 3);
+    },
+  },
+  {
+    // Afghan solar (Hijri Shamsi) years: "solar year 1401", "1402 fiscal year"; a year starts at Nowruz (~21 March).
+    re: /\b(?:(?:solar|hijri|shamsi|afghan)\s(?:fiscal\s)?year\s(1[34]\d{2})|(1[34]\d{2})\s(?:solar|hijri|shamsi|SH|fiscal)(?:\syear)?)\b/gi,
+    build: (m) => {
+      const sh = Number(m[1] ?? m[2]);
+      if (sh < 1370 || sh > 1420) return null;
+      const g = sh + 621;
+      return { kind: "period", period: { start: `${g}-03-21`, end: `${g + 1}-03-20` }, months: null, year: g, unresolved: null };
+    },
+  },
+  {
+    // "on April 26", "Dec. 25, 2021", "April 26, 2024"
+    re: new RegExp(String.raw`\b(${MONTH})\s(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s(${YEAR}))?`, "g"),
+    build: (m, pub) => dateOf(Number(m[2]), monthNo(m[1]!), m[3], pub),
+  },
+  {
+    // "15 April", "25 September 2025"
+    re: new RegExp(String.raw`\b(\d{1,2})(?:st|nd|rd|th)?\s(?:of\s)?(${MONTH})(?:,?\s(${YEAR}))?\b`, "g"),
+    build: (m, pub) => dateOf(Number(m[1]), monthNo(m[2]!), m[3], pub),
+  },
+  {
+    // "In August of last year", "in April 2025", "last October"
+    re: new RegExp(String.raw`\b(?:(${MONTH})\s${YREF}|(last|this|next)\s(${MONTH}))`, "g"),
+    build: (m, pub) => {
+      if (m[1]) return span("period", yearOf(m[2], m[3], pub), monthNo(m[1]), monthNo(m[1]));
+      const mo = monthNo(m[5]!);
+      if (!pub) return span("period", "unresolved", mo, mo);
+      const rel = m[4]!.toLowerCase();
+      const y = rel === "last" ? (mo < pub.month ? pub.year : pub.year - 1) : rel === "next" ? (mo > pub.month ? pub.year : pub.year + 1) : pub.year;
+      return span("period", y, mo, mo);
+    },
+  },
+  {
+    // "in the past six months", "over the past five years", "the last 3 years"
+    re: new RegExp(String.raw`\b(?:in|over|during|for)?\s?the\s(?:past|last|previous)\s(${SMALL})\s(months|years)\b`, "gi"),
+    build: (m, pub) => {
+      const n = smallNo(m[1]!);
+      if (!pub || n < 1) return { kind: "period", period: null, months: null, year: null, unresolved: NO_DATE };
+      if (/^y/i.test(m[2]!)) return { kind: "period", period: { start: `${pub.year - n}-01-01`, end: `${pub.year - 1}-12-31` }, months: null, year: null, unresolved: null };
+      const endMonth = pub.month - 1 || 12;
+      const endYear = pub.month === 1 ? pub.year - 1 : pub.year;
+      const startIdx = endYear * 12 + endMonth - n;
+      const startYear = Math.floor(startIdx / 12);
+      const startMonth = startIdx % 12 + 1;
+      return { kind: "period", period: { start: `${startYear}-${pad(startMonth)}-01`, end: monthsPeriod(endYear, endMonth, endMonth).end }, months: null, year: null, unresolved: null };
+    },
+  },
+  {
+    // "in six months", "for five months": a length with no anchor
+    re: new RegExp(String.raw`\b(?:in|for|during|over)\s(${SMALL})\smonths\b`, "gi"),
+    build: (m) => ({ kind: "duration", period: null, months: [1, smallNo(m[1]!)], year: null, unresolved: "duration without an anchor" }),
+  },
+  {
+    // "since 2005": from then to publication
+    re: new RegExp(String.raw`\bsince\s(${YEAR})\b`, "gi"),
+    build: (m, pub) => ({ kind: "period", period: pub ? { start: `${m[1]}-01-01`, end: pub.iso } : null, months: null, year: Number(m[1]), unresolved: pub ? null : NO_DATE }),
+  },
+  {
+    // "2021-2022", "from 2019 to 2023"
+    re: new RegExp(String.raw`\b(?:from\s|between\s)?(${YEAR})\s?(?:-|–|to|and)\s?(${YEAR})\b`, "gi"),
+    build: (m) => (Number(m[2]) > Number(m[1]) ? { kind: "period", period: { start: `${m[1]}-01-01`, end: `${m[2]}-12-31` }, months: null, year: null, unresolved: null } : null),
+  },
+  {
+    // "last year", "this year", "in 2022"
+    re: new RegExp(String.raw`\b(?:(?:in|during|for|of|by)\s)?${YREF}\b`, "gi"),
+    build: (m, pub) => span("period", yearOf(m[1], m[2], pub), 1, 12),
+  },
+  {
+    // "on Thursday": the latest such weekday on or before publication
+    re: new RegExp(String.raw`\b(?:on\s|last\s)?(${WEEKDAY})\b`, "g"),
+    build: (m, pub) => {
+      if (!pub) return { kind: "date", period: null, months: null, year: null, unresolved: NO_DATE };
+      const target = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"].indexOf(m[1]!.toLowerCase());
+      const d = new Date(Date.UTC(pub.year, pub.month - 1, pub.day));
+      d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() - target + 7) % 7));
+      const iso = d.toISOString().slice(0, 10);
+      return { kind: "date", period: { start: iso, end: iso }, months: null, year: null, unresolved: null };
+    },
+  },
+];
+
+function dateOf(d: number, month: number, year: string | undefined, pub: Published | null): Omit<PeriodMention, "start" | "end" | "text"> | null {
+  if (month < 1 || d < 1 || d > 31) return null;
+  let y: number | null = year ? Number(year) : null;
+  if (y === null && pub) y = month > pub.month || (month === pub.month && d > pub.day) ? pub.year - 1 : pub.year;
+  if (y === null) return { kind: "date", period: null, months: [month, month], year: null, unresolved: NO_DATE };
+  const p = day(y, month, d);
+  return p ? { kind: "date", period: p, months: [month, month], year: y, unresolved: null } : null;
+}
+
+/** Finds period and date expressions in a text, resolving relative ones against the publication date. */
+export function scanPeriods(text: string, published: string | null): PeriodMention[] {
+  const pub = parsePublished(published);
+  const found: PeriodMention[] = [];
+  for (const p of PATTERNS) {
+    p.re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = p.re.exec(text))) {
+      if (m[0].length === 0) {
+        p.re.lastIndex++;
+        continue;
+      }
+      const s = m.index + (m[0].length - m[0].trimStart().length);
+      const e = m.index + m[0].length;
+      if (found.some((f) => s < f.end && e > f.start)) continue;
+      const built = p.build(m, pub);
+      if (built) found.push({ start: s, end: e, text: text.slice(s, e), ...built });
+    }
+  }
+  return found.sort((a, b) => a.start - b.start);
+}
+
+/** The same months one year earlier: the base of a year-on-year comparison. */
+export function previousYear(p: Period): Period {
+  const shift = (iso: string) => {
+    const [y, m, d] = iso.split("-").map(Number);
+    const last = lastDay(y! - 1, m!);
+    return `${y! - 1}-${pad(m!)}-${pad(Math.min(d!, last))}`;
+  };
+  const end = shift(p.end);
+  const [ey, em, ed] = p.end.split("-").map(Number);
+  const endIsMonthEnd = ed === lastDay(ey!, em!);
+  return { start: shift(p.start), end: endIsMonthEnd ? monthsPeriod(ey! - 1, em!, em!).end : end };
+}

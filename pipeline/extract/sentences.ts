@@ -1,0 +1,68 @@
+import type { Article } from "../types.ts";
+
+export interface Sentence {
+  /** Offsets into the article body (UTF-16). */
+  start: number;
+  end: number;
+  text: string;
+  /** Index of the paragraph (run of prose lines without a blank line between). */
+  paragraph: number;
+  index: number;
+}
+
+/** Words whose trailing full stop does not end a sentence. */
+const ABBREVIATIONS = new Set([
+  "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+  "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "st", "no", "vs", "etc", "inc", "ltd", "co", "corp", "approx", "e.g", "i.e", "u.s", "u.k", "u.n", "rs",
+]);
+
+const BOUNDARY = /([.!?…]+)(["”’»)]*)(\s+)(?=["“‘«(]?[\p{Lu}\p{N}$])/gu;
+
+function splitProse(body: string, start: number, end: number): [number, number][] {
+  const text = body.slice(start, end);
+  const out: [number, number][] = [];
+  let from = 0;
+  BOUNDARY.lastIndex = 0;
+  for (let m = BOUNDARY.exec(text); m; m = BOUNDARY.exec(text)) {
+    const word = /([\p{L}.]+)$/u.exec(text.slice(Math.max(0, m.index - 12), m.index))?.[1]?.toLowerCase() ?? "";
+    const isAbbrev = m[1] === "." && (ABBREVIATIONS.has(word.replace(/\.$/, "")) || /^\p{L}$/u.test(word));
+    const isDecimal = m[1] === "." && /\d$/.test(text.slice(0, m.index)) && /^\d/.test(text.slice(m.index + m[0].length));
+    if (isAbbrev || isDecimal) continue;
+    const stop = m.index + m[1]!.length + m[2]!.length;
+    out.push([start + from, start + stop]);
+    from = m.index + m[0].length;
+  }
+  if (from < text.length) out.push([start + from, end]);
+  return out;
+}
+
+/**
+ * Sentences of the prose segments only: headlines and chrome never reach the rules. Consecutive prose
+ * lines form one block, so a sentence broken across lines ("... KazAID,\nthe press service ...") stays whole.
+ */
+export function splitSentences(article: Article): Sentence[] {
+  const { body, segments } = article;
+  const blocks: { start: number; end: number; paragraph: number }[] = [];
+  let paragraph = 0;
+  let prevEnd = -1;
+  for (const seg of segments) {
+    const gap = prevEnd < 0 ? "" : body.slice(prevEnd, seg.start);
+    if (prevEnd >= 0 && /\n\s*\n/.test(gap)) paragraph++;
+    if (seg.kind === "prose") {
+      const last = blocks[blocks.length - 1];
+      if (last && last.end === prevEnd && !/\n\s*\n/.test(gap)) last.end = seg.end;
+      else blocks.push({ start: seg.start, end: seg.end, paragraph });
+    }
+    prevEnd = seg.end;
+  }
+  const out: Sentence[] = [];
+  for (const b of blocks) {
+    for (const [s, e] of splitProse(body, b.start, b.end)) {
+      const text = body.slice(s, e);
+      const lead = text.length - text.trimStart().length;
+      const trimmed = text.trim();
+      if (trimmed) out.push({ start: s + lead, end: s + lead + trimmed.length, text: trimmed, paragraph: b.paragraph, index: out.length });
+    }
+  }
+  return out;
+}

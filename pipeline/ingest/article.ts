@@ -1,0 +1,109 @@
+import { createHash } from "node:crypto";
+import type { Article } from "../types.ts";
+import type { Rejected } from "../schema/tables.ts";
+import { parseFrontMatter } from "./frontmatter.ts";
+import { segmentBody } from "./chrome.ts";
+import type { RegistryEntry } from "./registry.ts";
+
+/** A file as read from disk: its name relative to the input folder and its bytes. */
+export interface RawFile {
+  source_file: string;
+  bytes: Uint8Array;
+}
+
+export const MAX_ARTICLE_BYTES = 5 * 1024 * 1024;
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export type ParsedArticle = { ok: true; article: Article } | { ok: false; rejected: Rejected };
+
+function reject(source_file: string, reason: string): ParsedArticle {
+  return { ok: false, rejected: { source_file, reason } };
+}
+
+function validDate(s: string): boolean {
+  const m = ISO_DATE.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!));
+  return d.toISOString().slice(0, 10) === s;
+}
+
+function codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff) n++;
+  }
+  return n;
+}
+
+/** Decodes, validates and segments one input file. Bad input becomes a `rejected` row, never an exception. */
+export function parseArticle(file: RawFile, registry: Map<string, RegistryEntry>): ParsedArticle {
+  const { source_file, bytes } = file;
+  if (bytes.length === 0) return reject(source_file, "empty file");
+  if (bytes.length > MAX_ARTICLE_BYTES) return reject(source_file, `file too large (${bytes.length} bytes; limit ${MAX_ARTICLE_BYTES})`);
+  if (bytes.includes(0)) return reject(source_file, "binary file (contains NUL bytes)");
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return reject(source_file, "not valid UTF-8");
+  }
+  text = text.replace(/\r\n?/g, "\n");
+  const fm = parseFrontMatter(text);
+  if (!fm.ok) return reject(source_file, `malformed front matter: ${fm.reason}`);
+  const { fields, body } = fm.value;
+  if (body.trim() === "") return reject(source_file, "no article body (empty or whitespace only)");
+
+  const reg = registry.get(source_file);
+  const article_id = fields.id?.trim() || reg?.article_id || source_file.replace(/\.[^.]+$/, "").split("/").pop()!;
+  if (!SAFE_ID.test(article_id)) return reject(source_file, `unsafe article id ${JSON.stringify(article_id.slice(0, 80))}: use letters, digits, '.', '_' and '-'`);
+  const published = fields.published?.trim() || reg?.published_date || null;
+  if (published !== null && !validDate(published)) return reject(source_file, `invalid published date ${JSON.stringify(published.slice(0, 40))}: expected YYYY-MM-DD`);
+
+  const title = fields.title?.trim() || reg?.title || null;
+  const segments = segmentBody(body, title);
+  const chrome = segments.filter((s) => s.kind !== "prose").reduce((n, s) => n + codePoints(body.slice(s.start, s.end)), 0);
+  return {
+    ok: true,
+    article: {
+      body,
+      segments,
+      meta: {
+        article_id,
+        title,
+        publisher: fields.publisher?.trim() || reg?.publisher || null,
+        url: fields.url?.trim() || reg?.url || null,
+        published_date: published,
+        published_basis: reg?.published_basis ?? (published ? "front matter" : null),
+        source_file,
+        sha256: createHash("sha256").update(bytes).digest("hex"),
+        n_chars: codePoints(body),
+        n_chrome_chars: chrome,
+      },
+    },
+  };
+}
+
+/** Parses every file; the second file claiming an id already taken is rejected. Order: by file name. */
+export function parseArticles(files: RawFile[], registry: Map<string, RegistryEntry>): { articles: Article[]; rejected: Rejected[] } {
+  const articles: Article[] = [];
+  const rejected: Rejected[] = [];
+  const seen = new Map<string, string>();
+  for (const f of [...files].sort((a, b) => (a.source_file < b.source_file ? -1 : a.source_file > b.source_file ? 1 : 0))) {
+    const r = parseArticle(f, registry);
+    if (!r.ok) {
+      rejected.push(r.rejected);
+      continue;
+    }
+    const id = r.article.meta.article_id;
+    const first = seen.get(id);
+    if (first) {
+      rejected.push({ source_file: f.source_file, reason: `duplicate article id '${id}' (already used by ${first})` });
+      continue;
+    }
+    seen.set(id, f.source_file);
+    articles.push(r.article);
+  }
+  return { articles, rejected };
+}

@@ -1,0 +1,59 @@
+import type { Segment } from "../types.ts";
+
+/** Headings after which the rest of a page is other stories, never the article. */
+const TAIL_MARKERS =
+  /^\s*(?:latest news|you may also like|related articles|related news|related stories|related posts|more news|more stories|most read|most popular|popular news|recommended(?: for you)?|read more stories|news calendar|share this article|comments?|no comment yet|tags?:|top stories|editor'?s picks|trending)\b/i;
+/** Whole lines that are page furniture wherever they stand. */
+const LINE_CHROME =
+  /^\s*(?:\(last updated on:?[^)]*\)|photo(?: credit)?\s*:|image(?: courtesy)?\s*:|image courtesy|source\s*:|read also\s*:|also read\s*:|read more\s*:|see also\s*:|published\s*:|original author\s*:|by [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}$|connect with us|hi, what are you looking for|go to the main site|sign up|subscribe|follow us|get the .* sent directly)/i;
+/** A line that ends a sentence or continues one; lines without it are headlines, datelines, list items. */
+const PROSE_END = /[.!?…:;,"”»'’)]\s*$/;
+
+interface Line {
+  start: number;
+  end: number;
+  text: string;
+}
+
+function lines(body: string): Line[] {
+  const out: Line[] = [];
+  let start = 0;
+  for (let i = 0; i <= body.length; i++) {
+    if (i === body.length || body[i] === "\n") {
+      out.push({ start, end: i, text: body.slice(start, i) });
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+function kindOf(line: Line, title: string | null): Segment["kind"] {
+  const t = line.text.trim();
+  if (LINE_CHROME.test(t)) return "chrome";
+  if (title && normalizeTitle(t) === normalizeTitle(title)) return "headline";
+  if (PROSE_END.test(t) || t.length >= 200) return "prose";
+  return "headline";
+}
+
+function normalizeTitle(s: string): string {
+  return s.toLowerCase().replace(/^\[|\]$/g, "").replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+}
+
+/**
+ * Classifies every non-blank line of a body: prose can carry facts; headlines (a title repeated in
+ * the body, datelines, captions without a full stop, list items) and chrome (menus, teasers after a
+ * "Latest news"-type heading) never do. Offsets are UTF-16 indices into the body.
+ */
+export function segmentBody(body: string, title: string | null): Segment[] {
+  const out: Segment[] = [];
+  let inTail = false;
+  for (const line of lines(body)) {
+    if (line.text.trim() === "") continue;
+    if (!inTail && TAIL_MARKERS.test(line.text)) inTail = true;
+    const kind = inTail ? "chrome" : kindOf(line, title);
+    const lead = line.text.length - line.text.trimStart().length;
+    const trail = line.text.length - line.text.trimEnd().length;
+    out.push({ start: line.start + lead, end: line.end - trail, kind });
+  }
+  return out;
+}

@@ -1,0 +1,68 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Dataset } from "../schema/tables.ts";
+import { replaceDirAtomically } from "./atomic.ts";
+import { toCsv } from "./csv.ts";
+import { buildDataPackage, DEFAULT_LICENSES, toJson, type License, type Source } from "./datapackage.ts";
+import { buildReadme } from "./dictionary.ts";
+import { loadTable, openDatabase } from "./duckdb.ts";
+import { fingerprint, fingerprintAll, type FileInfo } from "./files.ts";
+import { copyToParquet } from "./parquet.ts";
+import { prepareTables, type PreparedTable } from "./rows.ts";
+
+export interface PublishInfo {
+  name: string;
+  title: string;
+  version: string;
+  sources: Source[];
+  /** Defaults to CC-BY-4.0. */
+  licenses?: License[];
+}
+
+export interface PublishReport {
+  /** Every file publish wrote (not `report/`), by name. */
+  files: FileInfo[];
+  rowCounts: Record<string, number>;
+}
+
+/** Subfolder of the output folder that another stage owns; publish carries it over untouched. */
+const PRESERVED = ["report"];
+
+/**
+ * Validates the dataset and replaces `outDir` with its published form: per table a CSV and a
+ * Parquet file, plus dataset.duckdb, datapackage.json and README.md. Throws on an invalid row
+ * (before anything is written) or on any write failure, leaving the previous `outDir` as it was.
+ */
+export async function publish(dataset: Dataset, outDir: string, info: PublishInfo): Promise<PublishReport> {
+  const tables = prepareTables(dataset);
+  const packageInfo = { ...info, licenses: info.licenses ?? DEFAULT_LICENSES };
+  let files: FileInfo[] = [];
+  await replaceDirAtomically(
+    outDir,
+    async (dir) => {
+      await writeTables(dir, tables);
+      const written = new Map<string, FileInfo>();
+      for (const { def } of tables) {
+        for (const path of [`${def.name}.csv`, `${def.name}.parquet`]) written.set(path, await fingerprint(dir, path));
+      }
+      await writeFile(join(dir, "datapackage.json"), toJson(buildDataPackage(packageInfo, tables, written)));
+      await writeFile(join(dir, "README.md"), buildReadme(packageInfo, tables));
+      files = await fingerprintAll(dir);
+    },
+    PRESERVED,
+  );
+  return { files, rowCounts: Object.fromEntries(tables.map((t) => [t.def.name, t.rows.length])) };
+}
+
+async function writeTables(dir: string, tables: PreparedTable[]): Promise<void> {
+  const database = await openDatabase(join(dir, "dataset.duckdb"));
+  try {
+    for (const table of tables) {
+      await writeFile(join(dir, `${table.def.name}.csv`), toCsv(table.columns, table.rows));
+      await loadTable(database.connection, table);
+      await copyToParquet(database.connection, table.def.name, join(dir, `${table.def.name}.parquet`));
+    }
+  } finally {
+    await database.close();
+  }
+}
