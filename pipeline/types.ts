@@ -70,6 +70,8 @@ export interface Money {
 export interface MentionEvidence {
   char_start: number;
   char_end: number;
+  /** The sentence or clause stating the fact: body[char_start:char_end]. */
+  quote: string;
   value_text: string;
   field: string;
   /** In the column's unit after normalization; normalize fills money fields. */
@@ -87,6 +89,12 @@ export interface StatedChange {
   base_period_end: string | null;
 }
 
+export interface FactNote {
+  check: string;
+  severity: "error" | "warning" | "info";
+  message: string;
+}
+
 /** A fact as extract finds it in one article: fields in the target table's columns, plus provenance. */
 export interface ExtractedFact {
   table: FactTable;
@@ -98,6 +106,8 @@ export interface ExtractedFact {
   evidence: MentionEvidence[];
   aid_items: { item: string; quantity: number; unit: string }[];
   changes: StatedChange[];
+  /** Caveats that become qa_checks rows once the record has an id ("last year" with no publication date). */
+  notes: FactNote[];
 }
 
 export interface ExtractResult {

@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Dataset } from "../schema/tables.ts";
+import { buildDataset } from "../run.ts";
 import { formatReport } from "./format.ts";
 import { loadGold } from "./gold.ts";
 import { scoreCorpus } from "./score.ts";
@@ -10,8 +11,6 @@ const USAGE = `usage: npm run eval -- --corpus DIR [--sources DIR] [--json]
   --corpus DIR   articles in DIR/articles/ (or directly in DIR), gold in DIR/gold/
   --sources DIR  source registry / reference folder handed to the pipeline
   --json         print the report as JSON`;
-
-type BuildDataset = (opts: { input: string; sourcesDir?: string }) => Promise<{ dataset: Dataset }>;
 
 class UsageError extends Error {}
 
@@ -25,7 +24,6 @@ async function main(argv: string[]): Promise<number> {
   }
   const gold = await loadGold(join(opts.corpus, "gold"));
   const articlesDir = isDir(join(opts.corpus, "articles")) ? join(opts.corpus, "articles") : opts.corpus;
-  const buildDataset = await loadPipeline();
   // The pipeline may log; keep stdout for the report alone (the JSON must parse, the tail must be the summary).
   const log = console.log;
   console.log = console.error;
@@ -58,23 +56,6 @@ function parseOptions(argv: string[]): { corpus: string; sources?: string; json:
   const sources = values.sources === undefined ? undefined : resolve(values.sources);
   if (sources !== undefined && !isDir(sources)) throw new UsageError(`sources folder not found: ${sources}`);
   return { corpus, sources, json: values.json ?? false };
-}
-
-/**
- * pipeline/run.ts is owned by the pipeline; importing it through a variable keeps eval
- * type-checking on its own, and a missing or changed export fails here with a clear message.
- */
-async function loadPipeline(): Promise<BuildDataset> {
-  const runModule = "../run.ts";
-  let mod: { buildDataset?: unknown };
-  try {
-    mod = (await import(runModule)) as typeof mod;
-  } catch (err) {
-    const missing = (err as { code?: string }).code === "ERR_MODULE_NOT_FOUND" && String((err as Error).message).includes("run.ts'");
-    throw missing ? new Error("pipeline/run.ts not found: the pipeline (buildDataset) is not available yet") : err;
-  }
-  if (typeof mod.buildDataset !== "function") throw new Error("pipeline/run.ts does not export buildDataset");
-  return mod.buildDataset as BuildDataset;
 }
 
 main(process.argv.slice(2)).then(

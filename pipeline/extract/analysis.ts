@@ -27,10 +27,13 @@ export interface ArticleContext {
 export function analyzeSentence(sentence: Sentence, published: string | null, gazetteer: Gazetteer): SentenceAnalysis {
   const text = sentence.text;
   const periods = scanPeriods(text, published);
-  const entities = gazetteer.entities(text);
-  // Numbers inside dates ("April 26", "4M23") and names ("CASA-1000") are not quantities.
-  const quantities = scanQuantities(text).filter(
-    (q) => !periods.some((p) => q.start < p.end && q.end > p.start) && !entities.some((e) => q.start < e.end && q.end > e.start),
+  const scanned = scanQuantities(text);
+  // A currency prefix is not a country ("US$12.7 million"); numbers inside dates ("April 26", "4M23")
+  // and names ("CASA-1000") are not quantities.
+  const money = scanned.filter((q) => q.kind === "money");
+  const entities = gazetteer.entities(text).filter((e) => !money.some((q) => e.start < q.end && e.end > q.start));
+  const quantities = scanned.filter(
+    (q) => !periods.some((p) => q.start < p.end && q.end > p.start) && !entities.some((e) => q.start >= e.start && q.start < e.end),
   );
   return { sentence, text, quantities, periods, entities, channels: gazetteer.channels(text) };
 }

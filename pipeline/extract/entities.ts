@@ -11,6 +11,8 @@ export interface EntityMention {
   kind: "name" | "demonym" | "capital" | "place";
   /** Canonical place name, for kind place. */
   place: string | null;
+  /** Gazetteer kind of a place (border_crossing, station, city, province, ...), else null. */
+  placeKind: string | null;
 }
 
 export interface ChannelMention {
@@ -30,6 +32,7 @@ interface Alias {
   iso3: string;
   kind: EntityMention["kind"];
   place: string | null;
+  placeKind: string | null;
 }
 
 const worldCountries = countriesJson as unknown as Country[];
@@ -41,24 +44,35 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+const ALL_CAPS = /^[\p{Lu}\p{N}.&-]+$/u;
+
+/**
+ * Matching ignores case ("Mazar-I-Sharif"), but an alias written in capitals (WHO, US, UAE) must match
+ * exactly, and a country name or demonym must be capitalised ("turkey" the bird is not Türkiye).
+ */
+function accepts(alias: string, matched: string, isPlace: boolean): boolean {
+  if (ALL_CAPS.test(alias)) return matched === alias;
+  return isPlace || /^\p{Lu}/u.test(matched);
+}
+
 /** One alternation, longest alias first so "Islamic Emirate of Afghanistan" wins over "Afghan". */
 function alternation(aliases: string[]): RegExp {
   const sorted = [...new Set(aliases)].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${sorted.map(escape).join("|")})(?![\\p{L}\\p{N}])`, "gu");
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${sorted.map(escape).join("|")})(?![\\p{L}\\p{N}])`, "giu");
 }
 
 function countryAliases(ref: Reference): Alias[] {
   const out: Alias[] = [];
   for (const c of worldCountries) {
     const names = [c.name.common, c.name.official, ...c.altSpellings.filter((s) => s.length >= MIN_ALT_SPELLING && /^[A-Z][\p{L} .'-]+$/u.test(s))];
-    for (const n of names) out.push({ text: n, iso3: c.cca3, kind: "name", place: null });
+    for (const n of names) out.push({ text: n, iso3: c.cca3, kind: "name", place: null, placeKind: null });
     const dem = c.demonyms?.eng;
-    if (dem) for (const d of new Set([dem.m, dem.f])) if (d) out.push({ text: d, iso3: c.cca3, kind: "demonym", place: null });
+    if (dem) for (const d of new Set([dem.m, dem.f])) if (d) out.push({ text: d, iso3: c.cca3, kind: "demonym", place: null, placeKind: null });
   }
-  for (const a of ref.countryAliases) out.push({ text: a.alias, iso3: a.iso3, kind: a.kind, place: null });
+  for (const a of ref.countryAliases) out.push({ text: a.alias, iso3: a.iso3, kind: a.kind, place: null, placeKind: null });
   for (const p of ref.places) {
     for (const n of [p.place, ...p.aliases]) {
-      out.push({ text: n, iso3: p.country_iso3, kind: p.kind === "capital" ? "capital" : "place", place: p.place });
+      out.push({ text: n, iso3: p.country_iso3, kind: p.kind === "capital" ? "capital" : "place", place: p.place, placeKind: p.kind });
     }
   }
   return out;
@@ -70,21 +84,23 @@ export function buildGazetteer(ref: Reference): Gazetteer {
   const byText = new Map<string, Alias>();
   // Country readings win over place readings of the same word ("Kabul" the government vs the city).
   for (const a of aliases) {
-    const prev = byText.get(a.text);
-    if (!prev || (prev.kind === "place" && a.kind !== "place")) byText.set(a.text, { ...a, place: a.place ?? prev?.place ?? null });
+    const key = a.text.toLowerCase();
+    const prev = byText.get(key);
+    if (!prev || (prev.kind === "place" && a.kind !== "place")) byText.set(key, { ...a, place: a.place ?? prev?.place ?? null, placeKind: a.placeKind ?? prev?.placeKind ?? null });
   }
-  const entityRe = alternation([...byText.keys()]);
-  const channelAliases = new Map<string, { channel: string; iso3: string | null }>();
-  for (const a of ref.agencies) for (const n of [a.channel, ...a.aliases]) channelAliases.set(n, { channel: a.channel, iso3: a.country_iso3 });
-  const channelRe = alternation([...channelAliases.keys()]);
+  const entityRe = alternation([...byText.values()].map((a) => a.text));
+  const channelAliases = new Map<string, { channel: string; iso3: string | null; alias: string }>();
+  for (const a of ref.agencies) for (const n of [a.channel, ...a.aliases]) channelAliases.set(n.toLowerCase(), { channel: a.channel, iso3: a.country_iso3, alias: n });
+  const channelRe = alternation([...channelAliases.values()].map((c) => c.alias));
 
   return {
     entities(text) {
       const out: EntityMention[] = [];
       entityRe.lastIndex = 0;
       for (let m = entityRe.exec(text); m; m = entityRe.exec(text)) {
-        const a = byText.get(m[0])!;
-        out.push({ start: m.index, end: m.index + m[0].length, text: m[0], iso3: a.iso3, kind: a.kind, place: a.place });
+        const a = byText.get(m[0].toLowerCase());
+        if (!a || !accepts(a.text, m[0], a.kind === "place")) continue;
+        out.push({ start: m.index, end: m.index + m[0].length, text: m[0], iso3: a.iso3, kind: a.kind, place: a.place, placeKind: a.placeKind });
       }
       return out;
     },
@@ -92,7 +108,8 @@ export function buildGazetteer(ref: Reference): Gazetteer {
       const out: ChannelMention[] = [];
       channelRe.lastIndex = 0;
       for (let m = channelRe.exec(text); m; m = channelRe.exec(text)) {
-        const a = channelAliases.get(m[0])!;
+        const a = channelAliases.get(m[0].toLowerCase());
+        if (!a || !accepts(a.alias, m[0], true)) continue;
         out.push({ start: m.index, end: m.index + m[0].length, channel: a.channel, iso3: a.iso3 });
       }
       return out;

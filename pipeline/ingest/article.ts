@@ -13,6 +13,8 @@ export interface RawFile {
 
 export const MAX_ARTICLE_BYTES = 5 * 1024 * 1024;
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** Notes that travel with a corpus (SOURCES.md, README.md) are not articles. */
+const DOCUMENTATION = /^(?:readme|sources|license|licence|changelog|notes)\.(?:md|txt)$/i;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export type ParsedArticle = { ok: true; article: Article } | { ok: false; rejected: Rejected };
@@ -40,6 +42,7 @@ function codePoints(s: string): number {
 /** Decodes, validates and segments one input file. Bad input becomes a `rejected` row, never an exception. */
 export function parseArticle(file: RawFile, registry: Map<string, RegistryEntry>): ParsedArticle {
   const { source_file, bytes } = file;
+  if (DOCUMENTATION.test(source_file.split("/").pop()!)) return reject(source_file, "documentation file, not an article");
   if (bytes.length === 0) return reject(source_file, "empty file");
   if (bytes.length > MAX_ARTICLE_BYTES) return reject(source_file, `file too large (${bytes.length} bytes; limit ${MAX_ARTICLE_BYTES})`);
   if (bytes.includes(0)) return reject(source_file, "binary file (contains NUL bytes)");

@@ -1,0 +1,154 @@
+import type { Article, ExtractedFact, ExtractResult } from "../types.ts";
+import type { QaCheck } from "../schema/tables.ts";
+import { analyzeArticle, type SentenceAnalysis } from "./analysis.ts";
+import { AID_CUE, TRADE_CUE } from "./cues.ts";
+import type { Gazetteer } from "./entities.ts";
+import type { Quantity } from "./numbers.ts";
+import { completeAid, extractAid, isAidSentence, type AidState } from "./rules/aid.ts";
+import { extractContracts, isContractQuantity } from "./rules/contracts.ts";
+import { extractGrants, grantQuantities } from "./rules/grants.ts";
+import { changeRecord, doubledChange, extractBaseValue, extractTrade, statedChange, type TradeState } from "./rules/trade.ts";
+import { isMeasure } from "./rules/common.ts";
+import { stableId } from "../ids.ts";
+
+const STRONG_TRADE = /\b(?:trade|turnover|exports?|imports?|exported|imported)\b/i;
+
+/** "6.4 billion tenge (approximately US$12.7 million)": the article's own conversion, kept with the amount. */
+function statedConversions(a: SentenceAnalysis): { rates: Map<Quantity, number>; consumed: Set<Quantity> } {
+  const rates = new Map<Quantity, number>();
+  const consumed = new Set<Quantity>();
+  const money = a.quantities.filter((q) => q.kind === "money");
+  for (let i = 0; i + 1 < money.length; i++) {
+    const [x, y] = [money[i]!, money[i + 1]!];
+    const gap = a.text.slice(x.end, y.qualStart);
+    if (x.currency !== "USD" && y.currency === "USD" && /^\s*\(\s*(?:approximately|approx\.?|about|around|some|roughly|or|equivalent to|=)?\s*$/i.test(gap) && y.parenthesized) {
+      rates.set(x, y.value);
+      consumed.add(y);
+    }
+  }
+  return { rates, consumed };
+}
+
+/** "Of $343 million, ... $334 million fell on exports": the first figure restates a total given before. */
+function isRestatement(a: SentenceAnalysis, q: Quantity): boolean {
+  return /^\s*of\s*$/i.test(a.text.slice(0, q.qualStart));
+}
+
+function unplaced(articleId: string, q: Quantity, reason: string): QaCheck {
+  return {
+    check_id: stableId("qa", "unplaced", articleId, q.text, reason),
+    check: "unplaced_number",
+    severity: "info",
+    passed: null,
+    table_name: null,
+    record_id: null,
+    article_id: articleId,
+    message: `number seen but not placed in any table: "${q.text}" (${reason})`,
+  };
+}
+
+/** Maps UTF-16 offsets to the contract's code-point offsets; identity when the body has no astral characters. */
+function codePointMapper(body: string): (i: number) => number {
+  if (!/[\uD800-\uDBFF]/.test(body)) return (i) => i;
+  return (i) => [...body.slice(0, i)].length;
+}
+
+/** All facts of one article. Pure: the same article and gazetteer always give the same facts in the same order. */
+export function extractArticle(article: Article, gazetteer: Gazetteer): ExtractResult {
+  const ctx = analyzeArticle(article, gazetteer);
+  const id = article.meta.article_id;
+  const facts: ExtractedFact[] = [];
+  const qa: QaCheck[] = [];
+  const trade: TradeState = { memos: [], carried: null };
+  const aid: AidState = { frames: [], lastCue: null };
+
+  for (const a of ctx.sentences) {
+    const { rates, consumed } = statedConversions(a);
+    const used = new Set<Quantity>(consumed);
+
+    const grantQs = grantQuantities(a).map((g) => g.q);
+    for (const f of extractGrants(ctx, a)) facts.push(f);
+    grantQs.forEach((q) => used.add(q));
+
+    const contractQs = a.quantities.filter((q) => !used.has(q) && isContractQuantity(a, q));
+    if (contractQs.some((q) => q.kind === "money" || q.kind === "mass")) {
+      facts.push(...extractContracts(ctx, a, contractQs, rates));
+      contractQs.forEach((q) => used.add(q));
+    }
+
+    const aidSentence = isAidSentence(a, aid);
+    for (const q of a.quantities) {
+      if (used.has(q)) continue;
+      const aidable = isMeasure(q) || q.kind === "count";
+      if (!aidable && !(q.kind === "plain" && q.scaled)) continue;
+      if (isRestatement(a, q)) {
+        used.add(q);
+        continue;
+      }
+      const base = extractBaseValue({ ctx, a, q, state: trade });
+      if (base) {
+        facts.push(base.fact);
+        trade.memos.push(base);
+        used.add(q);
+        continue;
+      }
+      if (q.kind === "plain") continue;
+      const strongTrade = STRONG_TRADE.test(a.text);
+      if (aidSentence && (AID_CUE.test(a.text) || !strongTrade)) {
+        const r = extractAid(ctx, a, q, aid, rates.get(q) ?? null);
+        if (!("skip" in r)) {
+          used.add(q);
+          continue;
+        }
+      }
+      if (!isMeasure(q)) continue;
+      if (!TRADE_CUE.test(a.text)) {
+        qa.push(unplaced(id, q, "no trade, aid, contract or grant cue in its sentence"));
+        continue;
+      }
+      const r = extractTrade({ ctx, a, q, state: trade });
+      if ("skip" in r) {
+        qa.push(unplaced(id, q, r.skip));
+        continue;
+      }
+      if (rates.has(q) && r.fact.money) r.fact.money.statedUsd = rates.get(q)!;
+      if (r.unresolved) r.fact.notes.push({ check: "unresolved_date", severity: "warning", message: r.unresolved });
+      facts.push(r.fact);
+      trade.memos.push(r.memo);
+      used.add(q);
+    }
+
+    const here = trade.memos.filter((m) => m.sentence === a.sentence.index && m.fact.evidence[0]!.rule !== "trade.base_value");
+    const previous = trade.memos.filter((m) => m.sentence === a.sentence.index - 1).at(-1);
+    const anaphoric = /^(?:This|It|That|Which)\b/.test(a.text);
+    for (const q of a.quantities) {
+      const pct = statedChange(a, q);
+      if (pct === null) continue;
+      const t = here.length ? here.reduce((best, m) => (Math.abs(m.at - q.start) < Math.abs(best.at - q.start) ? m : best)) : anaphoric ? previous : undefined;
+      if (t && t.fact.fields.status === "reported") t.fact.changes.push(changeRecord(pct, q.text));
+    }
+    const doubled = doubledChange(a);
+    if (doubled !== null) {
+      const t = here[0] ?? (anaphoric ? previous : undefined);
+      if (t && t.fact.changes.length === 0 && t.fact.fields.status === "reported") t.fact.changes.push(changeRecord(doubled, "doubled"));
+    }
+
+    const reported = here.filter((m) => m.fact.fields.status === "reported");
+    if (reported.length) {
+      const last = reported.at(-1)!;
+      trade.carried = { period: last.period, months: last.months, sentence: a.sentence.index };
+    }
+    if (AID_CUE.test(a.text)) aid.lastCue = a.sentence.index;
+  }
+
+  for (const frame of aid.frames) {
+    completeAid(ctx, frame, aid);
+    facts.push(frame.fact);
+  }
+  const cp = codePointMapper(article.body);
+  for (const f of facts) for (const e of f.evidence) {
+    e.char_start = cp(e.char_start);
+    e.char_end = cp(e.char_end);
+  }
+  return { facts, qa };
+}

@@ -1,0 +1,163 @@
+import type { ExtractedFact } from "../../types.ts";
+import { otherOf, type ArticleContext, type SentenceAnalysis } from "../analysis.ts";
+import { AID_AGGREGATE, AID_ANAPHORA, AID_CUE, AID_NEW_SHIPMENT, AID_PLEDGE, itemsIn, NOT_AID, NOT_COUNTED } from "../cues.ts";
+import type { Quantity } from "../numbers.ts";
+import { evidence, firstWithRole, periodFor, rolesIn } from "./common.ts";
+
+/** One shipment being assembled from consecutive sentences ("2,200 tons ..." then "The aid shipment, comprising 36 railway cars"). */
+export interface AidFrame {
+  fact: ExtractedFact;
+  sentences: number[];
+}
+
+export interface AidState {
+  frames: AidFrame[];
+  /** Last sentence that spoke of aid, even without a number: "a shipment of humanitarian aid arrived by rail from Kazakhstan". */
+  lastCue: number | null;
+}
+
+const INCLUDES = /\b(?:includ(?:e|es|ed|ing)|consist(?:s|ed|ing)?|compris(?:e|es|ed|ing)|such as|of which|contain(?:s|ed|ing)?|among them)\b/i;
+const ITEM_AFTER = /^\s(?:of\s)?(?:\w+\s)?/;
+const PLACE_PRIORITY = ["border_crossing", "station", "port", "dry_port", "city", "capital", "province"];
+
+export function isAidSentence(a: SentenceAnalysis, state: AidState): boolean {
+  return AID_CUE.test(a.text) || (state.lastCue !== null && a.sentence.index - state.lastCue <= 2);
+}
+
+function field(q: Quantity): "weight_tonnes" | "railcars" | "value_usd" | "item" | null {
+  if (q.kind === "mass") return "weight_tonnes";
+  if (q.kind === "money") return "value_usd";
+  if (q.kind === "count" && q.unit === "railcars") return "railcars";
+  if (q.kind === "count" && q.unit && !NOT_COUNTED.test(q.unit) && !["agreements", "grants", "students", "institutions", "trucks"].includes(q.unit)) return "item";
+  return null;
+}
+
+function newFrame(ctx: ArticleContext): AidFrame {
+  return {
+    sentences: [],
+    fact: {
+      table: "aid_shipments",
+      article_id: ctx.article.meta.article_id,
+      fields: { donor_iso3: null, recipient_iso3: null, kind: "shipment", event_date: null, period_start: null, period_end: null, weight_tonnes: null, railcars: null, transport_mode: null, items: null, channel: null, place: null },
+      money: null,
+      qualifier: "exact",
+      evidence: [],
+      aid_items: [],
+      changes: [],
+      notes: [],
+    },
+  };
+}
+
+function itemAfter(a: SentenceAnalysis, q: Quantity): string | null {
+  const right = a.text.slice(q.end, q.end + 40);
+  if (!ITEM_AFTER.test(right)) return null;
+  return itemsIn(right.split(/[,;]/)[0] ?? "")[0] ?? null;
+}
+
+/**
+ * Places one aid number: a new shipment, or a further measure of the shipment the previous sentences
+ * describe, or an itemized quantity inside it. Returns the frame touched, or a reason to skip.
+ */
+export function extractAid(ctx: ArticleContext, a: SentenceAnalysis, q: Quantity, state: AidState, statedUsd: number | null): AidFrame | { skip: string } {
+  const f = field(q);
+  if (!f) return { skip: "not an aid measure" };
+  const near = a.text.slice(Math.max(0, q.qualStart - 40), Math.min(a.text.length, q.end + 40));
+  if (NOT_AID.test(near)) return { skip: "needs or casualties, not aid delivered" };
+  const idx = a.sentence.index;
+  const current = state.frames.at(-1);
+  const recent = current && idx - current.sentences.at(-1)! <= 2 ? current : undefined;
+  const sameSentence = recent?.sentences.includes(idx) ?? false;
+  const before = a.text.slice(0, q.qualStart);
+  const startsNew = !sameSentence && AID_NEW_SHIPMENT.test(before) && !/\bin addition\b/i.test(before) ? true : false;
+
+  if (recent && (f === "item" || (f === "weight_tonnes" && recent.fact.fields.weight_tonnes !== null))) {
+    const inList = sameSentence || (idx - recent.sentences.at(-1)! === 1 && INCLUDES.test(a.text));
+    const item = f === "item" ? (itemAfter(a, q) ?? (q.unit && !["l", "pcs", "sets", "m3"].includes(q.unit) ? q.unit : null)) : itemAfter(a, q);
+    if (inList && item && !startsNew) {
+      recent.fact.aid_items.push({ item, quantity: q.value, unit: f === "item" ? unitCode(q.unit) : "t" });
+      recent.fact.evidence.push(evidence(a, q, "aid_items", q.value, "aid.item", 0.8));
+      if (!recent.sentences.includes(idx)) recent.sentences.push(idx);
+      return recent;
+    }
+  }
+  if (f === "item") return { skip: "itemized quantity with no shipment to belong to" };
+
+  const column = f;
+  const attach =
+    recent && !startsNew && recent.fact.fields[column] === null && !(column === "value_usd" && recent.fact.money) &&
+    (sameSentence || AID_ANAPHORA.test(a.text) || /^(?:It|They|This|That)\b/.test(a.text));
+  const frame = attach ? recent! : newFrame(ctx);
+  if (!attach) state.frames.push(frame);
+  if (!frame.sentences.includes(idx)) frame.sentences.push(idx);
+  if (column === "value_usd") frame.fact.money = { amount: q.value, currency: q.currency, ...(statedUsd !== null ? { statedUsd } : {}) };
+  else frame.fact.fields[column] = q.value;
+  if (frame.fact.evidence.length === 0 || q.qualifier !== "exact") frame.fact.qualifier = frame.fact.evidence.length === 0 ? q.qualifier : frame.fact.qualifier;
+  frame.fact.evidence.push(evidence(a, q, column, column === "value_usd" ? null : q.value, `aid.${column}`, 0.85));
+  return frame;
+}
+
+function unitCode(unit: string | null): string {
+  return unit === "l" || unit === "sets" || unit === "m3" ? unit : "pcs";
+}
+
+/** Fills donor, recipient, kind, period, mode, items, channel and place from the frame's sentences and the aid sentence before them. */
+export function completeAid(ctx: ArticleContext, frame: AidFrame, state: AidState): void {
+  const idxs = [...frame.sentences];
+  const first = Math.min(...idxs);
+  const byIndex = (i: number) => ctx.sentences[i];
+  const context = [first - 1, first - 2].map(byIndex).filter((s): s is SentenceAnalysis => !!s && AID_CUE.test(s.text)).slice(0, 1);
+  const own = idxs.map(byIndex).filter((s): s is SentenceAnalysis => !!s);
+  const next = byIndex(Math.max(...idxs) + 1);
+  const described = next && /^(?:It|They|The (?:aid|shipment|cargo|consignment|convoy|supplies|assistance))\b/.test(next.text) && INCLUDES.test(next.text) ? [next] : [];
+  const all = [...context, ...own, ...described];
+  const text = all.map((s) => s.text).join(" ");
+  const f = frame.fact.fields;
+
+  let donor: string | null = null;
+  let recipient: string | null = null;
+  let inferred = 0;
+  for (const s of [...own, ...context]) {
+    const ents = rolesIn(s, 0, s.text.length);
+    recipient ??= firstWithRole(ents, "dest");
+    donor ??= firstWithRole(ents, "origin");
+    const subject = ents.find((e) => (e.role === "subject" || e.role === "owner" || e.role === "other") && e.kind !== "place" && e.iso3 !== recipient && e.iso3 !== "AFG");
+    if (!donor && subject) donor = subject.iso3;
+  }
+  if (!recipient) {
+    recipient = all.some((s) => s.entities.some((e) => e.iso3 === "AFG")) ? "AFG" : otherOf(ctx, donor);
+    inferred++;
+  }
+  if (donor === recipient) donor = null;
+  const channels = [...own, ...context, ...[1, 2].map((d) => byIndex(Math.max(...idxs) + d)).filter((s): s is SentenceAnalysis => !!s)].flatMap((s) => s.channels);
+  if (!donor) {
+    donor = channels.find((c) => c.iso3 && c.iso3 !== recipient)?.iso3 ?? otherOf(ctx, recipient);
+    inferred++;
+  }
+  f.donor_iso3 = donor;
+  f.recipient_iso3 = recipient;
+  f.channel = channels[0]?.channel ?? null;
+  f.kind = AID_AGGREGATE.test(text) ? "aggregate" : AID_PLEDGE.test(own.map((s) => s.text).join(" ")) ? "pledge" : "shipment";
+
+  const periods = [...own, ...context].flatMap((s) => {
+    const qs = s.quantities.filter((q) => q.kind === "mass" || q.kind === "money" || (q.kind === "count" && q.unit === "railcars"));
+    const pm = qs.map((q) => periodFor(s, q)).find((p) => p);
+    return pm ? [pm] : s.periods.filter((p) => p.kind === "period");
+  });
+  const period = periods.find((p) => p.period)?.period ?? null;
+  f.period_start = period?.start ?? null;
+  f.period_end = period?.end ?? null;
+  const unresolved = periods.find((p) => !p.period && p.unresolved && p.unresolved !== "no year stated");
+  if (!period && unresolved) frame.fact.notes.push({ check: "unresolved_date", severity: "warning", message: `"${unresolved.text}": ${unresolved.unresolved}` });
+  const day = [...own, ...context].flatMap((s) => s.periods).find((p) => p.kind === "date" && p.period && !/day$/i.test(p.text));
+  f.event_date = day?.period?.start ?? null;
+
+  f.transport_mode = f.railcars !== null || /\b(?:rail(?:way)?s?|trains?|wagons?|railcars?)\b/i.test(text) ? "rail" : /\b(?:by air|planes?|aircraft|airlift(?:ed)?|flights?|airport)\b/i.test(text) ? "air" : /\b(?:trucks?|by road|lorr(?:y|ies))\b/i.test(text) ? "road" : null;
+  const items = itemsIn(text);
+  f.items = items.length ? items.join("; ") : null;
+  const places = all.flatMap((s) => s.entities).filter((e) => e.kind === "place" && e.place);
+  places.sort((x, y) => PLACE_PRIORITY.indexOf(x.placeKind ?? "") - PLACE_PRIORITY.indexOf(y.placeKind ?? ""));
+  f.place = places[0]?.place ?? null;
+  for (const e of frame.fact.evidence) e.confidence = Math.max(0.5, e.confidence - 0.15 * inferred);
+  void state;
+}

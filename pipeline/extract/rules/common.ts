@@ -1,0 +1,123 @@
+import type { MentionEvidence } from "../../types.ts";
+import type { SentenceAnalysis } from "../analysis.ts";
+import type { EntityMention } from "../entities.ts";
+import type { Quantity } from "../numbers.ts";
+import type { Period, PeriodMention } from "../periods.ts";
+
+/** Quantities that can carry a fact on their own (not percentages, years, multipliers). */
+export function isMeasure(q: Quantity): boolean {
+  return q.kind === "money" || q.kind === "mass";
+}
+
+const CLAUSE_BREAK = /;|,\s(?:but|while|whereas|and\swhile)\s|\swhile\s|\swhereas\s/g;
+
+/**
+ * The clause a quantity belongs to: from the previous measure (or clause break) to the next one.
+ * Cue words and countries are read here first, so "exports ... $257.3mn, but imports ... $2.2mn" gives each its own.
+ */
+export function windowOf(a: SentenceAnalysis, q: Quantity): [number, number] {
+  let ws = 0;
+  let we = a.text.length;
+  for (const o of a.quantities) {
+    if (o === q || !isMeasure(o)) continue;
+    if (o.end <= q.qualStart) ws = Math.max(ws, o.end);
+    else if (o.qualStart >= q.end) we = Math.min(we, o.qualStart);
+  }
+  CLAUSE_BREAK.lastIndex = 0;
+  for (let m = CLAUSE_BREAK.exec(a.text); m; m = CLAUSE_BREAK.exec(a.text)) {
+    if (m.index + m[0].length <= q.qualStart) ws = Math.max(ws, m.index + m[0].length);
+    else if (m.index >= q.end) we = Math.min(we, m.index);
+  }
+  return [ws, we];
+}
+
+export type Role = "origin" | "dest" | "pair" | "partner" | "owner" | "subject" | "location" | "other";
+
+export interface RoledEntity extends EntityMention {
+  role: Role;
+}
+
+const FLOW_NOUN = /^(?:\s*[-–]?\s*(?:\w+\s){0,2}?)(?:exports?|imports?|products|goods|flour|wheat|grain|supplies|side|government|aid|humanitarian|businesses|companies|traders|delivery|deliveries|shipments?|cargo|producers|exporters|importers|agricultural|food|oil|students|universities|citizens|people|side)\b/i;
+
+/** Reads what a country mention does in its clause from the words right before and after it. */
+export function rolesIn(a: SentenceAnalysis, ws: number, we: number): RoledEntity[] {
+  const out: RoledEntity[] = [];
+  const inWindow = a.entities.filter((e) => e.start >= ws && e.end <= we);
+  for (const e of inWindow) {
+    const before = a.text.slice(Math.max(ws, e.start - 24), e.start).toLowerCase();
+    const after = a.text.slice(e.end, Math.min(we, e.end + 40));
+    let role: Role = "other";
+    if (/\b(?:to|into|for|entering|towards|reaching|in favou?r of)\s(?:the\s)?(?:neighbou?ring\s|brotherly\s|friendly\s)?$/.test(before)) role = "dest";
+    else if (/\bfrom\s(?:the\s)?(?:neighbou?ring\s)?$/.test(before) || /\bmade in\s$/.test(before)) role = "origin";
+    else if (/\bbetween\s(?:the\s)?$/.test(before)) role = "pair";
+    else if (/\band\s$/.test(before) && out.length > 0 && out[out.length - 1]!.role === "pair") role = "pair";
+    else if (/\bwith\s$/.test(before)) role = "partner";
+    else if (/^['’]s?\b/.test(after) || (e.kind === "demonym" && FLOW_NOUN.test(after))) role = "owner";
+    else if (/\bof\s(?:the\s)?$/.test(before) && e.kind !== "place") role = "owner";
+    else if (/\b(?:in|at|through|via|of|near)\s(?:the\s)?(?:port of\s|city of\s)?$/.test(before) && e.kind === "place") role = "location";
+    else if (out.every((o) => o.role === "location") && !/\b(?:in|at|of|on)\s(?:the\s)?$/.test(before)) role = "subject";
+    out.push({ ...e, role });
+  }
+  return out;
+}
+
+export function firstWithRole(entities: RoledEntity[], role: Role): string | null {
+  return entities.find((e) => e.role === role)?.iso3 ?? null;
+}
+
+/** Distinct countries named (not places), in order. */
+export function countriesIn(entities: EntityMention[]): string[] {
+  return [...new Set(entities.filter((e) => e.kind !== "place").map((e) => e.iso3))];
+}
+
+/**
+ * The period a quantity's figure covers: each period mention belongs to the measure nearest to it,
+ * so "in 2022 (at $9.27bn), placed second at $2.9bn" dates only the first figure.
+ */
+export function periodFor(a: SentenceAnalysis, q: Quantity): PeriodMention | null {
+  const measures = a.quantities.filter(isMeasure);
+  let best: PeriodMention | null = null;
+  let bestDist = Infinity;
+  for (const p of a.periods) {
+    if (p.kind !== "period" && p.kind !== "duration") continue;
+    const dist = (m: Quantity) => (p.end <= m.qualStart ? m.qualStart - p.end : p.start >= m.end ? p.start - m.end : 0);
+    const owner = measures.reduce<Quantity | null>((o, m) => (o === null || dist(m) < dist(o) ? m : o), null);
+    if (owner !== q) continue;
+    const d = dist(q);
+    if (d < bestDist) {
+      best = p;
+      bestDist = d;
+    }
+  }
+  return best;
+}
+
+export function comparativeBefore(a: SentenceAnalysis, q: Quantity, maxGap = 6): PeriodMention | null {
+  return a.periods.find((p) => p.kind === "comparative" && p.end <= q.qualStart && q.qualStart - p.end <= maxGap) ?? null;
+}
+
+export function comparativeAfter(a: SentenceAnalysis, q: Quantity, maxGap = 30): PeriodMention | null {
+  return a.periods.find((p) => p.kind === "comparative" && p.start >= q.end && p.start - q.end <= maxGap) ?? null;
+}
+
+export function dateIn(a: SentenceAnalysis): Period | null {
+  return a.periods.find((p) => p.kind === "date" && p.period)?.period ?? null;
+}
+
+/** Evidence for one number: the quote is the whole sentence, so it always contains the number as written. */
+export function evidence(a: SentenceAnalysis, q: Quantity, field: string, stated: number | null, rule: string, confidence: number): MentionEvidence {
+  return {
+    char_start: a.sentence.start,
+    char_end: a.sentence.end,
+    quote: a.text,
+    value_text: q.text,
+    field,
+    stated_value: stated,
+    rule,
+    confidence,
+  };
+}
+
+export function leftText(a: SentenceAnalysis, from: number, q: Quantity): string {
+  return a.text.slice(from, q.qualStart);
+}

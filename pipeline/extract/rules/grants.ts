@@ -1,0 +1,57 @@
+import type { ExtractedFact } from "../../types.ts";
+import { otherOf, type ArticleContext, type SentenceAnalysis } from "../analysis.ts";
+import { FROM_BEFORE, GRANT_CUE, GRANT_PLANNED } from "../cues.ts";
+import type { Quantity } from "../numbers.ts";
+import { countriesIn, evidence } from "./common.ts";
+
+const FIELD: Record<string, "grants_per_year" | "students" | "institutions"> = { grants: "grants_per_year", students: "students", institutions: "institutions" };
+const GRANT_NOUN = /\b(?:grants?|scholarships?|quotas?)\b/i;
+
+/** Grant numbers in a sentence: counts of grants/students/institutions, or "from 30 to 60" beside a grant noun. */
+export function grantQuantities(a: SentenceAnalysis): { q: Quantity; field: "grants_per_year" | "students" | "institutions"; rule: string }[] {
+  if (!GRANT_CUE.test(a.text)) return [];
+  const out: { q: Quantity; field: "grants_per_year" | "students" | "institutions"; rule: string }[] = [];
+  for (const q of a.quantities) {
+    if (q.kind === "count" && q.unit && FIELD[q.unit]) out.push({ q, field: FIELD[q.unit]!, rule: "grant.count" });
+    else if ((q.kind === "plain" || q.kind === "count") && !q.scaled && GRANT_NOUN.test(a.text)) {
+      const left = a.text.slice(Math.max(0, q.qualStart - 6), q.qualStart);
+      const fromTo = /\bfrom\s$/i.test(left) ? /^\s(?:to|up to)\s\d/.test(a.text.slice(q.end, q.end + 8)) : /\bto\s$/i.test(left) && out.some((o) => o.rule === "grant.from_to" && q.start - o.q.end < 8);
+      if (fromTo) out.push({ q, field: "grants_per_year", rule: "grant.from_to" });
+    }
+  }
+  return out;
+}
+
+/** One grants record per sentence and status: "610 Afghan students ... at 34 Kazakh universities" is one record. */
+export function extractGrants(ctx: ArticleContext, a: SentenceAnalysis): ExtractedFact[] {
+  const found = grantQuantities(a);
+  if (found.length === 0) return [];
+  const countries = countriesIn(a.entities);
+  const recipient = countries.includes("AFG") ? "AFG" : ctx.hub;
+  const donor = countries.find((c) => c !== recipient) ?? otherOf(ctx, recipient);
+  const groups = new Map<string, ExtractedFact>();
+  let prevEnd = 0;
+  for (const { q, field, rule } of found) {
+    const left = a.text.slice(prevEnd, q.qualStart);
+    const status = FROM_BEFORE.test(left) ? "current" : GRANT_PLANNED.test(left) || (/\bto\s$/i.test(left) && GRANT_PLANNED.test(a.text.slice(0, q.qualStart))) ? "planned" : "current";
+    prevEnd = q.end;
+    let fact = groups.get(status);
+    if (!fact || fact.fields[field] !== null) {
+      fact = {
+        table: "grants",
+        article_id: ctx.article.meta.article_id,
+        fields: { donor_iso3: donor, recipient_iso3: recipient, program: null, grants_per_year: null, students: null, institutions: null, period_start: null, period_end: null, status },
+        money: null,
+        qualifier: q.qualifier,
+        evidence: [],
+        aid_items: [],
+        changes: [],
+        notes: [],
+      };
+      groups.set(status + (groups.has(status) ? String(q.start) : ""), fact);
+    }
+    fact.fields[field] = q.value;
+    fact.evidence.push(evidence(a, q, field, q.value, rule, countries.length >= 2 ? 0.9 : 0.75));
+  }
+  return [...new Set(groups.values())];
+}

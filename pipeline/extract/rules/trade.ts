@@ -1,0 +1,285 @@
+import type { ExtractedFact, StatedChange } from "../../types.ts";
+import { otherOf, type ArticleContext, type SentenceAnalysis } from "../analysis.ts";
+import { EXPORT_CUE, FORECAST_CUE, FROM_BEFORE, IMPORT_CUE, itemsIn, POTENTIAL_CUE, TARGET_CUE, TURNOVER_CUE, CHANGE_DOWN, CHANGE_UP, DOUBLED } from "../cues.ts";
+import type { Quantity } from "../numbers.ts";
+import { previousYear, monthsPeriod, type Period } from "../periods.ts";
+import { comparativeAfter, comparativeBefore, countriesIn, evidence, firstWithRole, periodFor, rolesIn, windowOf, type RoledEntity } from "./common.ts";
+
+export type Flow = "export" | "import" | "turnover";
+export type TradeStatus = "reported" | "target" | "forecast" | "potential";
+
+/** What later sentences inherit from a trade figure: its pair, period and months. */
+export interface TradeMemo {
+  fact: ExtractedFact;
+  sentence: number;
+  /** Where the figure stands in its sentence, to attach stated changes to the nearest one. */
+  at: number;
+  reporter: string;
+  partner: string;
+  flow: Flow;
+  period: Period | null;
+  months: [number, number] | null;
+}
+
+export interface TradeState {
+  memos: TradeMemo[];
+  /** Period of the last reported figure in an earlier sentence: "Uzbek exports made up $257.3mn" after "in 4M23". */
+  carried: { period: Period | null; months: [number, number] | null; sentence: number } | null;
+}
+
+const WORLD_LEFT = /\b(?:foreign trade|external trade|total (?:volume of )?(?:\w+(?:['’]s)? )?(?:exports|imports)|in general|overall|worldwide|global (?:exports|imports|trade))\b/i;
+const WORLD_RIGHT = /^[^.]{0,60}\b(?:overseas|to the world|worldwide|to world markets|to \d+ countries|to foreign markets)\b/i;
+const COMMODITY_LEFT_LINK = /(?:worth|valued at|amounting to|,?\s?which accounts? for|totall?ing|for)\s(?:about\s|over\s|more than\s|almost\s|nearly\s|some\s)?$/i;
+
+function nearestCue(text: string, pos: number): { flow: Flow; at: number } | null {
+  let best: { flow: Flow; at: number } | null = null;
+  for (const [re, flow] of [[TURNOVER_CUE, "turnover"], [EXPORT_CUE, "export"], [IMPORT_CUE, "import"]] as const) {
+    const g = new RegExp(re.source, "gi");
+    for (let m = g.exec(text); m; m = g.exec(text)) {
+      const at = m.index;
+      const dist = at < pos ? pos - at : at - pos + 1000;
+      if (!best || dist < (best.at < pos ? pos - best.at : best.at - pos + 1000)) best = { flow, at };
+    }
+  }
+  return best;
+}
+
+export function flowOf(a: SentenceAnalysis, q: Quantity, ws: number, we: number): Flow | null {
+  const inWindow = nearestCue(a.text.slice(ws, we), q.qualStart - ws);
+  if (inWindow) return inWindow.flow;
+  return nearestCue(a.text, q.qualStart)?.flow ?? null;
+}
+
+function nearestOf(text: string, cues: [RegExp, TradeStatus][]): TradeStatus | null {
+  let best: { s: TradeStatus; at: number } | null = null;
+  for (const [re, s] of cues) {
+    const g = new RegExp(re.source, "gi");
+    for (let m = g.exec(text); m; m = g.exec(text)) if (!best || m.index >= best.at) best = { s, at: m.index };
+  }
+  return best?.s ?? null;
+}
+
+/** reported unless the clause projects the number: "potential of", "expected to", "plan to increase ... to". */
+export function statusOf(a: SentenceAnalysis, q: Quantity, ws: number, we: number): TradeStatus {
+  const left = a.text.slice(ws, q.qualStart);
+  if (POTENTIAL_CUE.test(a.text.slice(ws, we))) return "potential";
+  if (FROM_BEFORE.test(left)) return "reported";
+  const cues: [RegExp, TradeStatus][] = [[FORECAST_CUE, "forecast"], [TARGET_CUE, "target"]];
+  const local = nearestOf(left, cues);
+  if (local) return local;
+  if (/\bto\s$/i.test(left)) return nearestOf(a.text.slice(0, q.qualStart), cues) ?? "reported";
+  return "reported";
+}
+
+export function isWorldTotal(a: SentenceAnalysis, q: Quantity, ws: number, we: number): boolean {
+  return WORLD_LEFT.test(a.text.slice(ws, q.qualStart)) || WORLD_RIGHT.test(a.text.slice(q.end, we));
+}
+
+export function commodityOf(a: SentenceAnalysis, q: Quantity, ws: number, we: number): string | null {
+  const right = a.text.slice(q.end, Math.min(we, q.end + 45));
+  const of = /^\s(?:of|in)\s(?:the\s)?(?:home-grown\s|domestic\s|kazakh\s|afghan\s)?/i.exec(right);
+  if (of) {
+    const items = itemsIn(right.slice(0, 40));
+    if (items.length && !/^\s(?:of|in)\s(?:the\s)?(?:goods|products|cargo|commodities)\b/i.test(right)) return items.join("; ");
+  }
+  const left = a.text.slice(ws, q.qualStart);
+  if (COMMODITY_LEFT_LINK.test(left)) {
+    const items = itemsIn(left.slice(-45));
+    if (items.length) return items[items.length - 1]!;
+  }
+  return null;
+}
+
+interface Pair {
+  reporter: string;
+  partner: string;
+  /** How many sides came from the article context rather than the clause. */
+  inferred: number;
+}
+
+function pairFor(ctx: ArticleContext, flow: Flow, ents: RoledEntity[], sentenceEnts: RoledEntity[], inherited: TradeMemo | null): Pair | null {
+  const named = ents.filter((e) => e.role !== "location");
+  if (named.length === 0 && inherited) return { reporter: inherited.reporter, partner: inherited.partner, inferred: 1 };
+  const role = (r: Parameters<typeof firstWithRole>[1]) => firstWithRole(ents, r);
+  const sentRole = (r: Parameters<typeof firstWithRole>[1]) => firstWithRole(sentenceEnts, r);
+  const fill = (known: string | null, other: string | null): Pair | null => {
+    if (known && other && known !== other) return { reporter: known, partner: other, inferred: 0 };
+    if (known && !other) {
+      const o = otherOf(ctx, known);
+      return o && o !== known ? { reporter: known, partner: o, inferred: 1 } : null;
+    }
+    return null;
+  };
+  if (flow === "export") {
+    const exporter = role("origin") ?? role("owner") ?? role("subject") ?? sentRole("origin") ?? sentRole("owner");
+    const importer = role("dest") ?? role("partner") ?? sentRole("dest") ?? sentRole("partner") ?? countriesIn(named).find((c) => c !== exporter) ?? null;
+    if (!exporter && importer) {
+      const o = otherOf(ctx, importer);
+      return o && o !== importer ? { reporter: o, partner: importer, inferred: 1 } : null;
+    }
+    return fill(exporter, importer);
+  }
+  if (flow === "import") {
+    const subject = role("subject");
+    const owner = role("owner");
+    const origin = role("origin") ?? sentRole("origin");
+    const importer = role("dest") ?? (subject && subject !== owner ? subject : null) ?? (origin ? owner : null) ?? subject ?? owner;
+    const exporter = origin ?? (owner && owner !== importer ? owner : null);
+    if (!importer && exporter) {
+      const o = otherOf(ctx, exporter);
+      return o && o !== exporter ? { reporter: o, partner: exporter, inferred: 1 } : null;
+    }
+    return fill(importer, exporter);
+  }
+  const pairs = ents.filter((e) => e.role === "pair").map((e) => e.iso3);
+  const countries = [...new Set([...pairs, ...countriesIn(named)])];
+  if (countries.length === 0 && ents.length > 0) countries.push(...new Set(ents.map((e) => e.iso3)));
+  if (countries.length >= 2) return orderTurnover(ctx, countries[0]!, countries[1]!, 0);
+  if (countries.length === 1) {
+    const o = otherOf(ctx, countries[0]!);
+    return o && o !== countries[0] ? orderTurnover(ctx, countries[0]!, o, 1) : null;
+  }
+  return ctx.focus && ctx.hub ? orderTurnover(ctx, ctx.focus, ctx.hub, 2) : null;
+}
+
+/** Turnover has no direction: the hub (Afghanistan) is the partner, so one pair always gets one key. */
+function orderTurnover(ctx: ArticleContext, a: string, b: string, inferred: number): Pair {
+  if (a === ctx.hub) return { reporter: b, partner: a, inferred };
+  if (b === ctx.hub) return { reporter: a, partner: b, inferred };
+  return a === ctx.focus ? { reporter: a, partner: b, inferred } : b === ctx.focus ? { reporter: b, partner: a, inferred } : a < b ? { reporter: a, partner: b, inferred } : { reporter: b, partner: a, inferred };
+}
+
+export interface TradeFactInput {
+  ctx: ArticleContext;
+  a: SentenceAnalysis;
+  q: Quantity;
+  state: TradeState;
+}
+
+function tradeFact(ctx: ArticleContext, a: SentenceAnalysis, q: Quantity, fields: { flow: Flow; reporter: string; partner: string; status: TradeStatus; period: Period | null; commodity: string | null }, rule: string, confidence: number): ExtractedFact {
+  const isMoney = q.kind === "money";
+  return {
+    table: "trade_flows",
+    article_id: ctx.article.meta.article_id,
+    fields: {
+      reporter_iso3: fields.reporter,
+      partner_iso3: fields.partner,
+      flow: fields.flow,
+      period_start: fields.period?.start ?? null,
+      period_end: fields.period?.end ?? null,
+      status: fields.status,
+      quantity_tonnes: isMoney ? null : q.value,
+      commodity: fields.commodity,
+    },
+    money: isMoney ? { amount: q.value, currency: q.currency } : null,
+    qualifier: q.qualifier,
+    evidence: [evidence(a, q, isMoney ? "value_usd" : "quantity_tonnes", isMoney ? null : q.value, rule, confidence)],
+    aid_items: [],
+    changes: [],
+    notes: [],
+  };
+}
+
+/** A figure for a trade flow: value or tonnage, with pair, direction, period and status read from its clause. */
+export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: ExtractedFact; memo: TradeMemo; unresolved: string | null } | { skip: string } {
+  const [ws, we] = windowOf(a, q);
+  if (isWorldTotal(a, q, ws, we)) return { skip: "a country's trade with the whole world (no partner)" };
+  const flow = flowOf(a, q, ws, we);
+  if (!flow) return { skip: "no trade cue" };
+  const ents = rolesIn(a, ws, we);
+  const sentenceEnts = rolesIn(a, 0, a.text.length);
+  const sameSentence = state.memos.filter((m) => m.sentence === a.sentence.index).at(-1) ?? null;
+  const recent = state.memos.at(-1);
+  const inherited = sameSentence ?? (recent && a.sentence.index - recent.sentence <= 1 ? recent : null);
+  const pair = pairFor(ctx, flow, ents, sentenceEnts, inherited);
+  if (!pair) return { skip: "cannot tell which two countries trade" };
+  const status = statusOf(a, q, ws, we);
+
+  const pm = periodFor(a, q);
+  let period: Period | null = null;
+  let months: [number, number] | null = null;
+  let unresolved: string | null = null;
+  let inheritedPeriod = false;
+  const carried = state.carried && a.sentence.index - state.carried.sentence <= 2 ? state.carried : null;
+  if (pm && pm.kind === "period") {
+    period = pm.period;
+    months = pm.months;
+    if (!period && pm.unresolved) unresolved = `"${pm.text}": ${pm.unresolved}`;
+  } else if (pm && pm.kind === "duration" && carried?.months && pm.months && carried.months[1] - carried.months[0] === pm.months[1] - pm.months[0]) {
+    period = carried.period;
+    months = carried.months;
+    inheritedPeriod = true;
+  } else if (!pm && status === "reported" && carried) {
+    period = carried.period;
+    months = carried.months;
+    inheritedPeriod = true;
+  }
+  const commodity = commodityOf(a, q, ws, we);
+  const confidence = Math.max(0.5, 0.9 - 0.15 * pair.inferred - (inheritedPeriod ? 0.1 : 0));
+  const rule = q.kind === "money" ? `trade.${status === "reported" ? "value" : "projected_value"}` : "trade.tonnage";
+  const fact = tradeFact(ctx, a, q, { flow, reporter: pair.reporter, partner: pair.partner, status, period, commodity }, rule, confidence);
+  return { fact, memo: { fact, sentence: a.sentence.index, at: q.start, reporter: pair.reporter, partner: pair.partner, flow, period, months }, unresolved };
+}
+
+/**
+ * A base-period figure stated beside a current one: "2.1 more than in the previous year (474.3 million)",
+ * "a 33.6 percent drop from $13.2 million during the same period in 2023". Same series, earlier period.
+ */
+export function extractBaseValue({ ctx, a, q, state }: TradeFactInput): TradeMemo | null {
+  if (!(q.kind === "money" || (q.kind === "plain" && q.scaled))) return null;
+  const [ws] = windowOf(a, q);
+  const left = a.text.slice(ws, q.qualStart);
+  const compBefore = comparativeBefore(a, q);
+  const compAfter = comparativeAfter(a, q);
+  const isBase = (q.parenthesized && compBefore) || (/\b(?:from|compared (?:to|with)|against|versus|vs\.?)\s$/i.test(left) && (compAfter || compBefore) && /%|percent|times|fold|drop|declin|increase|grow|rise|fell|decrease/i.test(left + a.text.slice(0, ws)));
+  if (!isBase) return null;
+  const main = state.memos.filter((m) => m.sentence === a.sentence.index).at(-1) ?? (state.memos.at(-1)?.sentence === a.sentence.index - 1 ? state.memos.at(-1)! : null);
+  if (!main || main.fact.fields.status !== "reported") return null;
+  const comp = compBefore ?? compAfter!;
+  let period: Period | null = null;
+  if (comp.year !== null && main.months) period = monthsPeriod(comp.year, main.months[0], main.months[1]);
+  else if (comp.year !== null && !main.months && main.period) period = { start: `${comp.year}${main.period.start.slice(4)}`, end: `${comp.year}${main.period.end.slice(4)}` };
+  else if (main.period) period = previousYear(main.period);
+  const mainMoney = main.fact.money;
+  const asMoney: Quantity = mainMoney ? { ...q, kind: "money", currency: q.currency ?? mainMoney.currency } : { ...q, kind: "mass" };
+  const fields = {
+    flow: main.flow,
+    reporter: main.reporter,
+    partner: main.partner,
+    status: "reported" as const,
+    period,
+    commodity: (main.fact.fields.commodity as string | null) ?? null,
+  };
+  const fact = tradeFact(ctx, a, asMoney, fields, "trade.base_value", period ? 0.8 : 0.6);
+  const months: [number, number] | null = main.months;
+  return { fact, sentence: a.sentence.index, at: q.start, reporter: main.reporter, partner: main.partner, flow: main.flow, period, months };
+}
+
+const CHANGE_WINDOW = 30;
+
+/** A stated change ("increased by 82.6%", "a 2.1-fold increase", "doubled") for the nearest trade figure. */
+export function statedChange(a: SentenceAnalysis, q: Quantity): number | null {
+  const around = a.text.slice(Math.max(0, q.qualStart - CHANGE_WINDOW), Math.min(a.text.length, q.end + CHANGE_WINDOW));
+  if (q.kind === "multiplier" || (q.kind === "count" && /^(?:more|higher|times)$/.test(q.unit ?? ""))) return (q.value - 1) * 100;
+  if (q.kind !== "percent") return null;
+  const before = a.text.slice(Math.max(0, q.qualStart - CHANGE_WINDOW), q.qualStart);
+  const after = a.text.slice(q.end, q.end + CHANGE_WINDOW);
+  if (/\bof\s(?:the\s)?(?:total|turnover|trade|exports?|imports?)|\b(?:accounts?|account(?:ed)? for|share|falls? on|fell on)\b/i.test(after + " " + before.slice(-15))) return null;
+  if (/^\s*(?:of|in)\b/i.test(after) && !/\b(?:increase|decrease|growth|drop|decline|rise)\b/i.test(after.slice(0, 15)) && !/\b(?:by|up|down)\s$/i.test(before)) return null;
+  const down = CHANGE_DOWN.test(before.slice(-18)) || /^\s*(?:drop|decline|decrease|fall|lower|less|down)/i.test(after);
+  const up = CHANGE_UP.test(before.slice(-22)) || /^\s*(?:increase|growth|rise|more|higher|up|jump)/i.test(after) || /\+\s?$/.test(before);
+  if (!up && !down) return null;
+  void around;
+  return down ? -q.value : q.value;
+}
+
+export function doubledChange(a: SentenceAnalysis): number | null {
+  const m = DOUBLED.exec(a.text);
+  if (!m) return null;
+  const w = m[1]!.toLowerCase();
+  return w.startsWith("doubl") ? 100 : w.startsWith("tripl") ? 200 : 300;
+}
+
+export function changeRecord(pct: number, text: string): StatedChange {
+  return { pct, text, base_period_start: null, base_period_end: null };
+}
