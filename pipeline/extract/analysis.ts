@@ -35,7 +35,26 @@ export function analyzeSentence(sentence: Sentence, published: string | null, ga
   const quantities = scanned.filter(
     (q) => !periods.some((p) => q.start < p.end && q.end > p.start) && !entities.some((e) => q.start >= e.start && q.start < e.end),
   );
-  return { sentence, text, quantities, periods, entities, channels: gazetteer.channels(text) };
+  return { sentence, text, quantities: mergeRestatements(text, quantities), periods, entities, channels: gazetteer.channels(text) };
+}
+
+/**
+ * "almost $1 billion ($987.9 million)": one figure written twice. The precise one stands for both,
+ * at the place of the first, so the clause around it still decides what it is.
+ */
+function mergeRestatements(text: string, qs: Quantity[]): Quantity[] {
+  const out: Quantity[] = [];
+  for (let i = 0; i < qs.length; i++) {
+    const x = qs[i]!;
+    const y = qs[i + 1];
+    if (y && x.kind === "money" && y.kind === "money" && x.currency === y.currency && y.parenthesized && /^\s*\(\s*$/.test(text.slice(x.end, y.qualStart)) && Math.abs(x.value - y.value) / Math.max(x.value, y.value) <= 0.1) {
+      out.push({ ...y, qualStart: x.qualStart, parenthesized: false });
+      i++;
+      continue;
+    }
+    out.push(x);
+  }
+  return out;
 }
 
 /** The other country of the article's main pair: what a sentence naming only one side implies. */

@@ -1,6 +1,6 @@
 /** Cue words: data, not code. Each decides one thing about a number from the words near it. */
 
-export const TRADE_CUE = /\b(?:trade(?:d)?|turnover|two-way|exports?|exported|exporting|imports?|imported|importing|shipped|sold|sales|purchas(?:e|es|ed|ing)|bought|supplied|supplies|deliveries|consumer|trading partners?|trade partners?|worth of goods)\b/i;
+export const TRADE_CUE = /\b(?:trade[ds]?|trading|turnover|two-way|exports?|exported|exporting|imports?|imported|importing|shipped|sold|sales|purchas(?:e|es|ed|ing)|bought|supplied|supplies|deliveries|consumer|trading partners?|trade partners?|worth of goods)\b/i;
 export const TURNOVER_CUE = /\b(?:turnover|trade(?!\s(?:house|center|centre|route|corridor|mission|office|representative))|two-way|trading partners?|trade partners?)\b/i;
 export const EXPORT_CUE = /\b(?:exports?|exported|exporting|shipped|sold|sales|supplied|supplies|deliveries|supply)\b/i;
 export const IMPORT_CUE = /\b(?:imports?|imported|importing|purchas(?:e|es|ed|ing)|bought|consumer)\b/i;
@@ -13,7 +13,7 @@ export const AID_PLEDGE = /\b(?:allocat(?:e|ed|es|ing)|pledg(?:e|ed|es)|promis(?
 export const NOT_AID = /\b(?:in need|need(?:s|ed)? (?:of )?(?:urgent )?(?:aid|assistance|help)|died|dead|killed|injured|wounded|homeless|displaced|refugees|budget|appeal)\b/i;
 
 export const CONTRACT_NOUN = /\b(?:contracts?|agreements?|deals?)\b/i;
-export const CONTRACT_CUE = /\b(?:sign(?:ed|ing|s)?|conclu(?:ded|de|sion)|reached|inked|clinched|worth|valued|for a total|totall?ing|amounting)\b/i;
+export const CONTRACT_CUE = /\b(?:sign(?:ed|ing|s)?|conclu(?:ded|des?|ding|sion)|reached|inked|clinched|worth|valued|for a total|totall?ing|amounting)\b/i;
 export const CONTRACT_PLANNED = /\b(?:will sign|to be signed|plan(?:s|ned)? to sign|expected to (?:be )?sign|set to sign|prepar(?:e|es|ed|ing) to sign|intend(?:s|ed)? to sign|is being prepared)\b/i;
 export const NOT_CONTRACT = /\b(?:memorand(?:um|a)|road ?map|invest(?:ed|ment|ments|ing)?)\b/i;
 

@@ -11,7 +11,7 @@ import { changeRecord, doubledChange, extractBaseValue, extractTrade, statedChan
 import { isMeasure } from "./rules/common.ts";
 import { stableId } from "../ids.ts";
 
-const STRONG_TRADE = /\b(?:trade|turnover|exports?|imports?|exported|imported)\b/i;
+const STRONG_TRADE = /\b(?:trade[ds]?|trading|turnover|exports?|imports?|exported|imported)\b/i;
 
 /** "6.4 billion tenge (approximately US$12.7 million)": the article's own conversion, kept with the amount. */
 function statedConversions(a: SentenceAnalysis): { rates: Map<Quantity, number>; consumed: Set<Quantity> } {

@@ -34,7 +34,7 @@ const SCALES: Record<string, number> = {
   thousand: 1e3, thousands: 1e3, k: 1e3, lakh: 1e5, lakhs: 1e5, million: 1e6, millions: 1e6, mln: 1e6, mn: 1e6, m: 1e6,
   crore: 1e7, crores: 1e7, billion: 1e9, billions: 1e9, bln: 1e9, bn: 1e9, b: 1e9, trillion: 1e12, tn: 1e12,
 };
-const LONG_SCALE = /^[\s-]{0,2}(thousands?|lakhs?|millions?|mln|crores?|billions?|bln|trillion)\b\.?/i;
+const LONG_SCALE = /^[\s-]{0,2}(thousands?|lakhs?|millions?|mln\.?|crores?|billions?|bln\.?|trillion)(?![\w])/i;
 const SHORT_SCALE = /^(mn|bn|m|b|k|tn)\b/i;
 
 const CURRENCY_PREFIX = /(US\s?\$|U\.S\.\s?\$|\$|USD|EUR|€|£|¥|Rs\.?|PKR|INR|AFN|Afs?\.?|KZT|UZS|CNY|RMB|RUB|IRR|TMT|TJS|KGS)\s?$/;
@@ -167,7 +167,7 @@ export function scanQuantities(text: string): Quantity[] {
     const ss = currency ? SHORT_SCALE.exec(rest) : null;
     const sc = ls ?? ss;
     if (sc) {
-      scale = SCALES[sc[1]!.toLowerCase()] ?? 1;
+      scale = SCALES[sc[1]!.toLowerCase().replace(/\.$/, "")] ?? 1;
       scaled = true;
       end += sc[0].length;
       rest = rest.slice(sc[0].length);

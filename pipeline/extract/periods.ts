@@ -97,8 +97,8 @@ function span(kind: PeriodMention["kind"], year: number | null | "unresolved", m
 const PATTERNS: Pattern[] = [
   {
     // "the same period in 2023", "the same period of last year", "the previous year", "a year earlier"
-    re: new RegExp(String.raw`\b(?:(?:the\s)?same period\s(?:(?:of|in|last)\s)?(?:the\s)?(?:(${YEAR})|(last|previous)\s?(?:year)?)?|(?:the\s)?previous year|the year before|a year (?:earlier|ago|before)|(?:against|over|compared (?:to|with)|than|versus|vs\.?)\s(?:the\s)?(?:last|previous) year)\b`, "gi"),
-    build: (m) => ({ kind: "comparative", period: null, months: null, year: m[1] ? Number(m[1]) : null, unresolved: null }),
+    re: new RegExp(String.raw`\b(?:(?:the\s)?same period\s(?:(?:of|in|last)\s)?(?:the\s)?(?:(${YEAR})|(last|previous)\s?(?:year)?)?|(?:the\s)?previous year|the year before|a year (?:earlier|ago|before)|(?:against|over|compared (?:to|with)|than|versus|vs\.?)\s(?:the\s)?(?:last|previous) year|(?:compared (?:to|with)|than(?: in)?|against|versus|vs\.?|(?:the\s)?figures?\s(?:for|of|in)|(?:the\s)?level\s(?:of|in))\s(?:in\s)?(${YEAR}))\b`, "gi"),
+    build: (m) => ({ kind: "comparative", period: null, months: null, year: m[1] ? Number(m[1]) : m[2] ? Number(m[2]) : null, unresolved: null }),
   },
   {
     // "January-February of 2023", "between January and February 2023", "January–May this year"
@@ -157,7 +157,7 @@ const PATTERNS: Pattern[] = [
   },
   {
     // "In August of last year", "in April 2025", "last October"
-    re: new RegExp(String.raw`\b(?:(${MONTH})\s${YREF}|(last|this|next)\s(${MONTH}))`, "g"),
+    re: new RegExp(String.raw`\b(?:(${MONTH})\s${YREF}|([Ll]ast|[Tt]his|[Nn]ext)\s(${MONTH}))`, "g"),
     build: (m, pub) => {
       if (m[1]) return span("period", yearOf(m[2], m[3], pub), monthNo(m[1]), monthNo(m[1]));
       const mo = monthNo(m[5]!);

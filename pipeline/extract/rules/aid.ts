@@ -85,7 +85,7 @@ export function extractAid(ctx: ArticleContext, a: SentenceAnalysis, q: Quantity
 
   const column = f;
   const attach =
-    recent && !startsNew && recent.fact.fields[column] === null && !(column === "value_usd" && recent.fact.money) &&
+    recent && !startsNew && (column === "value_usd" ? recent.fact.money === null : recent.fact.fields[column] === null) &&
     (sameSentence || AID_ANAPHORA.test(a.text) || /^(?:It|They|This|That)\b/.test(a.text));
   const frame = attach ? recent! : newFrame(ctx);
   if (!attach) state.frames.push(frame);
@@ -106,10 +106,13 @@ export function completeAid(ctx: ArticleContext, frame: AidFrame, state: AidStat
   const idxs = [...frame.sentences];
   const first = Math.min(...idxs);
   const byIndex = (i: number) => ctx.sentences[i];
-  const context = [first - 1, first - 2].map(byIndex).filter((s): s is SentenceAnalysis => !!s && AID_CUE.test(s.text)).slice(0, 1);
+  // Sentences that speak of this shipment without numbers of their own; one with numbers is another shipment.
+  const claimed = new Set(state.frames.flatMap((fr) => fr.sentences));
+  const free = (s: SentenceAnalysis | undefined): s is SentenceAnalysis => !!s && !claimed.has(s.sentence.index);
+  const context = [first - 1, first - 2].map(byIndex).filter((s): s is SentenceAnalysis => free(s) && AID_CUE.test(s.text)).slice(0, 1);
   const own = idxs.map(byIndex).filter((s): s is SentenceAnalysis => !!s);
   const next = byIndex(Math.max(...idxs) + 1);
-  const described = next && /^(?:It|They|The (?:aid|shipment|cargo|consignment|convoy|supplies|assistance))\b/.test(next.text) && INCLUDES.test(next.text) ? [next] : [];
+  const described = free(next) && /^(?:It|They|The (?:aid|shipment|cargo|consignment|convoy|supplies|assistance))\b/.test(next.text) && INCLUDES.test(next.text) ? [next] : [];
   const all = [...context, ...own, ...described];
   const text = all.map((s) => s.text).join(" ");
   const f = frame.fact.fields;
@@ -125,11 +128,11 @@ export function completeAid(ctx: ArticleContext, frame: AidFrame, state: AidStat
     if (!donor && subject) donor = subject.iso3;
   }
   if (!recipient) {
-    recipient = all.some((s) => s.entities.some((e) => e.iso3 === "AFG")) ? "AFG" : otherOf(ctx, donor);
+    recipient = all.some((s) => s.entities.some((e) => e.iso3 === "AFG")) ? "AFG" : (otherOf(ctx, donor) ?? ctx.hub);
     inferred++;
   }
   if (donor === recipient) donor = null;
-  const channels = [...own, ...context, ...[1, 2].map((d) => byIndex(Math.max(...idxs) + d)).filter((s): s is SentenceAnalysis => !!s)].flatMap((s) => s.channels);
+  const channels = [...own, ...context, ...[1, 2].map((d) => byIndex(Math.max(...idxs) + d)).filter(free)].flatMap((s) => s.channels);
   if (!donor) {
     donor = channels.find((c) => c.iso3 && c.iso3 !== recipient)?.iso3 ?? otherOf(ctx, recipient);
     inferred++;
@@ -159,5 +162,4 @@ export function completeAid(ctx: ArticleContext, frame: AidFrame, state: AidStat
   places.sort((x, y) => PLACE_PRIORITY.indexOf(x.placeKind ?? "") - PLACE_PRIORITY.indexOf(y.placeKind ?? ""));
   f.place = places[0]?.place ?? null;
   for (const e of frame.fact.evidence) e.confidence = Math.max(0.5, e.confidence - 0.15 * inferred);
-  void state;
 }

@@ -39,10 +39,28 @@ export interface RoledEntity extends EntityMention {
 
 const FLOW_NOUN = /^(?:\s*[-–]?\s*(?:\w+\s){0,2}?)(?:exports?|imports?|products|goods|flour|wheat|grain|supplies|side|government|aid|humanitarian|businesses|companies|traders|delivery|deliveries|shipments?|cargo|producers|exporters|importers|agricultural|food|oil|students|universities|citizens|people|side)\b/i;
 
-/** Reads what a country mention does in its clause from the words right before and after it. */
-export function rolesIn(a: SentenceAnalysis, ws: number, we: number): RoledEntity[] {
+/**
+ * The measure a country mention belongs to: the nearest one, with a slight lean to the number after it,
+ * as lists run "Kazakhstan at $1.5bn and Turkey $1.0bn".
+ */
+function ownerOf(a: SentenceAnalysis, e: EntityMention): Quantity | null {
+  let best: Quantity | null = null;
+  let bestDist = Infinity;
+  for (const m of a.quantities) {
+    if (!isMeasure(m)) continue;
+    const d = m.qualStart >= e.end ? m.qualStart - e.end - 2 : e.start >= m.end ? e.start - m.end : 0;
+    if (d < bestDist) {
+      best = m;
+      bestDist = d;
+    }
+  }
+  return best;
+}
+
+/** Reads what a country mention does in its clause from the words right before and after it; with `owner`, only the mentions nearest to that number. */
+export function rolesIn(a: SentenceAnalysis, ws: number, we: number, owner?: Quantity): RoledEntity[] {
   const out: RoledEntity[] = [];
-  const inWindow = a.entities.filter((e) => e.start >= ws && e.end <= we);
+  const inWindow = a.entities.filter((e) => e.start >= ws && e.end <= we && (!owner || ownerOf(a, e) === owner));
   for (const e of inWindow) {
     const before = a.text.slice(Math.max(ws, e.start - 24), e.start).toLowerCase();
     const after = a.text.slice(e.end, Math.min(we, e.end + 40));

@@ -71,7 +71,9 @@ export function statusOf(a: SentenceAnalysis, q: Quantity, ws: number, we: numbe
   return "reported";
 }
 
-export function isWorldTotal(a: SentenceAnalysis, q: Quantity, ws: number, we: number): boolean {
+/** A country's trade with the whole world: a world cue and no second country beside the reporter. */
+export function isWorldTotal(a: SentenceAnalysis, q: Quantity, ws: number, we: number, owned: RoledEntity[]): boolean {
+  if (countriesIn(owned).length >= 2) return false;
   return WORLD_LEFT.test(a.text.slice(ws, q.qualStart)) || WORLD_RIGHT.test(a.text.slice(q.end, we));
 }
 
@@ -183,10 +185,16 @@ function tradeFact(ctx: ArticleContext, a: SentenceAnalysis, q: Quantity, fields
 /** A figure for a trade flow: value or tonnage, with pair, direction, period and status read from its clause. */
 export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: ExtractedFact; memo: TradeMemo; unresolved: string | null } | { skip: string } {
   const [ws, we] = windowOf(a, q);
-  if (isWorldTotal(a, q, ws, we)) return { skip: "a country's trade with the whole world (no partner)" };
+  const ents = rolesIn(a, ws, we, q);
+  const pm = periodFor(a, q);
+  if (isWorldTotal(a, q, ws, we, ents)) {
+    // The narrative's period still holds for the figures that follow ("The main partners were Russia ($750 million)").
+    if (pm?.kind === "period") state.carried = { period: pm.period, months: pm.months, sentence: a.sentence.index };
+    else if (state.carried) state.carried = { ...state.carried, sentence: a.sentence.index };
+    return { skip: "a country's trade with the whole world (no partner)" };
+  }
   const flow = flowOf(a, q, ws, we);
   if (!flow) return { skip: "no trade cue" };
-  const ents = rolesIn(a, ws, we);
   const sentenceEnts = rolesIn(a, 0, a.text.length);
   const sameSentence = state.memos.filter((m) => m.sentence === a.sentence.index).at(-1) ?? null;
   const recent = state.memos.at(-1);
@@ -195,7 +203,6 @@ export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: Extr
   if (!pair) return { skip: "cannot tell which two countries trade" };
   const status = statusOf(a, q, ws, we);
 
-  const pm = periodFor(a, q);
   let period: Period | null = null;
   let months: [number, number] | null = null;
   let unresolved: string | null = null;
@@ -205,10 +212,13 @@ export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: Extr
     period = pm.period;
     months = pm.months;
     if (!period && pm.unresolved) unresolved = `"${pm.text}": ${pm.unresolved}`;
-  } else if (pm && pm.kind === "duration" && carried?.months && pm.months && carried.months[1] - carried.months[0] === pm.months[1] - pm.months[0]) {
-    period = carried.period;
-    months = carried.months;
-    inheritedPeriod = true;
+  } else if (pm && pm.kind === "duration") {
+    // "in six months": the latest figure whose period has that length.
+    const span = pm.months![1] - pm.months![0];
+    const same = [...state.memos].reverse().find((m) => m.period && m.months && m.months[1] - m.months[0] === span);
+    period = same?.period ?? null;
+    months = same?.months ?? null;
+    inheritedPeriod = same !== undefined;
   } else if (!pm && status === "reported" && carried) {
     period = carried.period;
     months = carried.months;
