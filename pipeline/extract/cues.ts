@@ -5,7 +5,7 @@ export const TURNOVER_CUE = /\b(?:turnover|trade(?!\s(?:house|center|centre|rout
 export const EXPORT_CUE = /\b(?:exports?|exported|exporting|shipped|sold|sales|supplied|supplies|deliveries|supply)\b/i;
 export const IMPORT_CUE = /\b(?:imports?|imported|importing|purchas(?:e|es|ed|ing)|bought|consumer)\b/i;
 
-export const AID_CUE = /\b(?:humanitarian|aid|assistance|relief|donat(?:e|ed|es|ion|ions)|donor|gift|consignment|convoy)\b/i;
+export const AID_CUE = /\b(?:humanitarian|aid|assistance|relief|donat(?:e|ed|es|ion|ions)|donor|gift|consignment|convoy|(?:quake|earthquake|flood|disaster)[- ](?:hit|affected|stricken|victims|survivors)|victims|needy)\b/i;
 export const AID_ANAPHORA = /\b(?:the|that|this|a|one)\s(?:aid|shipment|cargo|consignment|convoy|assistance|train|humanitarian|supplies|delivery)\b|\btotal weight\b|\bweighing\b/i;
 export const AID_NEW_SHIPMENT = /\b(?:another|separate|second|next|further|new|additional|previous(?:ly)?|earlier|also)\b/i;
 export const AID_AGGREGATE = /\b(?:in total|so far|to date|overall|bringing the total|total (?:support|aid|assistance|amount|value)|over the (?:past|last) \w+ years|since (?:19|20)\d{2}|in recent years|cumulative)\b/i;

@@ -8,7 +8,7 @@ import { completeAid, extractAid, isAidSentence, type AidState } from "./rules/a
 import { extractContracts, isContractQuantity } from "./rules/contracts.ts";
 import { extractGrants, grantQuantities } from "./rules/grants.ts";
 import { changeRecord, doubledChange, extractBaseValue, extractTrade, statedChange, type TradeState } from "./rules/trade.ts";
-import { isMeasure } from "./rules/common.ts";
+import { isMeasure, periodFor } from "./rules/common.ts";
 import { stableId } from "../ids.ts";
 
 const STRONG_TRADE = /\b(?:trade[ds]?|trading|turnover|exports?|imports?|exported|imported)\b/i;
@@ -45,6 +45,29 @@ function unplaced(articleId: string, q: Quantity, reason: string): QaCheck {
     article_id: articleId,
     message: `number seen but not placed in any table: "${q.text}" (${reason})`,
   };
+}
+
+const WORTH_LINK = /^[^.;$]{0,60}\b(?:worth|valued at|amounting to|for a total of|totall?ing|at a cost of)\s(?:about\s|around\s|some\s|over\s|more than\s|nearly\s|almost\s|approximately\s)?$/i;
+
+/** "exported 1.1 million tons of flour to Afghanistan in 2021, worth around $320 million": one flow, two measures. */
+function attachValueToTonnage(a: SentenceAnalysis, q: Quantity, trade: TradeState): boolean {
+  if (q.kind !== "money") return false;
+  const memo = trade.memos.filter((m) => m.sentence === a.sentence.index).at(-1);
+  if (!memo || memo.fact.money || memo.fact.fields.quantity_tonnes === null) return false;
+  const massEnd = a.quantities.find((x) => x.start === memo.at)?.end;
+  if (massEnd === undefined || !WORTH_LINK.test(a.text.slice(massEnd, q.start))) return false;
+  memo.fact.money = { amount: q.value, currency: q.currency };
+  memo.fact.evidence.push({ ...memo.fact.evidence[0]!, value_text: q.text, field: "value_usd", stated_value: null, rule: "trade.value_of_tonnage" });
+  if (memo.fact.fields.period_start === null) {
+    const p = periodFor(a, q);
+    if (p?.period) {
+      memo.fact.fields.period_start = p.period.start;
+      memo.fact.fields.period_end = p.period.end;
+      memo.period = p.period;
+      memo.months = p.months;
+    }
+  }
+  return true;
 }
 
 /** Maps UTF-16 offsets to the contract's code-point offsets; identity when the body has no astral characters. */
@@ -104,6 +127,10 @@ export function extractArticle(article: Article, gazetteer: Gazetteer): ExtractR
       if (!isMeasure(q)) continue;
       if (!TRADE_CUE.test(a.text)) {
         qa.push(unplaced(id, q, "no trade, aid, contract or grant cue in its sentence"));
+        continue;
+      }
+      if (attachValueToTonnage(a, q, trade)) {
+        used.add(q);
         continue;
       }
       const r = extractTrade({ ctx, a, q, state: trade });

@@ -146,6 +146,11 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
+    // "fiscal year 2022-23", "FY2023": boundaries differ by country (July, April, Nowruz), so never guessed.
+    re: new RegExp(String.raw`\b(?:(?:fiscal|financial|budget)\s(?:year\s)?(?:of\s)?(${YEAR})(?:\s?[-–/]\s?(?:\d{2}|${YEAR}))?|FY\s?'?(\d{2,4})(?:\s?[-–/]\s?\d{2,4})?)\b`, "gi"),
+    build: () => ({ kind: "period", period: null, months: null, year: null, unresolved: "fiscal year: its start month depends on the reporting country" }),
+  },
+  {
     // "on April 26", "Dec. 25, 2021", "April 26, 2024"
     re: new RegExp(String.raw`\b(${MONTH})\s(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s(${YEAR}))?`, "g"),
     build: (m, pub) => dateOf(Number(m[2]), monthNo(m[1]!), m[3], pub),

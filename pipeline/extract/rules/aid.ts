@@ -8,6 +8,8 @@ import { evidence, firstWithRole, periodFor, rolesIn } from "./common.ts";
 export interface AidFrame {
   fact: ExtractedFact;
   sentences: number[];
+  /** The item named with the shipment's weight ("1,000 tons of flour"): a weight that is itself an item, not a total. */
+  weightItem: string | null;
 }
 
 export interface AidState {
@@ -17,6 +19,8 @@ export interface AidState {
 }
 
 const INCLUDES = /\b(?:includ(?:e|es|ed|ing)|consist(?:s|ed|ing)?|compris(?:e|es|ed|ing)|such as|of which|contain(?:s|ed|ing)?|among them)\b/i;
+/** A sentence that goes on about the shipment just described: "The consignment was handed over at ...". */
+const ANAPHORIC_START = /^(?:It|They|This|These|The (?:aid|shipment|cargo|consignment|convoy|supplies|assistance|humanitarian|goods|delivery|train))\b/;
 const ITEM_AFTER = /^\s(?:of\s)?(?:\w+\s)?/;
 const PLACE_PRIORITY = ["border_crossing", "station", "port", "dry_port", "city", "capital", "province"];
 
@@ -35,6 +39,7 @@ function field(q: Quantity): "weight_tonnes" | "railcars" | "value_usd" | "item"
 function newFrame(ctx: ArticleContext): AidFrame {
   return {
     sentences: [],
+    weightItem: null,
     fact: {
       table: "aid_shipments",
       article_id: ctx.article.meta.article_id,
@@ -75,6 +80,11 @@ export function extractAid(ctx: ArticleContext, a: SentenceAnalysis, q: Quantity
     const inList = sameSentence || (idx - recent.sentences.at(-1)! === 1 && INCLUDES.test(a.text));
     const item = f === "item" ? (itemAfter(a, q) ?? (q.unit && !["l", "pcs", "sets", "m3"].includes(q.unit) ? q.unit : null)) : itemAfter(a, q);
     if (inList && item && !startsNew) {
+      if (f === "weight_tonnes" && sameSentence && recent.weightItem !== null) {
+        // "1,000 tons of flour and 500 tons of rice": no total was stated, so the items add up to the weight.
+        if (recent.fact.aid_items.length === 0) recent.fact.aid_items.push({ item: recent.weightItem, quantity: recent.fact.fields.weight_tonnes as number, unit: "t" });
+        recent.fact.fields.weight_tonnes = Math.round(((recent.fact.fields.weight_tonnes as number) + q.value) * 1e6) / 1e6;
+      }
       recent.fact.aid_items.push({ item, quantity: q.value, unit: f === "item" ? unitCode(q.unit) : "t" });
       recent.fact.evidence.push(evidence(a, q, "aid_items", q.value, "aid.item", 0.8));
       if (!recent.sentences.includes(idx)) recent.sentences.push(idx);
@@ -92,6 +102,7 @@ export function extractAid(ctx: ArticleContext, a: SentenceAnalysis, q: Quantity
   if (!frame.sentences.includes(idx)) frame.sentences.push(idx);
   if (column === "value_usd") frame.fact.money = { amount: q.value, currency: q.currency, ...(statedUsd !== null ? { statedUsd } : {}) };
   else frame.fact.fields[column] = q.value;
+  if (column === "weight_tonnes") frame.weightItem = itemAfter(a, q);
   if (frame.fact.evidence.length === 0 || q.qualifier !== "exact") frame.fact.qualifier = frame.fact.evidence.length === 0 ? q.qualifier : frame.fact.qualifier;
   frame.fact.evidence.push(evidence(a, q, column, column === "value_usd" ? null : q.value, `aid.${column}`, 0.85));
   return frame;
@@ -109,10 +120,10 @@ export function completeAid(ctx: ArticleContext, frame: AidFrame, state: AidStat
   // Sentences that speak of this shipment without numbers of their own; one with numbers is another shipment.
   const claimed = new Set(state.frames.flatMap((fr) => fr.sentences));
   const free = (s: SentenceAnalysis | undefined): s is SentenceAnalysis => !!s && !claimed.has(s.sentence.index);
-  const context = [first - 1, first - 2].map(byIndex).filter((s): s is SentenceAnalysis => free(s) && AID_CUE.test(s.text)).slice(0, 1);
+  const context = [first - 1, first - 2].map(byIndex).filter((s): s is SentenceAnalysis => free(s) && AID_CUE.test(s.text) && !ANAPHORIC_START.test(s.text)).slice(0, 1);
   const own = idxs.map(byIndex).filter((s): s is SentenceAnalysis => !!s);
   const next = byIndex(Math.max(...idxs) + 1);
-  const described = free(next) && /^(?:It|They|The (?:aid|shipment|cargo|consignment|convoy|supplies|assistance))\b/.test(next.text) && INCLUDES.test(next.text) ? [next] : [];
+  const described = free(next) && ANAPHORIC_START.test(next.text) ? [next] : [];
   const all = [...context, ...own, ...described];
   const text = all.map((s) => s.text).join(" ");
   const f = frame.fact.fields;
@@ -140,7 +151,6 @@ export function completeAid(ctx: ArticleContext, frame: AidFrame, state: AidStat
   f.donor_iso3 = donor;
   f.recipient_iso3 = recipient;
   f.channel = channels[0]?.channel ?? null;
-  f.kind = AID_AGGREGATE.test(text) ? "aggregate" : AID_PLEDGE.test(own.map((s) => s.text).join(" ")) ? "pledge" : "shipment";
 
   const periods = [...own, ...context].flatMap((s) => {
     const qs = s.quantities.filter((q) => q.kind === "mass" || q.kind === "money" || (q.kind === "count" && q.unit === "railcars"));
@@ -152,6 +162,8 @@ export function completeAid(ctx: ArticleContext, frame: AidFrame, state: AidStat
   f.period_end = period?.end ?? null;
   const unresolved = periods.find((p) => !p.period && p.unresolved && p.unresolved !== "no year stated");
   if (!period && unresolved) frame.fact.notes.push({ check: "unresolved_date", severity: "warning", message: `"${unresolved.text}": ${unresolved.unresolved}` });
+  const multiYear = period !== null && Number(period.end.slice(0, 4)) > Number(period.start.slice(0, 4));
+  f.kind = AID_AGGREGATE.test(text) || multiYear ? "aggregate" : AID_PLEDGE.test(own.map((s) => s.text).join(" ")) ? "pledge" : "shipment";
   const day = [...own, ...context].flatMap((s) => s.periods).find((p) => p.kind === "date" && p.period && !/day$/i.test(p.text));
   f.event_date = day?.period?.start ?? null;
 
