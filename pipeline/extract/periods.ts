@@ -98,7 +98,7 @@ const PATTERNS: Pattern[] = [
   {
     // "the same period in 2023", "the same period of last year", "the previous year", "a year earlier"
     re: new RegExp(String.raw`\b(?:(?:the\s)?same period\s(?:(?:of|in|last)\s)?(?:the\s)?(?:(${YEAR})|(last|previous)\s?(?:year)?)?|(?:the\s)?previous year|the year before|a year (?:earlier|ago|before)|(?:against|over|compared (?:to|with)|than|versus|vs\.?)\s(?:the\s)?(?:last|previous) year|(?:compared (?:to|with)|than(?: in)?|against|versus|vs\.?|(?:the\s)?figures?\s(?:for|of|in)|(?:the\s)?level\s(?:of|in))\s(?:in\s)?(${YEAR}))\b`, "gi"),
-    build: (m) => ({ kind: "comparative", period: null, months: null, year: m[1] ? Number(m[1]) : m[2] ? Number(m[2]) : null, unresolved: null }),
+    build: (m) => ({ kind: "comparative", period: null, months: null, year: m[1] ? Number(m[1]) : m[3] ? Number(m[3]) : null, unresolved: null }),
   },
   {
     // "January-February of 2023", "between January and February 2023", "January–May this year"

@@ -110,3 +110,12 @@ export function parseArticles(files: RawFile[], registry: Map<string, RegistryEn
   }
   return { articles, rejected };
 }
+
+/** An article from a bare text, for callers that hold no file (rule examples, tests of one sentence). */
+export function articleFromText(article_id: string, body: string, published_date: string | null, title: string | null = null): Article {
+  return {
+    body,
+    segments: segmentBody(body, title),
+    meta: { article_id, title, publisher: null, url: null, published_date, published_basis: null, source_file: `${article_id}.txt`, sha256: createHash("sha256").update(body).digest("hex"), n_chars: codePoints(body), n_chrome_chars: 0 },
+  };
+}
