@@ -1,52 +1,64 @@
-import { parseArgs } from "node:util";
 import { resolve } from "node:path";
-import { buildDataset, DEFAULT_INPUT, DEFAULT_OUTPUT, DEFAULT_SOURCES } from "./run.ts";
-import { publish } from "./publish/publish.ts";
+import { parseArgs } from "node:util";
+import { createLogger, type LogFormat } from "./ops/log.ts";
+import { EXIT, runPipeline } from "./ops/runner.ts";
+import { DEFAULT_INPUT, DEFAULT_OUTPUT, DEFAULT_SOURCES, PROJECT_ROOT } from "./run.ts";
 
-/** Exit codes, documented in README.md. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, rejectedInputs: 3, locked: 4 } as const;
+const USAGE = `usage: npm run pipeline -- [--input DIR] [--out DIR] [--sources DIR] [--cache DIR] [--wait [SECONDS]] [--log-format text|json]
+  --input DIR        folder of *.txt / *.md articles (default: seeds/)
+  --out DIR          output folder, replaced atomically (default: output/)
+  --sources DIR      source registry and reference data (default: sources/)
+  --cache DIR        per-article extraction cache (default: .cache/extract/)
+  --wait [SECONDS]   if another run holds the lock, wait for it (default 600 s) instead of exiting with 4
+  --log-format F     text (default; a progress bar on a terminal) or json (one JSON object per line)
+exit codes: 0 published; 1 failed; 2 usage error; 3 published but some inputs rejected; 4 locked by another run`;
 
-const USAGE = `usage: npm run pipeline -- [--input DIR] [--out DIR] [--sources DIR]
-  --input DIR    folder of *.txt / *.md articles (default: seeds/)
-  --out DIR      output folder, replaced atomically (default: output/)
-  --sources DIR  source registry and reference data (default: sources/)`;
-
-async function main(argv: string[]): Promise<number> {
-  let values: { input?: string; out?: string; sources?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({ args: argv, options: { input: { type: "string" }, out: { type: "string" }, sources: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true }));
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${USAGE}`);
-    return EXIT.usage;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return EXIT.ok;
-  }
-  const input = resolve(values.input ?? DEFAULT_INPUT);
-  const out = resolve(values.out ?? DEFAULT_OUTPUT);
-  const sourcesDir = resolve(values.sources ?? DEFAULT_SOURCES);
-  const started = performance.now();
-  const { dataset } = await buildDataset({ input, sourcesDir });
-  const report = await publish(dataset, out, {
-    name: "afghanistan-neighbours-trade-news",
-    title: "Afghanistan and its neighbours: trade, aid, contracts and grants from news articles",
-    version: "1.0.0",
-    sources: [
-      { title: "News articles (see the articles table for each one's publisher and url)" },
-      { title: "Annual-average exchange rates (World Bank WDI PA.NUS.FCRF, FRED H.10, IRS fallback)", path: "sources/fx_annual_usd.csv" },
-    ],
-  });
-  const counts = Object.entries(report.rowCounts).map(([t, n]) => `${t} ${n}`).join(", ");
-  console.log(`published ${out} in ${((performance.now() - started) / 1000).toFixed(2)} s: ${counts}`);
-  for (const r of dataset.rejected) console.error(`rejected ${r.source_file}: ${r.reason}`);
-  return dataset.rejected.length > 0 ? EXIT.rejectedInputs : EXIT.ok;
+function usage(message: string): number {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  return EXIT.usage;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`pipeline failed: ${(err as Error).stack ?? err}`);
-    process.exit(EXIT.failed);
-  },
-);
+async function main(argv: string[]): Promise<number> {
+  const waitIdx = argv.indexOf("--wait");
+  const waitArg = waitIdx >= 0 && argv[waitIdx + 1] && /^\d+$/.test(argv[waitIdx + 1]!) ? Number(argv.splice(waitIdx + 1, 1)[0]) : 600;
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { input: { type: "string" }, out: { type: "string" }, sources: { type: "string" }, cache: { type: "string" }, wait: { type: "boolean" }, "log-format": { type: "string" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    return usage((err as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+  const format = (values["log-format"] ?? "text") as string;
+  if (format !== "text" && format !== "json") return usage(`unknown --log-format '${format}'`);
+  const log = createLogger(format as LogFormat);
+  const input = resolve((values.input as string | undefined) ?? DEFAULT_INPUT);
+  try {
+    const { statSync } = await import("node:fs");
+    if (!statSync(input).isDirectory()) return usage(`--input ${input} is not a folder`);
+  } catch {
+    return usage(`--input ${input} does not exist`);
+  }
+  try {
+    return await runPipeline({
+      input,
+      out: resolve((values.out as string | undefined) ?? DEFAULT_OUTPUT),
+      sourcesDir: resolve((values.sources as string | undefined) ?? DEFAULT_SOURCES),
+      cacheDir: resolve((values.cache as string | undefined) ?? `${PROJECT_ROOT}/.cache/extract`),
+      waitMs: values.wait ? waitArg * 1000 : 0,
+      log,
+    });
+  } catch (err) {
+    log.warn("run failed; the previous output is untouched", { error: (err as Error).stack ?? String(err) });
+    return EXIT.failed;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code));

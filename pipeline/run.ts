@@ -12,8 +12,8 @@ import { normalizeFacts } from "./normalize/normalize.ts";
 import { mergeFacts, type MergedRecord } from "./reconcile/merge.ts";
 import { turnoverChecks } from "./reconcile/turnover.ts";
 import { stableId } from "./ids.ts";
-import { TABLES, type Dataset, type FactTable, type QaCheck } from "./schema/tables.ts";
-import type { Reference } from "./types.ts";
+import { TABLES, type Dataset, type FactTable, type QaCheck, type Rejected } from "./schema/tables.ts";
+import type { Article, ExtractResult, Reference } from "./types.ts";
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 export const DEFAULT_INPUT = join(PROJECT_ROOT, "seeds");
@@ -45,7 +45,11 @@ function rowsOf(records: MergedRecord[], table: FactTable): Record<string, unkno
 export function buildFromInputs(files: RawFile[], registry: Map<string, RegistryEntry>, reference: Reference): Dataset {
   const { articles, rejected } = parseArticles(files, registry);
   const gazetteer = buildGazetteer(reference);
-  const extracted = articles.map((a) => extractArticle(a, gazetteer));
+  return assemble(articles, rejected, articles.map((a) => extractArticle(a, gazetteer)), reference);
+}
+
+/** Everything after extraction: normalize → reconcile → derive, over all articles' facts. */
+export function assemble(articles: Article[], rejected: Rejected[], extracted: ExtractResult[], reference: Reference): Dataset {
   const published = new Map(articles.map((a) => [a.meta.article_id, a.meta.published_date]));
   const facts = normalizeFacts(extracted.flatMap((e) => e.facts), published, reference.fx);
   const merged = mergeFacts(facts);

@@ -92,10 +92,12 @@ export const ITEMS: [RegExp, string][] = [
 ];
 
 /** Items found in a text, in order of appearance, without a shorter name inside a longer one ("oil" in "vegetable oil"). */
+const ITEMS_GLOBAL: [RegExp, string][] = ITEMS.map(([re, name]) => [new RegExp(re.source, `${re.flags}g`), name]);
+
 export function itemsIn(text: string): string[] {
   const found: { at: number; end: number; name: string }[] = [];
-  for (const [re, name] of ITEMS) {
-    const g = new RegExp(re.source, re.flags.includes("g") ? re.flags : re.flags + "g");
+  for (const [g, name] of ITEMS_GLOBAL) {
+    g.lastIndex = 0;
     for (let m = g.exec(text); m; m = g.exec(text)) {
       const at = m.index;
       const end = at + m[0].length;

@@ -7,7 +7,7 @@ import type { Quantity } from "./numbers.ts";
 import { completeAid, extractAid, isAidSentence, type AidState } from "./rules/aid.ts";
 import { extractContracts, isContractQuantity } from "./rules/contracts.ts";
 import { extractGrants, grantQuantities } from "./rules/grants.ts";
-import { changeRecord, doubledChange, extractBaseValue, extractTrade, statedChange, type TradeState } from "./rules/trade.ts";
+import { changeRecord, doubledChange, extractBaseValue, extractTrade, remember, statedChange, type TradeState } from "./rules/trade.ts";
 import { isMeasure, periodFor } from "./rules/common.ts";
 import { stableId } from "../ids.ts";
 
@@ -82,7 +82,7 @@ export function extractArticle(article: Article, gazetteer: Gazetteer): ExtractR
   const id = article.meta.article_id;
   const facts: ExtractedFact[] = [];
   const qa: QaCheck[] = [];
-  const trade: TradeState = { memos: [], carried: null };
+  const trade: TradeState = { memos: [], bySpan: new Map(), carried: null };
   const aid: AidState = { frames: [], lastCue: null };
 
   for (const a of ctx.sentences) {
@@ -111,7 +111,7 @@ export function extractArticle(article: Article, gazetteer: Gazetteer): ExtractR
       const base = extractBaseValue({ ctx, a, q, state: trade });
       if (base) {
         facts.push(base.fact);
-        trade.memos.push(base);
+        remember(trade, base);
         used.add(q);
         continue;
       }
@@ -141,7 +141,7 @@ export function extractArticle(article: Article, gazetteer: Gazetteer): ExtractR
       if (rates.has(q) && r.fact.money) r.fact.money.statedUsd = rates.get(q)!;
       if (r.unresolved) r.fact.notes.push({ check: "unresolved_date", severity: "warning", message: r.unresolved });
       facts.push(r.fact);
-      trade.memos.push(r.memo);
+      remember(trade, r.memo);
       used.add(q);
     }
 
@@ -168,8 +168,9 @@ export function extractArticle(article: Article, gazetteer: Gazetteer): ExtractR
     if (AID_CUE.test(a.text)) aid.lastCue = a.sentence.index;
   }
 
+  const claimed = new Set(aid.frames.flatMap((fr) => fr.sentences));
   for (const frame of aid.frames) {
-    completeAid(ctx, frame, aid);
+    completeAid(ctx, frame, claimed);
     facts.push(frame.fact);
   }
   const cp = codePointMapper(article.body);

@@ -16,6 +16,23 @@ const ABBREVIATIONS = new Set([
   "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "st", "no", "vs", "etc", "inc", "ltd", "co", "corp", "approx", "e.g", "i.e", "u.s", "u.k", "u.n", "rs",
 ]);
 
+/** Longer "sentences" (a page without full stops) are cut at clause or word breaks, so work per sentence stays bounded. */
+export const MAX_SENTENCE = 1200;
+
+function capLength(start: number, end: number, body: string): [number, number][] {
+  const out: [number, number][] = [];
+  let s = start;
+  while (end - s > MAX_SENTENCE) {
+    const chunk = body.slice(s, s + MAX_SENTENCE);
+    const cut = Math.max(chunk.lastIndexOf("; "), chunk.lastIndexOf(", "), chunk.lastIndexOf(" "));
+    const at = cut > MAX_SENTENCE / 2 ? s + cut + 1 : s + MAX_SENTENCE;
+    out.push([s, at]);
+    s = at;
+  }
+  out.push([s, end]);
+  return out;
+}
+
 const BOUNDARY = /([.!?…]+)(["”’»)]*)(\s+)(?=["“‘«(]?[\p{Lu}\p{N}$])/gu;
 
 function splitProse(body: string, start: number, end: number): [number, number][] {
@@ -57,7 +74,7 @@ export function splitSentences(article: Article): Sentence[] {
   }
   const out: Sentence[] = [];
   for (const b of blocks) {
-    for (const [s, e] of splitProse(body, b.start, b.end)) {
+    for (const [s, e] of splitProse(body, b.start, b.end).flatMap(([x, y]) => capLength(x, y, body))) {
       const text = body.slice(s, e);
       const lead = text.length - text.trimStart().length;
       const trimmed = text.trim();

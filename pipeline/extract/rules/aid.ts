@@ -113,12 +113,11 @@ function unitCode(unit: string | null): string {
 }
 
 /** Fills donor, recipient, kind, period, mode, items, channel and place from the frame's sentences and the aid sentence before them. */
-export function completeAid(ctx: ArticleContext, frame: AidFrame, state: AidState): void {
+export function completeAid(ctx: ArticleContext, frame: AidFrame, claimed: Set<number>): void {
   const idxs = [...frame.sentences];
   const first = Math.min(...idxs);
   const byIndex = (i: number) => ctx.sentences[i];
   // Sentences that speak of this shipment without numbers of their own; one with numbers is another shipment.
-  const claimed = new Set(state.frames.flatMap((fr) => fr.sentences));
   const free = (s: SentenceAnalysis | undefined): s is SentenceAnalysis => !!s && !claimed.has(s.sentence.index);
   const context = [first - 1, first - 2].map(byIndex).filter((s): s is SentenceAnalysis => free(s) && AID_CUE.test(s.text) && !ANAPHORIC_START.test(s.text)).slice(0, 1);
   const own = idxs.map(byIndex).filter((s): s is SentenceAnalysis => !!s);

@@ -11,6 +11,28 @@ export function isMeasure(q: Quantity): boolean {
 
 const CLAUSE_BREAK = /;|,\s(?:but|while|whereas|and\swhile)\s|\swhile\s|\swhereas\s/g;
 
+/** Per-sentence facts every rule asks for, computed once: clause breaks, measures, each country mention's number. */
+interface SentenceIndex {
+  breaks: [number, number][];
+  measures: Quantity[];
+  owner: Map<EntityMention, Quantity | null>;
+  /** For each measure, the period mention nearest to it among those it is the nearest measure of. */
+  period: Map<Quantity, PeriodMention>;
+}
+const INDEX = new WeakMap<SentenceAnalysis, SentenceIndex>();
+
+function indexOf(a: SentenceAnalysis): SentenceIndex {
+  let ix = INDEX.get(a);
+  if (ix) return ix;
+  const breaks: [number, number][] = [];
+  CLAUSE_BREAK.lastIndex = 0;
+  for (let m = CLAUSE_BREAK.exec(a.text); m; m = CLAUSE_BREAK.exec(a.text)) breaks.push([m.index, m.index + m[0].length]);
+  const measures = a.quantities.filter(isMeasure);
+  ix = { breaks, measures, owner: new Map(a.entities.map((e) => [e, nearestMeasure(measures, e)])), period: periodOwners(a, measures) };
+  INDEX.set(a, ix);
+  return ix;
+}
+
 /**
  * The clause a quantity belongs to: from the previous measure (or clause break) to the next one.
  * Cue words and countries are read here first, so "exports ... $257.3mn, but imports ... $2.2mn" gives each its own.
@@ -18,15 +40,15 @@ const CLAUSE_BREAK = /;|,\s(?:but|while|whereas|and\swhile)\s|\swhile\s|\swherea
 export function windowOf(a: SentenceAnalysis, q: Quantity): [number, number] {
   let ws = 0;
   let we = a.text.length;
-  for (const o of a.quantities) {
-    if (o === q || !isMeasure(o)) continue;
+  const { breaks, measures } = indexOf(a);
+  for (const o of measures) {
+    if (o === q) continue;
     if (o.end <= q.qualStart) ws = Math.max(ws, o.end);
     else if (o.qualStart >= q.end) we = Math.min(we, o.qualStart);
   }
-  CLAUSE_BREAK.lastIndex = 0;
-  for (let m = CLAUSE_BREAK.exec(a.text); m; m = CLAUSE_BREAK.exec(a.text)) {
-    if (m.index + m[0].length <= q.qualStart) ws = Math.max(ws, m.index + m[0].length);
-    else if (m.index >= q.end) we = Math.min(we, m.index);
+  for (const [bs, be] of breaks) {
+    if (be <= q.qualStart) ws = Math.max(ws, be);
+    else if (bs >= q.end) we = Math.min(we, bs);
   }
   return [ws, we];
 }
@@ -43,11 +65,10 @@ const FLOW_NOUN = /^(?:\s*[-–]?\s*(?:\w+\s){0,2}?)(?:exports?|imports?|product
  * The measure a country mention belongs to: the nearest one, with a slight lean to the number after it,
  * as lists run "Kazakhstan at $1.5bn and Turkey $1.0bn".
  */
-function ownerOf(a: SentenceAnalysis, e: EntityMention): Quantity | null {
+function nearestMeasure(measures: Quantity[], e: EntityMention): Quantity | null {
   let best: Quantity | null = null;
   let bestDist = Infinity;
-  for (const m of a.quantities) {
-    if (!isMeasure(m)) continue;
+  for (const m of measures) {
     const d = m.qualStart >= e.end ? m.qualStart - e.end - 2 : e.start >= m.end ? e.start - m.end : 0;
     if (d < bestDist) {
       best = m;
@@ -60,7 +81,7 @@ function ownerOf(a: SentenceAnalysis, e: EntityMention): Quantity | null {
 /** Reads what a country mention does in its clause from the words right before and after it; with `owner`, only the mentions nearest to that number. */
 export function rolesIn(a: SentenceAnalysis, ws: number, we: number, owner?: Quantity): RoledEntity[] {
   const out: RoledEntity[] = [];
-  const inWindow = a.entities.filter((e) => e.start >= ws && e.end <= we && (!owner || ownerOf(a, e) === owner));
+  const inWindow = a.entities.filter((e) => e.start >= ws && e.end <= we && (!owner || indexOf(a).owner.get(e) === owner));
   for (const e of inWindow) {
     const before = a.text.slice(Math.max(ws, e.start - 24), e.start).toLowerCase();
     const after = a.text.slice(e.end, Math.min(we, e.end + 40));
@@ -93,21 +114,29 @@ export function countriesIn(entities: EntityMention[]): string[] {
  * so "in 2022 (at $9.27bn), placed second at $2.9bn" dates only the first figure.
  */
 export function periodFor(a: SentenceAnalysis, q: Quantity): PeriodMention | null {
-  const measures = a.quantities.filter(isMeasure);
-  let best: PeriodMention | null = null;
-  let bestDist = Infinity;
+  return indexOf(a).period.get(q) ?? null;
+}
+
+function gap(p: PeriodMention, m: Quantity): number {
+  return p.end <= m.qualStart ? m.qualStart - p.end : p.start >= m.end ? p.start - m.end : 0;
+}
+
+function periodOwners(a: SentenceAnalysis, measures: Quantity[]): Map<Quantity, PeriodMention> {
+  const best = new Map<Quantity, { p: PeriodMention; d: number }>();
   for (const p of a.periods) {
     if (p.kind !== "period" && p.kind !== "duration") continue;
-    const dist = (m: Quantity) => (p.end <= m.qualStart ? m.qualStart - p.end : p.start >= m.end ? p.start - m.end : 0);
-    const owner = measures.reduce<Quantity | null>((o, m) => (o === null || dist(m) < dist(o) ? m : o), null);
-    if (owner !== q) continue;
-    const d = dist(q);
-    if (d < bestDist) {
-      best = p;
-      bestDist = d;
+    let owner: Quantity | null = null;
+    let ownerGap = Infinity;
+    for (const m of measures) {
+      const d = gap(p, m);
+      if (d < ownerGap) {
+        owner = m;
+        ownerGap = d;
+      }
     }
+    if (owner && ownerGap < (best.get(owner)?.d ?? Infinity)) best.set(owner, { p, d: ownerGap });
   }
-  return best;
+  return new Map([...best].map(([q, v]) => [q, v.p]));
 }
 
 export function comparativeBefore(a: SentenceAnalysis, q: Quantity, maxGap = 6): PeriodMention | null {

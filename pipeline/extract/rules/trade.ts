@@ -22,7 +22,10 @@ export interface TradeMemo {
 }
 
 export interface TradeState {
+  /** Figures of the current and previous two sentences: all that pronouns and "of which" reach back to. */
   memos: TradeMemo[];
+  /** The latest figure per period length in months, for "in six months" style durations. */
+  bySpan: Map<number, TradeMemo>;
   /** Period of the last reported figure in an earlier sentence: "Uzbek exports made up $257.3mn" after "in 4M23". */
   carried: { period: Period | null; months: [number, number] | null; sentence: number } | null;
 }
@@ -31,10 +34,13 @@ const WORLD_LEFT = /\b(?:foreign trade|external trade|total (?:volume of )?(?:\w
 const WORLD_RIGHT = /^[^.]{0,60}\b(?:overseas|to the world|worldwide|to world markets|to \d+ countries|to foreign markets)\b/i;
 const COMMODITY_LEFT_LINK = /(?:worth|valued at|amounting to|,?\s?which accounts? for|totall?ing|for)\s(?:about\s|over\s|more than\s|almost\s|nearly\s|some\s)?$/i;
 
+const FLOW_CUES = ([[TURNOVER_CUE, "turnover"], [EXPORT_CUE, "export"], [IMPORT_CUE, "import"]] as const).map(([re, flow]) => [new RegExp(re.source, "gi"), flow] as const);
+const STATUS_CUES: [RegExp, TradeStatus][] = [[new RegExp(FORECAST_CUE.source, "gi"), "forecast"], [new RegExp(TARGET_CUE.source, "gi"), "target"]];
+
 function nearestCue(text: string, pos: number): { flow: Flow; at: number } | null {
   let best: { flow: Flow; at: number } | null = null;
-  for (const [re, flow] of [[TURNOVER_CUE, "turnover"], [EXPORT_CUE, "export"], [IMPORT_CUE, "import"]] as const) {
-    const g = new RegExp(re.source, "gi");
+  for (const [g, flow] of FLOW_CUES) {
+    g.lastIndex = 0;
     for (let m = g.exec(text); m; m = g.exec(text)) {
       const at = m.index;
       const dist = at < pos ? pos - at : at - pos + 1000;
@@ -52,8 +58,8 @@ export function flowOf(a: SentenceAnalysis, q: Quantity, ws: number, we: number)
 
 function nearestOf(text: string, cues: [RegExp, TradeStatus][]): TradeStatus | null {
   let best: { s: TradeStatus; at: number } | null = null;
-  for (const [re, s] of cues) {
-    const g = new RegExp(re.source, "gi");
+  for (const [g, s] of cues) {
+    g.lastIndex = 0;
     for (let m = g.exec(text); m; m = g.exec(text)) if (!best || m.index >= best.at) best = { s, at: m.index };
   }
   return best?.s ?? null;
@@ -64,10 +70,9 @@ export function statusOf(a: SentenceAnalysis, q: Quantity, ws: number, we: numbe
   const left = a.text.slice(ws, q.qualStart);
   if (POTENTIAL_CUE.test(a.text.slice(ws, we))) return "potential";
   if (FROM_BEFORE.test(left)) return "reported";
-  const cues: [RegExp, TradeStatus][] = [[FORECAST_CUE, "forecast"], [TARGET_CUE, "target"]];
-  const local = nearestOf(left, cues);
+  const local = nearestOf(left, STATUS_CUES);
   if (local) return local;
-  if (/\bto\s$/i.test(left)) return nearestOf(a.text.slice(0, q.qualStart), cues) ?? "reported";
+  if (/\bto\s$/i.test(left)) return nearestOf(a.text.slice(0, q.qualStart), STATUS_CUES) ?? "reported";
   return "reported";
 }
 
@@ -144,6 +149,13 @@ function pairFor(ctx: ArticleContext, flow: Flow, ents: RoledEntity[], sentenceE
   return ctx.focus && ctx.hub ? orderTurnover(ctx, ctx.focus, ctx.hub, 2) : null;
 }
 
+/** Remembers a figure for the sentences that follow, forgetting what no later sentence can refer to. */
+export function remember(state: TradeState, memo: TradeMemo): void {
+  state.memos.push(memo);
+  while (state.memos.length > 0 && state.memos[0]!.sentence < memo.sentence - 2) state.memos.shift();
+  if (memo.period && memo.months) state.bySpan.set(memo.months[1] - memo.months[0], memo);
+}
+
 /** Turnover has no direction: the hub (Afghanistan) is the partner, so one pair always gets one key. */
 function orderTurnover(ctx: ArticleContext, a: string, b: string, inferred: number): Pair {
   if (a === ctx.hub) return { reporter: b, partner: a, inferred };
@@ -214,8 +226,7 @@ export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: Extr
     if (!period && pm.unresolved) unresolved = `"${pm.text}": ${pm.unresolved}`;
   } else if (pm && pm.kind === "duration") {
     // "in six months": the latest figure whose period has that length.
-    const span = pm.months![1] - pm.months![0];
-    const same = [...state.memos].reverse().find((m) => m.period && m.months && m.months[1] - m.months[0] === span);
+    const same = state.bySpan.get(pm.months![1] - pm.months![0]);
     period = same?.period ?? null;
     months = same?.months ?? null;
     inheritedPeriod = same !== undefined;

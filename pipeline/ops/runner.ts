@@ -1,0 +1,135 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { buildGazetteer } from "../extract/entities.ts";
+import { extractArticle } from "../extract/extract.ts";
+import { parseArticles } from "../ingest/article.ts";
+import { loadReference } from "../ingest/reference.ts";
+import { publish } from "../publish/publish.ts";
+import { assemble, PROJECT_ROOT, readInputs, readRegistry } from "../run.ts";
+import type { ExtractResult } from "../types.ts";
+import { ExtractCache } from "./cache.ts";
+import { rulesHash } from "./fingerprint.ts";
+import { acquireLock } from "./lock.ts";
+import type { Logger } from "./log.ts";
+import { compareInputs, outputIntact, qaSummary, readManifest, writeManifest, type InputEntry, type Manifest } from "./manifest.ts";
+import { recoverOutput } from "./recover.ts";
+
+/** Exit codes, documented in README.md. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, rejectedInputs: 3, locked: 4 } as const;
+
+export interface RunOptions {
+  input: string;
+  out: string;
+  sourcesDir: string;
+  cacheDir: string;
+  /** How long to wait for another run's lock, in ms; 0 = exit at once. */
+  waitMs: number;
+  log: Logger;
+}
+
+const PUBLISH_INFO = {
+  name: "afghanistan-neighbours-trade-news",
+  title: "Afghanistan and its neighbours: trade, aid, contracts and grants from news articles",
+  sources: [
+    { title: "News articles (see the articles table for each one's publisher and url)" },
+    { title: "Annual-average exchange rates (World Bank WDI PA.NUS.FCRF, FRED H.10, IRS fallback)", path: "sources/fx_annual_usd.csv" },
+  ],
+};
+
+async function pipelineVersion(): Promise<string> {
+  return (JSON.parse(await readFile(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }).version;
+}
+
+function sameInputs(a: InputEntry[], b: InputEntry[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.source_file === b[i]!.source_file && x.sha256 === b[i]!.sha256 && x.status === b[i]!.status);
+}
+
+/**
+ * One scheduled run: lock, recover from a killed run, read, extract what the cache lacks, assemble,
+ * publish atomically, then write the manifest last. Returns the exit code.
+ */
+export async function runPipeline(o: RunOptions): Promise<number> {
+  const lock = await acquireLock(`${o.out}.lock`, o.waitMs);
+  if (!lock.ok) {
+    o.log.warn("another run holds the lock", { pid: lock.holder, lock: `${o.out}.lock` });
+    return EXIT.locked;
+  }
+  try {
+    return await locked(o);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function locked(o: RunOptions): Promise<number> {
+  const t0 = performance.now();
+  const started_at = new Date().toISOString();
+  const stages: Record<string, number> = {};
+  const time = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
+    const s = performance.now();
+    const r = await f();
+    stages[name] = Number(((performance.now() - s) / 1000).toFixed(3));
+    return r;
+  };
+  for (const note of await recoverOutput(o.out)) o.log.warn("recovered after an interrupted run", { action: note });
+
+  const [files, registry, reference, rules, version, prev] = await time("read", () =>
+    Promise.all([readInputs(o.input), readRegistry(o.sourcesDir), loadReference(o.sourcesDir), rulesHash([join(PROJECT_ROOT, "pipeline"), o.sourcesDir], PROJECT_ROOT), pipelineVersion(), readManifest(o.out)]),
+  );
+  o.log.info("read inputs", { files: files.length, input: o.input });
+  const { articles, rejected } = await time("ingest", () => parseArticles(files, registry));
+  const bySource = new Map(articles.map((a) => [a.meta.source_file, a.meta.article_id]));
+  const inputs: InputEntry[] = files.map((f) => ({
+    source_file: f.source_file,
+    sha256: createHash("sha256").update(f.bytes).digest("hex"),
+    bytes: f.bytes.length,
+    article_id: bySource.get(f.source_file) ?? null,
+    status: bySource.has(f.source_file) ? "accepted" : "rejected",
+  }));
+  for (const r of rejected) o.log.warn("rejected input", { file: r.source_file, reason: r.reason });
+  const code = rejected.length > 0 ? EXIT.rejectedInputs : EXIT.ok;
+  const manifestBase = { pipeline_version: version, rules_hash: rules, inputs, articles: compareInputs(prev?.inputs, inputs) };
+
+  if (prev && prev.rules_hash === rules && prev.pipeline_version === version && sameInputs(prev.inputs, inputs) && (await outputIntact(o.out, prev))) {
+    await writeManifest(o.out, { ...prev, ...manifestBase, articles_reextracted: 0, run: finish(t0, started_at, stages, false) });
+    o.log.info("nothing changed; output is up to date", { out: o.out, seconds: ((performance.now() - t0) / 1000).toFixed(2) });
+    return code;
+  }
+
+  const cache = new ExtractCache(o.cacheDir, rules);
+  let reextracted = 0;
+  const extracted: ExtractResult[] = await time("extract", async () => {
+    const gazetteer = buildGazetteer(reference);
+    const out: ExtractResult[] = [];
+    for (const [i, a] of articles.entries()) {
+      let r = await cache.get(a.meta);
+      if (!r) {
+        r = extractArticle(a, gazetteer);
+        await cache.put(a.meta, r);
+        reextracted++;
+      }
+      out.push(r);
+      o.log.progress(i + 1, articles.length);
+    }
+    return out;
+  });
+  o.log.info("extracted", { articles: articles.length, reextracted });
+  const dataset = await time("reconcile", () => assemble(articles, rejected, extracted, reference));
+  const report = await time("publish", () => publish(dataset, o.out, { ...PUBLISH_INFO, version }));
+  const manifest: Manifest = {
+    ...manifestBase,
+    articles_reextracted: reextracted,
+    row_counts: report.rowCounts,
+    qa_summary: qaSummary(dataset),
+    output_files: report.files.map((f) => ({ path: f.path, bytes: f.bytes, sha256: f.sha256 })),
+    run: finish(t0, started_at, stages, true),
+  };
+  await writeManifest(o.out, manifest);
+  o.log.info("published", { out: o.out, seconds: manifest.run.wall_s, ...report.rowCounts });
+  return code;
+}
+
+function finish(t0: number, started_at: string, stages: Record<string, number>, republished: boolean): Manifest["run"] {
+  return { started_at, finished_at: new Date().toISOString(), wall_s: Number(((performance.now() - t0) / 1000).toFixed(3)), stages_s: stages, republished };
+}
