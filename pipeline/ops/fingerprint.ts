@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
+  if (!(await stat(dir)).isDirectory()) return [dir];
   for (const e of await readdir(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
     if (e.isDirectory()) out.push(...(await filesUnder(p)));
@@ -18,7 +19,7 @@ async function filesUnder(dir: string): Promise<string[]> {
  */
 export async function rulesHash(roots: string[], base: string): Promise<string> {
   const h = createHash("sha256");
-  const files = (await Promise.all(roots.map(filesUnder))).flat().map((p) => relative(base, p)).sort();
+  const files = [...new Set((await Promise.all(roots.map(filesUnder))).flat().map((p) => relative(base, p)))].sort();
   for (const f of files) {
     h.update(f).update("\0").update(await readFile(join(base, f))).update("\0");
   }

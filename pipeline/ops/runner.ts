@@ -74,8 +74,10 @@ async function locked(o: RunOptions): Promise<number> {
   };
   for (const note of await recoverOutput(o.out)) o.log.warn("recovered after an interrupted run", { action: note });
 
-  const [files, registry, reference, rules, version, prev] = await time("read", () =>
-    Promise.all([readInputs(o.input), readRegistry(o.sourcesDir), loadReference(o.sourcesDir), rulesHash([join(PROJECT_ROOT, "pipeline"), o.sourcesDir], PROJECT_ROOT), pipelineVersion(), readManifest(o.out)]),
+  const code_ = (dirs: string[]) => rulesHash(dirs.map((d) => join(PROJECT_ROOT, "pipeline", d)).concat(o.sourcesDir), PROJECT_ROOT);
+  // Extraction results depend on ingest + extract code and reference data; the published bytes on all of it.
+  const [files, registry, reference, extractionHash, rules, version, prev] = await time("read", () =>
+    Promise.all([readInputs(o.input), readRegistry(o.sourcesDir), loadReference(o.sourcesDir), code_(["ingest", "extract", "types.ts", "ids.ts"]), code_(["."]), pipelineVersion(), readManifest(o.out)]),
   );
   o.log.info("read inputs", { files: files.length, input: o.input });
   const { articles, rejected } = await time("ingest", () => parseArticles(files, registry));
@@ -97,7 +99,7 @@ async function locked(o: RunOptions): Promise<number> {
     return code;
   }
 
-  const cache = new ExtractCache(o.cacheDir, rules);
+  const cache = new ExtractCache(o.cacheDir, extractionHash);
   let reextracted = 0;
   const extracted: ExtractResult[] = await time("extract", async () => {
     const gazetteer = buildGazetteer(reference);
