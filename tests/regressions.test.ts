@@ -91,6 +91,20 @@ describe("regressions", () => {
     expect(fs[0]!.notes[0]!.message).toMatch(/fiscal year/);
   });
 
+  it("the first months of a solar year end inside it, not at its end", () => {
+    const fs = trade(extract("Afghanistan's exports to Uzbekistan reached $95 million in the first three months of the solar year 1403."));
+    expect(fs[0]!.fields).toMatchObject({ period_start: "2024-03-21", period_end: "2024-06-21" });
+  });
+
+  it("trade with a group of countries has no partner, so no bilateral flow", () => {
+    expect(trade(extract("Kazakhstan and Afghanistan talked. Afghanistan's trade with neighbouring countries exceeded $4 billion in 2023."))).toEqual([]);
+  });
+
+  it("memoranda of understanding with a value are contracts; investments are not", () => {
+    const fs = extract("Iranian and Afghan firms signed five memoranda of understanding worth $120 million. Iranian firms will invest $50 million in Herat under the agreements.");
+    expect(fs.map((f) => [f.table, f.money?.amount, f.fields.n_contracts])).toEqual([["contracts", 120e6, 5]]);
+  });
+
   it("headlines, captions and 'Latest news' lists yield nothing", () => {
     const body = "Kazakhstan Ships 5,000 Tons of Aid to Afghanistan\nPhoto credit: ministry press service\nThe government said talks continue.\nLatest news\n- Uzbekistan exports $2 billion of gas to China\n";
     expect(extract(body)).toEqual([]);

@@ -12,10 +12,11 @@ export const AID_AGGREGATE = /\b(?:in total|so far|to date|overall|bringing the 
 export const AID_PLEDGE = /\b(?:allocat(?:e|ed|es|ing)|pledg(?:e|ed|es)|promis(?:e|ed)|earmark(?:ed)?|will (?:send|allocate|provide|donate)|decided to (?:send|allocate|provide)|as part of|package)\b/i;
 export const NOT_AID = /\b(?:in need|need(?:s|ed)? (?:of )?(?:urgent )?(?:aid|assistance|help)|died|dead|killed|injured|wounded|homeless|displaced|refugees|budget|appeal)\b/i;
 
-export const CONTRACT_NOUN = /\b(?:contracts?|agreements?|deals?)\b/i;
+export const CONTRACT_NOUN = /\b(?:contracts?|agreements?|deals?|memorand(?:a|ums?)(?: of understanding)?|MoUs?)\b/i;
 export const CONTRACT_CUE = /\b(?:sign(?:ed|ing|s)?|conclu(?:ded|des?|ding|sion)|reached|inked|clinched|worth|valued|for a total|totall?ing|amounting)\b/i;
 export const CONTRACT_PLANNED = /\b(?:will sign|to be signed|plan(?:s|ned)? to sign|expected to (?:be )?sign|set to sign|prepar(?:e|es|ed|ing) to sign|intend(?:s|ed)? to sign|is being prepared)\b/i;
-export const NOT_CONTRACT = /\b(?:memorand(?:um|a)|road ?map|invest(?:ed|ment|ments|ing)?)\b/i;
+/** A road map has no value, and money invested is not a contract's price. */
+export const NOT_CONTRACT = /\b(?:road ?map|invest(?:ed|ment|ments|ing|s)?)\b/i;
 
 export const GRANT_CUE = /\b(?:grants?|scholarships?|quotas?|students?|universit(?:y|ies)|higher education|study|studying|educational)\b/i;
 export const GRANT_PLANNED = /\b(?:plan(?:s|ned)?|propos(?:e|ed|es|al)|suggest(?:ed|s)?|offer(?:ed|s)? to|will|to increase|increase the|intend|aim|expand)\b/i;

@@ -58,7 +58,7 @@ const COUNT_NOUNS: [RegExp, string][] = [
   [/^(?:railway|railroad|rail|train|freight|cargo|goods|box|tank|covered)?\s?(?:wagons?|railcars?|cars?|carriages?|tankers?|tank cars?)$/i, "railcars"],
   [/^(?:heavy\s)?(?:trucks?|lorries|lorry|vehicles?)$/i, "trucks"],
   [/^containers?$/i, "containers"],
-  [/^(?:agreements?|contracts?|deals?|memorand(?:a|ums?)|documents?)$/i, "agreements"],
+  [/^(?:agreements?|contracts?|deals?|memorand(?:a|ums?)|MoUs?|documents?)$/i, "agreements"],
   [/^(?:grants?|scholarships?|quotas?|places)$/i, "grants"],
   [/^students?$/i, "students"],
   [/^(?:universities|university|institutions?|colleges?|institutes?)$/i, "institutions"],

@@ -136,6 +136,19 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
+    // "the first six months of the solar year 1402": Hijri Shamsi months 1-6 have 31 days, 7-11 have 30.
+    re: new RegExp(String.raw`\b(?:(?:the\s)?first\s)?(${SMALL})\smonths\sof\s(?:the\s)?(?:solar|hijri|shamsi|afghan)\s(?:fiscal\s)?year\s(1[34]\d{2})\b`, "gi"),
+    build: (m) => {
+      const n = smallNo(m[1]!);
+      const sh = Number(m[2]);
+      if (n < 1 || n > 12 || sh < 1370 || sh > 1420) return null;
+      const start = new Date(Date.UTC(sh + 621, 2, 21));
+      const days = Math.min(n, 6) * 31 + Math.max(0, n - 6) * 30;
+      const end = new Date(start.getTime() + (days - 1) * 86400000);
+      return { kind: "period", period: { start: start.toISOString().slice(0, 10), end: end.toISOString().slice(0, 10) }, months: null, year: sh + 621, unresolved: null };
+    },
+  },
+  {
     // Afghan solar (Hijri Shamsi) years: "solar year 1401", "1402 fiscal year"; a year starts at Nowruz (~21 March).
     re: /\b(?:(?:solar|hijri|shamsi|afghan)\s(?:fiscal\s)?year\s(1[34]\d{2})|(1[34]\d{2})\s(?:solar|hijri|shamsi|SH|fiscal)(?:\syear)?)\b/gi,
     build: (m) => {

@@ -76,10 +76,13 @@ export function statusOf(a: SentenceAnalysis, q: Quantity, ws: number, we: numbe
   return "reported";
 }
 
-/** A country's trade with the whole world: a world cue and no second country beside the reporter. */
+/** A group of countries as the partner: "trade with Central Asian countries", "exports to the region". */
+const GROUP_PARTNER = /\b(?:with|to|from|and)\s(?:the\s)?(?:(?:Central Asian|South Asian|neighbou?ring|regional|other|foreign|Gulf|European|EU|CIS|SCO|ECO|Arab|Western)\s(?:countries|states|nations|markets|partners)|Central Asia|the region|the world|Europe|the EU|the Gulf)\b/i;
+
+/** A country's trade with the whole world or a group of countries: no single partner, so no bilateral flow. */
 export function isWorldTotal(a: SentenceAnalysis, q: Quantity, ws: number, we: number, owned: RoledEntity[]): boolean {
   if (countriesIn(owned).length >= 2) return false;
-  return WORLD_LEFT.test(a.text.slice(ws, q.qualStart)) || WORLD_RIGHT.test(a.text.slice(q.end, we));
+  return WORLD_LEFT.test(a.text.slice(ws, q.qualStart)) || WORLD_RIGHT.test(a.text.slice(q.end, we)) || GROUP_PARTNER.test(a.text.slice(ws, we));
 }
 
 export function commodityOf(a: SentenceAnalysis, q: Quantity, ws: number, we: number): string | null {
