@@ -105,6 +105,21 @@ describe("regressions", () => {
     expect(fs.map((f) => [f.table, f.money?.amount, f.fields.n_contracts])).toEqual([["contracts", 120e6, 5]]);
   });
 
+  it("aid spoken of before does not capture a later sentence about trade supplies", () => {
+    const fs = extract("Some 9,000 tonnes of wheat donated by Kazakhstan reached Afghanistan. Kazakhstan is ready to increase supplies of flour to Afghanistan to 2 million tons per year.");
+    expect(fs.map((f) => [f.table, f.fields.status ?? f.fields.kind])).toEqual([["trade_flows", "target"], ["aid_shipments", "shipment"]]);
+  });
+
+  it("'shipments to X' is a trade flow, dated by the figure before it", () => {
+    const fs = trade(extract("Trade between Kazakhstan and Afghanistan in January-May 2024 was $400 million. Flour shipments to Afghanistan amounted to 700,000 tons over the period."));
+    expect(fs[1]!.fields).toMatchObject({ flow: "export", reporter_iso3: "KAZ", partner_iso3: "AFG", quantity_tonnes: 700000, period_start: "2024-01-01", period_end: "2024-05-31" });
+  });
+
+  it("a quarter without a year is of the publication year", () => {
+    const fs = trade(extract("Goods worth $35 million were imported by Afghanistan from Turkmenistan in the third quarter.", "2023-11-20"));
+    expect(fs[0]!.fields).toMatchObject({ flow: "import", reporter_iso3: "AFG", partner_iso3: "TKM", period_start: "2023-07-01", period_end: "2023-09-30" });
+  });
+
   it("headlines, captions and 'Latest news' lists yield nothing", () => {
     const body = "Kazakhstan Ships 5,000 Tons of Aid to Afghanistan\nPhoto credit: ministry press service\nThe government said talks continue.\nLatest news\n- Uzbekistan exports $2 billion of gas to China\n";
     expect(extract(body)).toEqual([]);

@@ -1,7 +1,7 @@
 import type { Article, ExtractedFact, ExtractResult } from "../types.ts";
 import type { QaCheck } from "../schema/tables.ts";
 import { analyzeArticle, type SentenceAnalysis } from "./analysis.ts";
-import { AID_CUE, TRADE_CUE } from "./cues.ts";
+import { AID_ANAPHORA, AID_CUE, TRADE_CUE } from "./cues.ts";
 import type { Gazetteer } from "./entities.ts";
 import type { Quantity } from "./numbers.ts";
 import { completeAid, extractAid, isAidSentence, type AidState } from "./rules/aid.ts";
@@ -11,6 +11,8 @@ import { changeRecord, doubledChange, extractBaseValue, extractTrade, remember, 
 import { isMeasure, periodFor } from "./rules/common.ts";
 import { stableId } from "../ids.ts";
 
+/** Trade phrasing that keeps a sentence out of the aid story told just before it ("medical supplies" does not). */
+const TRADE_PHRASE = /\b(?:trade[ds]?|trading|turnover|exports?|imports?|exported|imported|sold|purchased|(?:supplies|supply|deliveries|shipments) of)\b/i;
 const STRONG_TRADE = /\b(?:trade[ds]?|trading|turnover|exports?|imports?|exported|imported)\b/i;
 
 /** "6.4 billion tenge (approximately US$12.7 million)": the article's own conversion, kept with the amount. */
@@ -116,8 +118,11 @@ export function extractArticle(article: Article, gazetteer: Gazetteer): ExtractR
         continue;
       }
       if (q.kind === "plain") continue;
-      const strongTrade = STRONG_TRADE.test(a.text);
-      if (aidSentence && (AID_CUE.test(a.text) || !strongTrade)) {
+      // Aid words in the sentence win unless it is plainly about trade; aid spoken of in the sentences
+      // before only carries over to a sentence with no trade words of its own.
+      const ownAid = AID_CUE.test(a.text) && !STRONG_TRADE.test(a.text);
+      const carriedAid = aidSentence && !AID_CUE.test(a.text) && !STRONG_TRADE.test(a.text) && (AID_ANAPHORA.test(a.text) || !TRADE_PHRASE.test(a.text));
+      if (ownAid || carriedAid || (AID_CUE.test(a.text) && STRONG_TRADE.test(a.text) && !TRADE_CUE.test(a.text.slice(0, q.start)))) {
         const r = extractAid(ctx, a, q, aid, rates.get(q) ?? null);
         if (!("skip" in r)) {
           used.add(q);

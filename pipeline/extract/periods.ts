@@ -116,6 +116,16 @@ const PATTERNS: Pattern[] = [
     build: (m, pub) => (/^(first|1st)$/i.test(m[1]!) ? span("period", yearOf(m[2], m[3], pub), 1, 6) : span("period", yearOf(m[2], m[3], pub), 7, 12)),
   },
   {
+    // "in the third quarter", "the first half": of the publication year
+    re: /\b(?:in|during|for|over)\s(?:the\s)?(first|second|third|fourth|1st|2nd|3rd|4th)\s(quarter|half)(?!\s(?:of|in)\b)(?!\s(?:19|20)\d{2})/gi,
+    build: (m, pub) => {
+      const n = ["first", "second", "third", "fourth"].indexOf(m[1]!.toLowerCase().replace(/^1st$/, "first").replace(/^2nd$/, "second").replace(/^3rd$/, "third").replace(/^4th$/, "fourth")) + 1;
+      const year = pub ? pub.year : "unresolved";
+      if (/^h/i.test(m[2]!)) return n <= 2 ? span("period", year, n === 1 ? 1 : 7, n === 1 ? 6 : 12) : null;
+      return span("period", year, n * 3 - 2, n * 3);
+    },
+  },
+  {
     // "first quarter of 2023", "Q1 2023", "the third quarter of last year"
     re: new RegExp(String.raw`\b(?:(?:the\s)?(first|second|third|fourth|1st|2nd|3rd|4th)\squarter|Q([1-4]))\s${YREF}`, "gi"),
     build: (m, pub) => {
