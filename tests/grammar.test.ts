@@ -17,6 +17,10 @@ describe("number grammar", () => {
     ["$259.5mn", "money", 259500000, "USD", null],
     ["Rs 12 crore", "money", 12e7, "PKR", null],
     ["300 million afghanis", "money", 3e8, "AFN", null],
+    ["USD1.5 billion", "money", 1.5e9, "USD", null],
+    ["KZT6.4bn", "money", 6.4e9, "KZT", null],
+    ["Rs5,000 crore", "money", 5e10, "PKR", null],
+    ["one billion dollars", "money", 1e9, "USD", null],
     ["1.3 million tons", "mass", 1.3e6, null, "t"],
     ["686.7 thousand tons", "mass", 686700, null, "t"],
     ["272 tons and 728 kilograms", "mass", 272.728, null, "t"],
@@ -51,6 +55,7 @@ describe("number grammar", () => {
   it("does not read codes glued to letters as amounts", () => {
     expect(q("the 4M23 figures").filter((x) => x.kind !== "plain")).toEqual([]);
     expect(q("CASA-1000 line")).toEqual([]);
+    expect(q("the G20 summit")).toEqual([]);
   });
 });
 
@@ -87,6 +92,7 @@ describe("period grammar", () => {
     expect(p("than in the previous year")[0]).toMatchObject({ kind: "comparative" });
     expect(p("during the same period in 2023")[0]).toMatchObject({ kind: "comparative" });
     expect(p("last year", null)[0]).toMatchObject({ period: null, unresolved: expect.stringMatching(/no publication date/) });
+    expect(p("in 2022/23")[0]).toMatchObject({ period: null, unresolved: expect.stringMatching(/fiscal year/) });
   });
 });
 

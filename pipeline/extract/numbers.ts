@@ -27,7 +27,7 @@ export interface Quantity {
 }
 
 const NUM = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?![\d])|\d+(?:\.\d+)?`;
-const CORE = new RegExp(String.raw`(?<![\w.,-])(?:(${NUM})|(${SPELLED})(?![\w-]))`, "gi");
+const CORE = new RegExp(String.raw`(?<![\d_.,-])(?:(${NUM})|(${SPELLED})(?![\w-]))`, "gi");
 const NUM_AT = new RegExp(String.raw`^(?:${NUM})`);
 
 const SCALES: Record<string, number> = {
@@ -143,6 +143,8 @@ export function scanQuantities(text: string): Quantity[] {
     let currency: string | null = null;
     const before = text.slice(Math.max(0, start - 12), start);
     const pre = CURRENCY_PREFIX.exec(before);
+    // A number glued to letters is a code ("G20", "H1") unless the letters are a currency ("USD1.5 billion", "Rs5,000").
+    if (/\p{L}$/u.test(before) && !pre) continue;
     if (pre && digits !== undefined) {
       currency = currencyOfPrefix(pre[1]!);
       start -= pre[0].length;

@@ -170,7 +170,7 @@ const PATTERNS: Pattern[] = [
   },
   {
     // "fiscal year 2022-23", "FY2023": boundaries differ by country (July, April, Nowruz), so never guessed.
-    re: new RegExp(String.raw`\b(?:(?:fiscal|financial|budget)\s(?:year\s)?(?:of\s)?(${YEAR})(?:\s?[-–/]\s?(?:\d{2}|${YEAR}))?|FY\s?'?(\d{2,4})(?:\s?[-–/]\s?\d{2,4})?)\b`, "gi"),
+    re: new RegExp(String.raw`\b(?:(?:fiscal|financial|budget)\s(?:year\s)?(?:of\s)?(${YEAR})(?:\s?[-–/]\s?(?:\d{2}|${YEAR}))?|FY\s?'?(\d{2,4})(?:\s?[-–/]\s?\d{2,4})?|(${YEAR})\s?[/–-]\s?\d{2}(?!\d))\b`, "gi"),
     build: () => ({ kind: "period", period: null, months: null, year: null, unresolved: "fiscal year: its start month depends on the reporting country" }),
   },
   {
