@@ -120,6 +120,21 @@ describe("regressions", () => {
     expect(fs[0]!.fields).toMatchObject({ flow: "import", reporter_iso3: "AFG", partner_iso3: "TKM", period_start: "2023-07-01", period_end: "2023-09-30" });
   });
 
+  it("a delivered total and a commitment in one sentence are two aid records of their own kinds", () => {
+    const fs = aid(extract("Pakistan has so far delivered 20,000 tonnes of wheat to Afghanistan as part of its commitment of 50,000 tonnes. The consignments were handed over to the WFP in Kandahar."));
+    expect(fs.map((f) => [f.fields.weight_tonnes, f.fields.kind, f.fields.donor_iso3, f.fields.channel])).toEqual([[20000, "aggregate", "PAK", "WFP"], [50000, "pledge", "PAK", "WFP"]]);
+  });
+
+  it("aid an agency distributes, funded by a government, goes to Afghanistan from that government", () => {
+    const fs = aid(extract("India and Afghanistan talked trade. The WFP distributed 2,500 tonnes of food funded by the Government of Korea."));
+    expect(fs[0]!.fields).toMatchObject({ donor_iso3: "KOR", recipient_iso3: "AFG", channel: "WFP", weight_tonnes: 2500 });
+  });
+
+  it("a commodity outside the item list is still named", () => {
+    const fs = trade(extract("In 2023, 900 tonnes of dried apricots were exported from Afghanistan to India."));
+    expect(fs[0]!.fields).toMatchObject({ commodity: "dried apricots", reporter_iso3: "AFG", partner_iso3: "IND" });
+  });
+
   it("headlines, captions and 'Latest news' lists yield nothing", () => {
     const body = "Kazakhstan Ships 5,000 Tons of Aid to Afghanistan\nPhoto credit: ministry press service\nThe government said talks continue.\nLatest news\n- Uzbekistan exports $2 billion of gas to China\n";
     expect(extract(body)).toEqual([]);

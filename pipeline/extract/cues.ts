@@ -5,11 +5,11 @@ export const TURNOVER_CUE = /\b(?:turnover|trade(?!\s(?:house|center|centre|rout
 export const EXPORT_CUE = /\b(?:exports?|exported|exporting|shipped|shipments|sold|sales|supplied|supplies|deliveries|supply)\b/i;
 export const IMPORT_CUE = /\b(?:imports?|imported|importing|purchas(?:e|es|ed|ing)|bought|consumer)\b/i;
 
-export const AID_CUE = /\b(?:humanitarian|aid|assistance|relief|donat(?:e|ed|es|ion|ions)|donor|gift|consignment|convoy|(?:quake|earthquake|flood|disaster)[- ](?:hit|affected|stricken|victims|survivors)|victims|needy)\b/i;
+export const AID_CUE = /\b(?:humanitarian|aid|assistance|relief|donat(?:e|ed|es|ion|ions)|donors?|gifts?|consignments?|convoys?|WFP|World Food Program(?:me)?|UNICEF|UNHCR|OCHA|Red Crescent|Red Cross|KazAID|TIKA|USAID|(?:quake|earthquake|flood|disaster)[- ](?:hit|affected|stricken|victims|survivors)|victims|needy)\b/i;
 export const AID_ANAPHORA = /\b(?:the|that|this|a|one)\s(?:aid|shipment|cargo|consignment|convoy|assistance|train|humanitarian|supplies|delivery)\b|\btotal weight\b|\bweighing\b/i;
 export const AID_NEW_SHIPMENT = /\b(?:another|separate|second|next|further|new|additional|previous(?:ly)?|earlier|also)\b/i;
 export const AID_AGGREGATE = /\b(?:in total|so far|to date|overall|bringing the total|total (?:support|aid|assistance|amount|value)|over the (?:past|last) \w+ years|since (?:19|20)\d{2}|in recent years|cumulative)\b/i;
-export const AID_PLEDGE = /\b(?:allocat(?:e|ed|es|ing)|pledg(?:e|ed|es)|promis(?:e|ed)|earmark(?:ed)?|will (?:send|allocate|provide|donate)|decided to (?:send|allocate|provide)|as part of|package)\b/i;
+export const AID_PLEDGE = /\b(?:allocat(?:e|ed|es|ing)|pledg(?:e|ed|es)|promis(?:e|ed)|commitment of|committed|earmark(?:ed)?|will (?:send|allocate|provide|donate)|decided to (?:send|allocate|provide)|as part of|package)\b/i;
 export const NOT_AID = /\b(?:in need|need(?:s|ed)? (?:of )?(?:urgent )?(?:aid|assistance|help)|died|dead|killed|injured|wounded|homeless|displaced|refugees|budget|appeal)\b/i;
 
 export const CONTRACT_NOUN = /\b(?:contracts?|agreements?|deals?|memorand(?:a|ums?)(?: of understanding)?|MoUs?)\b/i;

@@ -101,7 +101,7 @@ export function extractArticle(article: Article, gazetteer: Gazetteer): ExtractR
       contractQs.forEach((q) => used.add(q));
     }
 
-    const aidSentence = isAidSentence(a, aid);
+    const aidSentence = isAidSentence(a, aid, ctx.sentences[a.sentence.index + 1]);
     for (const q of a.quantities) {
       if (used.has(q)) continue;
       const aidable = isMeasure(q) || q.kind === "count";

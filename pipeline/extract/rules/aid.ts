@@ -2,12 +2,14 @@ import type { ExtractedFact } from "../../types.ts";
 import { otherOf, type ArticleContext, type SentenceAnalysis } from "../analysis.ts";
 import { AID_AGGREGATE, AID_ANAPHORA, AID_CUE, AID_NEW_SHIPMENT, AID_PLEDGE, itemsIn, NOT_AID, NOT_COUNTED } from "../cues.ts";
 import type { Quantity } from "../numbers.ts";
-import { evidence, firstWithRole, periodFor, rolesIn } from "./common.ts";
+import { evidence, firstWithRole, periodFor, rolesIn, windowOf } from "./common.ts";
 
 /** One shipment being assembled from consecutive sentences ("2,200 tons ..." then "The aid shipment, comprising 36 railway cars"). */
 export interface AidFrame {
   fact: ExtractedFact;
   sentences: number[];
+  /** The clause of the number that opened the frame: what decides shipment, pledge or aggregate. */
+  clause: string;
   /** The item named with the shipment's weight ("1,000 tons of flour"): a weight that is itself an item, not a total. */
   weightItem: string | null;
 }
@@ -20,12 +22,13 @@ export interface AidState {
 
 const INCLUDES = /\b(?:includ(?:e|es|ed|ing)|consist(?:s|ed|ing)?|compris(?:e|es|ed|ing)|such as|of which|contain(?:s|ed|ing)?|among them)\b/i;
 /** A sentence that goes on about the shipment just described: "The consignment was handed over at ...". */
-const ANAPHORIC_START = /^(?:It|They|This|These|The (?:aid|shipment|cargo|consignment|convoy|supplies|assistance|humanitarian|goods|delivery|train))\b/;
+const ANAPHORIC_START = /^(?:It|They|This|These|Those|The (?:aid|shipments?|cargo(?:es)?|consignments?|convoys?|supplies|assistance|humanitarian|goods|deliver(?:y|ies)|trains?|batch(?:es)?))\b/;
 const ITEM_AFTER = /^\s(?:of\s)?(?:\w+\s)?/;
 const PLACE_PRIORITY = ["border_crossing", "station", "port", "dry_port", "city", "capital", "province"];
 
-export function isAidSentence(a: SentenceAnalysis, state: AidState): boolean {
-  return AID_CUE.test(a.text) || (state.lastCue !== null && a.sentence.index - state.lastCue <= 2);
+/** Aid is the topic: said here, in the two sentences before, or in a next sentence that goes on about it ("The consignments were handed over to the WFP"). */
+export function isAidSentence(a: SentenceAnalysis, state: AidState, next: SentenceAnalysis | undefined): boolean {
+  return AID_CUE.test(a.text) || (state.lastCue !== null && a.sentence.index - state.lastCue <= 2) || (next !== undefined && ANAPHORIC_START.test(next.text) && AID_CUE.test(next.text));
 }
 
 function field(q: Quantity): "weight_tonnes" | "railcars" | "value_usd" | "item" | null {
@@ -39,6 +42,7 @@ function field(q: Quantity): "weight_tonnes" | "railcars" | "value_usd" | "item"
 function newFrame(ctx: ArticleContext): AidFrame {
   return {
     sentences: [],
+    clause: "",
     weightItem: null,
     fact: {
       table: "aid_shipments",
@@ -98,7 +102,11 @@ export function extractAid(ctx: ArticleContext, a: SentenceAnalysis, q: Quantity
     recent && !startsNew && (column === "value_usd" ? recent.fact.money === null : recent.fact.fields[column] === null) &&
     (sameSentence || AID_ANAPHORA.test(a.text) || /^(?:It|They|This|That)\b/.test(a.text));
   const frame = attach ? recent! : newFrame(ctx);
-  if (!attach) state.frames.push(frame);
+  if (!attach) {
+    const [ws, we] = windowOf(a, q);
+    frame.clause = a.text.slice(ws, we);
+    state.frames.push(frame);
+  }
   if (!frame.sentences.includes(idx)) frame.sentences.push(idx);
   if (column === "value_usd") frame.fact.money = { amount: q.value, currency: q.currency, ...(statedUsd !== null ? { statedUsd } : {}) };
   else frame.fact.fields[column] = q.value;
@@ -138,7 +146,7 @@ export function completeAid(ctx: ArticleContext, frame: AidFrame, claimed: Set<n
     if (!donor && subject) donor = subject.iso3;
   }
   if (!recipient) {
-    recipient = all.some((s) => s.entities.some((e) => e.iso3 === "AFG")) ? "AFG" : (otherOf(ctx, donor) ?? ctx.hub);
+    recipient = all.some((s) => s.entities.some((e) => e.iso3 === "AFG")) ? "AFG" : ctx.hub && ctx.hub !== donor ? ctx.hub : otherOf(ctx, donor);
     inferred++;
   }
   if (donor === recipient) donor = null;
@@ -162,7 +170,7 @@ export function completeAid(ctx: ArticleContext, frame: AidFrame, claimed: Set<n
   const unresolved = periods.find((p) => !p.period && p.unresolved && p.unresolved !== "no year stated");
   if (!period && unresolved) frame.fact.notes.push({ check: "unresolved_date", severity: "warning", message: `"${unresolved.text}": ${unresolved.unresolved}` });
   const multiYear = period !== null && Number(period.end.slice(0, 4)) > Number(period.start.slice(0, 4));
-  f.kind = AID_AGGREGATE.test(text) || multiYear ? "aggregate" : AID_PLEDGE.test(own.map((s) => s.text).join(" ")) ? "pledge" : "shipment";
+  f.kind = AID_AGGREGATE.test(frame.clause) || multiYear ? "aggregate" : AID_PLEDGE.test(frame.clause) ? "pledge" : "shipment";
   const day = [...own, ...context].flatMap((s) => s.periods).find((p) => p.kind === "date" && p.period && !/day$/i.test(p.text));
   f.event_date = day?.period?.start ?? null;
 
