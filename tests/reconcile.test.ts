@@ -49,6 +49,17 @@ describe("cross-article reconcile", () => {
     expect(conflict!.message).toMatch(/866300000.*exact.*640500000.*other|640500000.*other.*866300000.*exact/);
   });
 
+  it("records a conflict when two articles give different tonnages for the same dated shipment", () => {
+    const a = file("ship-a", "2024-05-03", "On April 30, Uzbekistan delivered 250 tons of humanitarian aid to Afghanistan.");
+    const b = file("ship-b", "2024-05-04", "On April 30, Uzbekistan delivered 320 tons of humanitarian aid to Afghanistan.");
+    const d = build(a, b);
+    expect(d.aid_shipments).toHaveLength(1);
+    expect(d.aid_shipments[0]).toMatchObject({ event_date: "2024-04-30", n_sources: 2 });
+    expect(d.qa_checks.find((q) => q.check === "conflict")!.message).toMatch(/250 tonnes.*320 tonnes|320 tonnes.*250 tonnes/);
+    const one = build(file("ship-c", "2024-05-04", "On April 30, Uzbekistan delivered 250 tons of humanitarian aid to Afghanistan. On April 30, Uzbekistan also delivered another 320 tons of humanitarian aid to Afghanistan."));
+    expect(one.aid_shipments).toHaveLength(2);
+  });
+
   it("does not merge undated figures across articles", () => {
     const a = file("a", null, "Trade between Tajikistan and Afghanistan reached $40 million last year.");
     const b = file("b", null, "Trade between Tajikistan and Afghanistan reached $40 million last year.");

@@ -45,7 +45,15 @@ export function factKey(f: ExtractedFact): KeyPart[] {
   }
 }
 
-/** Conflicting values for a dated trade flow are one fact stated two ways; elsewhere, different values are different facts. */
-export function conflictsAreOneFact(f: ExtractedFact): boolean {
-  return f.table === "trade_flows" && f.fields.period_start !== null;
+/**
+ * When values differ under one key, is it one fact stated two ways (a conflict) or two facts? A dated trade
+ * flow is one fact. A dated aid delivery is one shipment when the differing values come from different
+ * articles (one article listing two deliveries that month means two). Elsewhere, different values are different facts.
+ */
+export function conflictsAreOneFact(clusters: ExtractedFact[][]): boolean {
+  const f = clusters[0]![0]!;
+  if (f.table === "trade_flows") return f.fields.period_start !== null;
+  if (f.table !== "aid_shipments" || (f.fields.event_date === null && f.fields.period_start === null)) return false;
+  const articleSets = clusters.map((c) => new Set(c.map((x) => x.article_id)));
+  return articleSets.every((a, i) => articleSets.every((b, j) => i === j || [...a].every((id) => !b.has(id))));
 }

@@ -79,7 +79,7 @@ export function mergeFacts(facts: ExtractedFact[]): MergeResult {
       else clusters.push([f]);
     }
     const key = JSON.parse(k) as (string | number | null)[];
-    if (clusters.length > 1 && conflictsAreOneFact(group[0]!)) {
+    if (clusters.length > 1 && conflictsAreOneFact(clusters)) {
       const ranked = clusters.map((c) => [...c].sort(preference)).sort((a, b) => b.length - a.length || preference(a[0]!, b[0]!));
       const rec = buildRecord(stableId(...key), ranked.flat());
       records.push(rec);
@@ -97,7 +97,7 @@ export function mergeFacts(facts: ExtractedFact[]): MergeResult {
     }
     for (const c of clusters) {
       const sorted = [...c].sort(preference);
-      const tag = conflictsAreOneFact(sorted[0]!) ? null : roundTag(primaryMeasure(sorted[0]!).value);
+      const tag = conflictsAreOneFact([sorted]) ? null : roundTag(primaryMeasure(sorted[0]!).value);
       records.push(buildRecord(stableId(...key, tag), sorted));
     }
   }
