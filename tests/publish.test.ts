@@ -272,8 +272,9 @@ describe("publish", () => {
 
   it("writes every file, and nothing else", async () => {
     const expected = TABLES.flatMap((t) => [`${t.name}.csv`, `${t.name}.parquet`]);
-    expected.push("README.md", "datapackage.json", "dataset.duckdb");
+    expected.push("README.md", "datapackage.json", "dataset.duckdb", "excel");
     expect(await listDir(out)).toEqual(expected.sort());
+    expect(await listDir(join(out, "excel"))).toEqual(TABLES.map((t) => `${t.name}.csv`).sort());
     expect(await listDir(root)).toEqual(["output"]);
   });
 

@@ -6,6 +6,7 @@ import { extractArticle } from "../extract/extract.ts";
 import { parseArticles } from "../ingest/article.ts";
 import { loadReference } from "../ingest/reference.ts";
 import { publish } from "../publish/publish.ts";
+import { writeReport } from "../report/build.ts";
 import { assemble, PROJECT_ROOT, readInputs, readRegistry } from "../run.ts";
 import type { ExtractResult } from "../types.ts";
 import { ExtractCache } from "./cache.ts";
@@ -119,6 +120,8 @@ async function locked(o: RunOptions): Promise<number> {
   o.log.info("extracted", { articles: articles.length, reextracted });
   const dataset = await time("reconcile", () => assemble(articles, rejected, extracted, reference));
   const report = await time("publish", () => publish(dataset, o.out, { ...PUBLISH_INFO, version }));
+  // The report is derived from the published files; a failure to render it leaves the data published.
+  await time("report", () => writeReport(o.out)).catch((err: Error) => o.log.warn("report not rendered; the data is published", { error: err.message }));
   const manifest: Manifest = {
     ...manifestBase,
     articles_reextracted: reextracted,

@@ -67,3 +67,12 @@ export function toCsv(columns: Column[], rows: Row[]): string {
   }
   return lines.join(CSV_LINE_END) + CSV_LINE_END;
 }
+
+/**
+ * The spreadsheet variant: the same CSV behind a UTF-8 byte order mark. Excel opens a CSV without
+ * one in the system's legacy code page, which garbles names like Mazār-e Sharīf; data tools, on
+ * the other hand, may read a BOM as part of the first header, so the main CSVs go without.
+ */
+export function withBom(csv: string): string {
+  return `\uFEFF${csv}`;
+}

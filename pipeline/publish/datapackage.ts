@@ -2,6 +2,7 @@ import type { FileInfo } from "./files.ts";
 import type { PreparedTable } from "./rows.ts";
 import { FRICTIONLESS_TYPE } from "./sqlTypes.ts";
 import { CSV_LINE_END } from "./csv.ts";
+import { csvPath, excelCsvPath, parquetPath } from "./paths.ts";
 
 export interface License {
   name: string;
@@ -29,8 +30,9 @@ const hash = (file: FileInfo) => `sha256:${file.sha256}`;
 
 /**
  * Frictionless Data Package v1 (tabular): one CSV resource per table, named like the table so
- * foreign keys resolve. The table's Parquet file is described in the resource's extra `parquet`
- * property, which keeps "one resource per table" and stays out of the way of CSV validators.
+ * foreign keys resolve. The table's Parquet file and its spreadsheet CSV (same bytes after a BOM)
+ * are described in the resource's extra `parquet` and `excel` properties, which keeps "one resource
+ * per table" and stays out of the way of CSV validators.
  * Objects are built in a fixed key order and carry no timestamps, so the JSON is reproducible.
  */
 export function buildDataPackage(info: PackageInfo, tables: PreparedTable[], files: Map<string, FileInfo>): object {
@@ -51,8 +53,9 @@ export function buildDataPackage(info: PackageInfo, tables: PreparedTable[], fil
       ...(s.description ? { description: s.description } : {}),
     })),
     resources: tables.map(({ def, columns }) => {
-      const csv = file(`${def.name}.csv`);
-      const parquet = file(`${def.name}.parquet`);
+      const csv = file(csvPath(def.name));
+      const parquet = file(parquetPath(def.name));
+      const excel = file(excelCsvPath(def.name));
       return {
         profile: "tabular-data-resource",
         name: def.name,
@@ -90,6 +93,15 @@ export function buildDataPackage(info: PackageInfo, tables: PreparedTable[], fil
           mediatype: "application/vnd.apache.parquet",
           bytes: parquet.bytes,
           hash: hash(parquet),
+        },
+        excel: {
+          path: excel.path,
+          description: "The same CSV with a UTF-8 byte order mark, for spreadsheet programs",
+          format: "csv",
+          mediatype: "text/csv",
+          encoding: "utf-8-sig",
+          bytes: excel.bytes,
+          hash: hash(excel),
         },
       };
     }),

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 
 export interface FileInfo {
   /** Relative to the output folder, with `/` separators. */
@@ -14,9 +14,12 @@ export async function fingerprint(dir: string, path: string): Promise<FileInfo> 
   return { path, bytes: content.length, sha256: createHash("sha256").update(content).digest("hex") };
 }
 
-/** Every file directly in `dir`, sorted by name (publish writes no subfolders of its own). */
+/** Every file under `dir` (publish's own subfolders included), sorted by path. */
 export async function fingerprintAll(dir: string): Promise<FileInfo[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isFile()).map((e) => e.name).sort();
-  return Promise.all(names.map((name) => fingerprint(dir, name)));
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  const paths = entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join("/"))
+    .sort();
+  return Promise.all(paths.map((path) => fingerprint(dir, path)));
 }

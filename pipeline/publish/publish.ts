@@ -1,14 +1,16 @@
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Dataset } from "../schema/tables.ts";
 import { replaceDirAtomically } from "./atomic.ts";
-import { toCsv } from "./csv.ts";
+import { toCsv, withBom } from "./csv.ts";
 import { buildDataPackage, DEFAULT_LICENSES, toJson, type License, type Source } from "./datapackage.ts";
 import { buildReadme } from "./dictionary.ts";
 import { loadTable, openDatabase } from "./duckdb.ts";
 import { fingerprint, fingerprintAll, type FileInfo } from "./files.ts";
 import { copyToParquet } from "./parquet.ts";
+import { csvPath, EXCEL_DIR, excelCsvPath, parquetPath } from "./paths.ts";
 import { prepareTables, type PreparedTable } from "./rows.ts";
+import { createViews } from "./views.ts";
 
 export interface PublishInfo {
   name: string;
@@ -29,8 +31,9 @@ export interface PublishReport {
 const PRESERVED = ["report"];
 
 /**
- * Validates the dataset and replaces `outDir` with its published form: per table a CSV and a
- * Parquet file, plus dataset.duckdb, datapackage.json and README.md. Throws on an invalid row
+ * Validates the dataset and replaces `outDir` with its published form: per table a CSV, a
+ * Parquet file and a spreadsheet CSV (excel/), plus dataset.duckdb (tables and views),
+ * datapackage.json and README.md. Throws on an invalid row
  * (before anything is written) or on any write failure, leaving the previous `outDir` as it was.
  */
 export async function publish(dataset: Dataset, outDir: string, info: PublishInfo): Promise<PublishReport> {
@@ -43,7 +46,7 @@ export async function publish(dataset: Dataset, outDir: string, info: PublishInf
       await writeTables(dir, tables);
       const written = new Map<string, FileInfo>();
       for (const { def } of tables) {
-        for (const path of [`${def.name}.csv`, `${def.name}.parquet`]) written.set(path, await fingerprint(dir, path));
+        for (const path of [csvPath(def.name), parquetPath(def.name), excelCsvPath(def.name)]) written.set(path, await fingerprint(dir, path));
       }
       await writeFile(join(dir, "datapackage.json"), toJson(buildDataPackage(packageInfo, tables, written)));
       await writeFile(join(dir, "README.md"), buildReadme(packageInfo, tables));
@@ -55,13 +58,17 @@ export async function publish(dataset: Dataset, outDir: string, info: PublishInf
 }
 
 async function writeTables(dir: string, tables: PreparedTable[]): Promise<void> {
+  await mkdir(join(dir, EXCEL_DIR));
   const database = await openDatabase(join(dir, "dataset.duckdb"));
   try {
     for (const table of tables) {
-      await writeFile(join(dir, `${table.def.name}.csv`), toCsv(table.columns, table.rows));
+      const csv = toCsv(table.columns, table.rows);
+      await writeFile(join(dir, csvPath(table.def.name)), csv);
+      await writeFile(join(dir, excelCsvPath(table.def.name)), withBom(csv));
       await loadTable(database.connection, table);
-      await copyToParquet(database.connection, table.def.name, join(dir, `${table.def.name}.parquet`));
+      await copyToParquet(database.connection, table.def.name, join(dir, parquetPath(table.def.name)));
     }
+    await createViews(database.connection);
   } finally {
     await database.close();
   }

@@ -1,0 +1,35 @@
+/** Number wording for the notebooks' sentences. */
+
+const ONE_DECIMAL = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
+
+/** 987900000 → "$987.9 million"; 3000000000 → "$3 billion". */
+export function usd(value: number): string {
+  if (Math.abs(value) >= 1e9) return `$${ONE_DECIMAL.format(value / 1e9)} billion`;
+  if (Math.abs(value) >= 1e6) return `$${ONE_DECIMAL.format(value / 1e6)} million`;
+  return `$${ONE_DECIMAL.format(value)}`;
+}
+
+export function count(value: number, unit: string): string {
+  return `${ONE_DECIMAL.format(value)} ${unit}`;
+}
+
+function lastDayOfMonth(iso: string): boolean {
+  const next = new Date(`${iso}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return next.getUTCDate() === 1;
+}
+
+/**
+ * 2022-01-01..2022-12-31 → "2022"; whole months → "2023-01–2023-02" (or "2022-08"); other periods as
+ * "start–end"; a single day as itself; null → "no stated period".
+ */
+export function period(start: unknown, end: unknown): string {
+  if (typeof start !== "string" || typeof end !== "string") return "no stated period";
+  if (start === end) return start;
+  if (start.endsWith("-01-01") && end === `${start.slice(0, 4)}-12-31`) return start.slice(0, 4);
+  if (start.endsWith("-01") && lastDayOfMonth(end)) {
+    const [from, to] = [start.slice(0, 7), end.slice(0, 7)];
+    return from === to ? from : `${from}–${to}`;
+  }
+  return `${start}–${end}`;
+}

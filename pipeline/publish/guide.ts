@@ -1,0 +1,119 @@
+import type { PackageInfo } from "./datapackage.ts";
+import { EXCEL_DIR } from "./paths.ts";
+import { VIEWS } from "./views.ts";
+
+/** The prose parts of the output README: files, spreadsheets, views, citation, caveats. */
+
+/** Makes text safe inside a markdown table cell. */
+export function cell(text: string): string {
+  return text.replace(/\r?\n/g, " ").replaceAll("|", "\\|");
+}
+
+export function filesSection(): string[] {
+  return [
+    "## Files",
+    "",
+    "- `<table>.parquet`: typed columns (DATE, DOUBLE, BIGINT, VARCHAR, BOOLEAN), zstd-compressed.",
+    "- `<table>.csv`: RFC 4180, UTF-8 without BOM, CRLF line endings, header row, ISO dates (`YYYY-MM-DD`),",
+    "  `.` decimal point, no thousands separators or exponents, booleans `true`/`false`. An empty cell is",
+    "  null; `\"\"` is an empty text. Text cells that start with `=`, `+`, `-`, `@`, tab or carriage return",
+    "  are prefixed with `'` so spreadsheets do not run them as formulas; Parquet and DuckDB keep the",
+    "  original text. Decimals are written with at most 15 significant digits.",
+    `- \`${EXCEL_DIR}/<table>.csv\`: the same CSV behind a UTF-8 byte order mark, for spreadsheet programs`,
+    "  (see *Opening the CSVs in a spreadsheet*).",
+    "- `dataset.duckdb`: every table in one DuckDB database, with table and column comments,",
+    "  PRIMARY KEY constraints where every key column is required, and the convenience views below.",
+    "- `datapackage.json`: Frictionless Data Package with one resource per table (the CSV; the Parquet",
+    `  file under the resource's \`parquet\` property and the spreadsheet CSV under \`${EXCEL_DIR}\`), field`,
+    "  descriptions, keys, sources, sizes and SHA-256.",
+    "- `README.md`: this data dictionary.",
+    "- `report/`: the analyses (`notebooks/`) as static HTML pages with charts, each chart and table",
+    "  listing the record_ids and articles it comes from; built by `npm run notebooks`, which",
+    "  `npm run pipeline` runs after publishing.",
+    "",
+  ];
+}
+
+export function spreadsheetSection(): string[] {
+  return [
+    "## Opening the CSVs in a spreadsheet",
+    "",
+    `Open \`${EXCEL_DIR}/<table>.csv\` in Excel, LibreOffice Calc or Numbers. The files are byte for byte the`,
+    "main CSVs with a UTF-8 byte order mark in front: without one, Excel reads a CSV in the computer's",
+    "legacy code page and garbles non-ASCII names (Mazār-e Sharīf). The main CSVs have no BOM because",
+    "data tools may take it for part of the first column name.",
+    "",
+    "- Amounts are plain numbers in base units (987900000, 272.728) with `.` as the decimal point: in a",
+    "  locale whose decimal separator is `,`, import with the text-import dialog and choose `.`.",
+    "- Dates are ISO `YYYY-MM-DD`, which spreadsheets recognise as dates.",
+    "- A text that starts with `=`, `+`, `-` or `@` (a headline like `=HYPERLINK(...)`) is written with a",
+    "  leading `'`, so it stays text; the apostrophe may show in the cell.",
+    "- Country codes (ISO 3166-1 alpha-3) are letters and stay text. The ids (`record_id`, `evidence_id`,",
+    "  ...) are hexadecimal hashes; the rare id made only of digits (or digits and one `e`) can be turned",
+    "  into a number by a spreadsheet's type detection: import id columns as Text when you need to join",
+    "  on them, or use the Parquet files.",
+    "",
+  ];
+}
+
+export function viewsSection(): string[] {
+  return [
+    "## Views in dataset.duckdb",
+    "",
+    "Built from the tables when the dataset is published (the data files do not depend on them):",
+    "",
+    "| View | What it holds |",
+    "|---|---|",
+    ...VIEWS.map((v) => `| \`${v.name}\` | ${cell(v.description)} |`),
+    "",
+    "```sh",
+    "npm run query -- \"SELECT * FROM v_annual_trade\"   # from the project folder: prints a text table",
+    "```",
+    "",
+  ];
+}
+
+export function citationSection(info: PackageInfo): string[] {
+  const license = info.licenses.map((l) => l.name).join(", ");
+  return [
+    "## How to cite",
+    "",
+    "Cite the dataset with its name and version, and the articles the figures you use come from:",
+    "",
+    `> ${info.title}. Dataset \`${info.name}\`, version ${info.version}. ${license}.`,
+    "",
+    "Every figure traces to the article sentence that states it: `evidence` gives the quote and",
+    "`articles` the title, publisher, url and publication date. For the sources of one record:",
+    "",
+    "```sql",
+    "SELECT DISTINCT publisher, title, url, published_date FROM v_facts_with_sources WHERE record_id = '...';",
+    "```",
+    "",
+  ];
+}
+
+export function caveatsSection(): string[] {
+  return [
+    "## Caveats",
+    "",
+    "- Every figure comes from a news article, not from an official statistical release; `evidence`",
+    "  holds the exact quote, its position in the article and the article's own number for each figure.",
+    "- Approximate figures (\"almost $1 billion\", \"over 2,000 tons\") keep the stated number and are",
+    "  flagged in `qualifier` (`approx`, `at_least`, `at_most`).",
+    "- Mirror-trade figures differ between reporters: one country's exports to another rarely equal the",
+    "  other's recorded imports (timing, valuation, coverage). Rows keep each reporter's figure as stated;",
+    "  they are not reconciled.",
+    "- Currency conversions are recorded: `value_original` and `currency_original` keep the article's",
+    "  figure, and `usd_rate_basis` says whether `value_usd` was stated in USD (`usd`), uses the rate the",
+    "  article states (`stated`), the annual-average reference rate of the period's year",
+    "  (`annual_average`), or that of the nearest year the reference table has (`nearest_year`).",
+    "- Amounts are in base units (987900000, not 987.9 million); weights are in metric tonnes. Periods are",
+    "  inclusive.",
+    "- Unresolved dates stay null: a period the article does not state, or a relative date (\"last year\")",
+    "  in an article with no publication date, is left empty and `qa_checks` says so; nothing is guessed.",
+    "- Page chrome (menus, \"Latest news\" lists, teasers, captions that repeat the body, datelines) is",
+    "  excluded: no figure comes from it; `articles.n_chrome_chars` says how much of each article it was.",
+    "- Articles can disagree about the same fact: see `qa_checks` and `evidence.stated_value`.",
+    "",
+  ];
+}

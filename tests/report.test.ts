@@ -1,0 +1,229 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium, type BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NOTEBOOKS } from "../notebooks/index.ts";
+import { publish } from "../pipeline/publish/publish.ts";
+import { buildReport, writeReport } from "../pipeline/report/build.ts";
+import { emptyDataset, INFO, smallDataset } from "./fixtures/smallDataset.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const HAS_CHROMIUM = existsSync(CHROMIUM);
+if (!HAS_CHROMIUM) console.warn(`report.test.ts: browser checks skipped, ${CHROMIUM} not found (apt-get install -y --no-install-recommends chromium)`);
+
+const PAGES = ["index.html", ...NOTEBOOKS.map((nb) => `${nb.id}.html`)];
+
+/** What the small dataset must draw: chart title → marks per Vega mark type (one per data row, plus a target's rule and label). */
+const EXPECTED_MARKS: Record<string, Record<string, Record<string, number>>> = {
+  "trade.html": {
+    "Annual trade, US$ million": { rect: 4, text: 4 }, // turnover 2021 and 2022, export and import 2022
+    "Change on the same period a year before, %": { rect: 1, text: 1 }, // the one stated growth rate
+  },
+  "aid.html": {
+    "Weight, tonnes": { rect: 2, text: 2 },
+    "Railway cars": { rect: 1, text: 1 },
+    "Value, US$ million": { rect: 1, text: 1 },
+  },
+  "contracts_targets.html": {
+    "Contract values, US$ million": { rect: 2, text: 2 },
+    "Projected against latest actual (US$ series), US$ million": { rect: 2, text: 2 },
+    "AFG–KAZ turnover: reported against the $3 billion target, US$ million": { rect: 3, text: 4, rule: 1 },
+  },
+  "grants.html": {
+    "Educational grants per year, current and planned": { rect: 2, text: 2 },
+    "Students and host institutions": { rect: 2, text: 2 },
+  },
+};
+
+let dir: string;
+let small: string;
+let empty: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "report-test-"));
+  small = join(dir, "small");
+  empty = join(dir, "empty");
+  await publish(smallDataset(), small, INFO);
+  await writeReport(small);
+  await publish(emptyDataset(), empty, INFO);
+  await writeReport(empty);
+}, 60_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("report files", () => {
+  it("writes one page per notebook plus the index, and nothing else", async () => {
+    expect((await readdir(join(small, "report"))).sort()).toEqual([...PAGES].sort());
+    expect((await readdir(dir)).sort()).toEqual(["empty", "small"]); // no temporary folders left
+  });
+
+  it("is reproducible and survives the next publish", async () => {
+    const before = await readFile(join(small, "report", "trade.html"), "utf8");
+    expect((await buildReport(small)).find((p) => p.file === "trade.html")!.html).toBe(before);
+    await publish(smallDataset(), small, INFO);
+    expect(await readFile(join(small, "report", "trade.html"), "utf8")).toBe(before);
+  });
+
+  it("names the publication it was built from", async () => {
+    const index = await readFile(join(small, "report", "index.html"), "utf8");
+    expect(index).toContain("Dataset <code>small-test</code>, version 0.0.1");
+    expect(index).toMatch(/SHA-256 <code>[0-9a-f]{64}<\/code>/);
+  });
+
+  it("keeps the previous report when a build fails", async () => {
+    await expect(writeReport(join(dir, "missing"))).rejects.toThrow(/datapackage\.json|no published/);
+    expect(existsSync(join(small, "report", "index.html"))).toBe(true);
+    expect((await readdir(dir)).sort()).toEqual(["empty", "small"]);
+  });
+
+  it("says 'no data' for every chart and table of an empty dataset", async () => {
+    for (const nb of NOTEBOOKS) {
+      const html = await readFile(join(empty, "report", `${nb.id}.html`), "utf8");
+      expect(html).not.toContain("<svg");
+      const figures = html.match(/<figure /g)!.length;
+      expect(html.match(/class="no-data"/g)!.length).toBe(figures);
+    }
+    expect(await readFile(join(empty, "report", "trade.html"), "utf8")).toContain("No series has two consecutive reported years");
+    expect(await readFile(join(empty, "report", "grants.html"), "utf8")).toContain("No grants or student numbers in the dataset.");
+  });
+
+  it("states the figures in the text", async () => {
+    const trade = await readFile(join(small, "report", "trade.html"), "utf8");
+    expect(trade).toContain("AFG–KAZ turnover grew 108.29% in 2022 ($474.3 million → $987.9 million); the article states 110%.");
+    const targets = await readFile(join(small, "report", "contracts_targets.html"), "utf8");
+    expect(targets).toContain("AFG–KAZ turnover target: $3 billion (no stated period); latest actual $1 billion (no stated period, reported 2025-04-24) = 33.3% of it.");
+  });
+});
+
+interface FigureInfo {
+  kind: string;
+  title: string;
+  expected: Record<string, number> | null;
+  marks: Record<string, number>;
+  barLabels: string[];
+  tableRows: number;
+  records: string[];
+  articles: string[];
+}
+
+/** Opens a page and reads every figure: declared and drawn marks, bar labels, table rows, sources; optionally a screenshot. */
+async function figures(context: BrowserContext, url: string, problems: string[], shoot: boolean): Promise<{ figures: FigureInfo[]; screenshot: Buffer | null }> {
+  const page = await context.newPage();
+  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  // The report must be self-contained: any request that is not a local file is a failure.
+  await page.route(/^(?!file:)/, (route) => {
+    problems.push(`network request: ${route.request().url()}`);
+    return route.abort();
+  });
+  await page.goto(url);
+  const found = await page.$$eval("figure", (nodes) =>
+    nodes.map((f) => {
+      const marks: Record<string, number> = {};
+      for (const g of f.querySelectorAll("svg g.role-mark")) {
+        const type = [...g.classList].find((c) => c.startsWith("mark-"))!.slice(5);
+        marks[type] = (marks[type] ?? 0) + g.children.length;
+      }
+      const sources = f.querySelector(".sources");
+      return {
+        kind: f.classList.contains("chart") ? "chart" : "table",
+        title: f.querySelector("figcaption")!.textContent!,
+        expected: f.getAttribute("data-marks") ? (JSON.parse(f.getAttribute("data-marks")!) as Record<string, number>) : null,
+        marks,
+        barLabels: [...f.querySelectorAll('svg [aria-roledescription="bar"]')].map((b) => b.getAttribute("aria-label")!),
+        tableRows: f.querySelectorAll("tbody tr").length,
+        records: (sources?.getAttribute("data-records") ?? "").split(" ").filter(Boolean),
+        articles: (sources?.getAttribute("data-articles") ?? "").split(" ").filter(Boolean),
+      };
+    }),
+  );
+  const screenshot = shoot ? await page.screenshot({ fullPage: true }) : null;
+  await page.close();
+  return { figures: found, screenshot };
+}
+
+describe.skipIf(!HAS_CHROMIUM)("report in Chromium", () => {
+  let context: BrowserContext;
+  let shots: string;
+  const seen = new Map<string, FigureInfo[]>();
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    shots = await mkdtemp(join(tmpdir(), "report-screenshots-"));
+    context = await chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), "chromium-profile-")), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      viewport: { width: 1100, height: 900 },
+    });
+    for (const [name, root] of [["small", small], ["empty", empty]] as const) {
+      for (const file of PAGES) {
+        const { figures: found, screenshot } = await figures(context, pathToFileURL(join(root, "report", file)).href, problems, name === "small");
+        seen.set(`${name}/${file}`, found);
+        if (screenshot) await writeFile(join(shots, file.replace(".html", ".png")), screenshot);
+      }
+    }
+    console.log(`report screenshots: ${shots}`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it("loads every page with no console error and no network request", () => {
+    expect(seen.size).toBe(PAGES.length * 2);
+    expect(problems).toEqual([]);
+  });
+
+  it("draws one mark per data row in every chart", () => {
+    for (const [page, found] of seen) {
+      for (const f of found.filter((x) => x.kind === "chart" && x.expected)) {
+        expect({ page, title: f.title, marks: f.marks }).toEqual({ page, title: f.title, marks: f.expected });
+      }
+    }
+  });
+
+  it("draws the expected bars for the small dataset", () => {
+    for (const [file, charts] of Object.entries(EXPECTED_MARKS)) {
+      const found = seen.get(`small/${file}`)!.filter((f) => f.kind === "chart");
+      expect(Object.fromEntries(found.map((f) => [f.title, f.marks]))).toEqual(charts);
+    }
+    const annual = seen.get("small/trade.html")!.find((f) => f.title === "Annual trade, US$ million")!;
+    expect(annual.barLabels).toEqual([
+      "Year: 2021; US$ million: 474.3; series: AFG–KAZ turnover",
+      "Year: 2022; US$ million: 978.9; series: KAZ→AFG export",
+      "Year: 2022; US$ million: 9.1; series: KAZ→AFG import",
+      "Year: 2022; US$ million: 987.9; series: AFG–KAZ turnover",
+    ]);
+    const history = seen.get("small/contracts_targets.html")!.find((f) => f.title.includes("$3 billion target"))!;
+    expect(history.barLabels.map((l) => l.replace(/;.*?US\$ million: /, " = "))).toEqual(["Reported for: 2021 = 474.3", "Reported for: 2022 = 987.9", "Reported for: undated (2025-04-24) = 1000"]);
+  });
+
+  it("lists the records and articles under every chart and table", () => {
+    for (const [page, found] of seen) {
+      if (page.startsWith("empty/") || page.endsWith("index.html")) continue;
+      for (const f of found) {
+        expect({ page, title: f.title, hasRecords: f.records.length > 0, hasArticles: f.articles.length > 0 }).toEqual({ page, title: f.title, hasRecords: true, hasArticles: true });
+      }
+    }
+    const trade = seen.get("small/trade.html")!;
+    expect(trade.find((f) => f.title === "Annual trade, US$ million")).toMatchObject({ records: ["m22", "t21", "t22", "x22"], articles: ["a1"] });
+    expect(trade.find((f) => f.title === "Annual trade")).toMatchObject({ tableRows: 4, records: ["m22", "t21", "t22", "x22"], articles: ["a1"] });
+    const history = seen.get("small/contracts_targets.html")!.find((f) => f.title.includes("$3 billion target"))!;
+    expect(history).toMatchObject({ records: ["now", "t21", "t22", "tgt"], articles: ["a1", "a2"] });
+    const aid = seen.get("small/aid.html")!.find((f) => f.title === "Weight, tonnes")!;
+    expect(aid).toMatchObject({ records: ["s1", "s2"], articles: ["a1", "a3"] });
+  });
+
+  it("draws no chart for an empty dataset", () => {
+    for (const nb of NOTEBOOKS) {
+      const found = seen.get(`empty/${nb.id}.html`)!;
+      expect(found.every((f) => Object.keys(f.marks).length === 0 && f.records.length === 0)).toBe(true);
+    }
+  });
+});
