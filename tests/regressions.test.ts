@@ -135,6 +135,11 @@ describe("regressions", () => {
     expect(fs[0]!.fields).toMatchObject({ commodity: "dried apricots", reporter_iso3: "AFG", partner_iso3: "IND" });
   });
 
+  it("supplier and exporter nouns mark exports", () => {
+    const fs = trade(extract("Kazakhstan remained the main supplier of flour to Afghanistan, with 1.9 million tons in 2023. Uzbekistan was the largest exporter of electricity to Afghanistan last year, selling power worth $260 million.", "2024-02-12"));
+    expect(fs.map((f) => [f.fields.flow, f.fields.reporter_iso3, f.fields.partner_iso3, f.fields.period_start])).toEqual([["export", "KAZ", "AFG", "2023-01-01"], ["export", "UZB", "AFG", "2023-01-01"]]);
+  });
+
   it("headlines, captions and 'Latest news' lists yield nothing", () => {
     const body = "Kazakhstan Ships 5,000 Tons of Aid to Afghanistan\nPhoto credit: ministry press service\nThe government said talks continue.\nLatest news\n- Uzbekistan exports $2 billion of gas to China\n";
     expect(extract(body)).toEqual([]);

@@ -1,9 +1,9 @@
 /** Cue words: data, not code. Each decides one thing about a number from the words near it. */
 
-export const TRADE_CUE = /\b(?:trade[ds]?|trading|turnover|two-way|exports?|exported|exporting|imports?|imported|importing|shipped|sold|sales|purchas(?:e|es|ed|ing)|bought|supplied|supplies|deliveries|shipments|consumer|trading partners?|trade partners?|worth of goods)\b/i;
+export const TRADE_CUE = /\b(?:trade[ds]?|trading|turnover|two-way|exports?|exported|exporting|exporters?|suppliers?|imports?|imported|importing|importers?|shipped|sold|sales|purchas(?:e|es|ed|ing)|bought|supplied|supplies|deliveries|shipments|consumer|trading partners?|trade partners?|worth of goods)\b/i;
 export const TURNOVER_CUE = /\b(?:turnover|trade(?!\s(?:house|center|centre|route|corridor|mission|office|representative))|two-way|trading partners?|trade partners?)\b/i;
-export const EXPORT_CUE = /\b(?:exports?|exported|exporting|shipped|shipments|sold|sales|supplied|supplies|deliveries|supply)\b/i;
-export const IMPORT_CUE = /\b(?:imports?|imported|importing|purchas(?:e|es|ed|ing)|bought|consumer)\b/i;
+export const EXPORT_CUE = /\b(?:exports?|exported|exporting|exporters?|suppliers?|shipped|shipments|sold|sales|supplied|supplies|deliveries|supply)\b/i;
+export const IMPORT_CUE = /\b(?:imports?|imported|importing|importers?|purchas(?:e|es|ed|ing)|bought|consumer)\b/i;
 
 export const AID_CUE = /\b(?:humanitarian|aid|assistance|relief|donat(?:e|ed|es|ion|ions)|donors?|gifts?|consignments?|convoys?|WFP|World Food Program(?:me)?|UNICEF|UNHCR|OCHA|Red Crescent|Red Cross|KazAID|TIKA|USAID|(?:quake|earthquake|flood|disaster)[- ](?:hit|affected|stricken|victims|survivors)|victims|needy)\b/i;
 export const AID_ANAPHORA = /\b(?:the|that|this|a|one)\s(?:aid|shipment|cargo|consignment|convoy|assistance|train|humanitarian|supplies|delivery)\b|\btotal weight\b|\bweighing\b/i;
