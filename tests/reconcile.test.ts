@@ -60,6 +60,11 @@ describe("cross-article reconcile", () => {
     expect(one.aid_shipments).toHaveLength(2);
   });
 
+  it("gives distinct undated figures of one article distinct ids even when they round alike", () => {
+    const d = build(file("twins", null, "Kazakhstan exported 1.30 million tons of flour to Afghanistan last year. Kazakhstan also exported 1.34 million tons of wheat flour to Afghanistan last year."));
+    expect(new Set(d.trade_flows.map((r) => r.record_id)).size).toBe(d.trade_flows.length);
+  });
+
   it("does not merge undated figures across articles", () => {
     const a = file("a", null, "Trade between Tajikistan and Afghanistan reached $40 million last year.");
     const b = file("b", null, "Trade between Tajikistan and Afghanistan reached $40 million last year.");

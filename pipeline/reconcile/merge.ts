@@ -95,9 +95,14 @@ export function mergeFacts(facts: ExtractedFact[]): MergeResult {
       });
       continue;
     }
+    const tags = new Set<string | null>();
     for (const c of clusters) {
       const sorted = [...c].sort(preference);
-      const tag = conflictsAreOneFact([sorted]) ? null : roundTag(primaryMeasure(sorted[0]!).value);
+      const value = primaryMeasure(sorted[0]!).value;
+      // Distinct facts under one key are told apart by their value: rounded (stable under restatements), or exact when two round alike.
+      let tag = conflictsAreOneFact([sorted]) ? null : roundTag(value);
+      if (tags.has(tag)) tag = String(value);
+      tags.add(tag);
       records.push(buildRecord(stableId(...key, tag), sorted));
     }
   }
