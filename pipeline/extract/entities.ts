@@ -1,6 +1,7 @@
 import type { Country } from "world-countries";
 import countriesJson from "world-countries/countries.json" with { type: "json" };
 import type { Reference } from "../types.ts";
+import { PhraseIndex } from "./wordindex.ts";
 
 export interface EntityMention {
   start: number;
@@ -40,10 +41,6 @@ const worldCountries = countriesJson as unknown as Country[];
 /** Short codes in world-countries' altSpellings ("KZ", "AF") would match ordinary capitals in text. */
 const MIN_ALT_SPELLING = 4;
 
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
 const ALL_CAPS = /^[\p{Lu}\p{N}.&-]+$/u;
 
 /**
@@ -53,12 +50,6 @@ const ALL_CAPS = /^[\p{Lu}\p{N}.&-]+$/u;
 function accepts(alias: string, matched: string, isPlace: boolean): boolean {
   if (ALL_CAPS.test(alias)) return matched === alias;
   return isPlace || /^\p{Lu}/u.test(matched);
-}
-
-/** One alternation, longest alias first so "Islamic Emirate of Afghanistan" wins over "Afghan". */
-function alternation(aliases: string[]): RegExp {
-  const sorted = [...new Set(aliases)].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${sorted.map(escape).join("|")})(?![\\p{L}\\p{N}])`, "giu");
 }
 
 function countryAliases(ref: Reference): Alias[] {
@@ -88,31 +79,17 @@ export function buildGazetteer(ref: Reference): Gazetteer {
     const prev = byText.get(key);
     if (!prev || (prev.kind === "place" && a.kind !== "place")) byText.set(key, { ...a, place: a.place ?? prev?.place ?? null, placeKind: a.placeKind ?? prev?.placeKind ?? null });
   }
-  const entityRe = alternation([...byText.values()].map((a) => a.text));
-  const channelAliases = new Map<string, { channel: string; iso3: string | null; alias: string }>();
-  for (const a of ref.agencies) for (const n of [a.channel, ...a.aliases]) channelAliases.set(n.toLowerCase(), { channel: a.channel, iso3: a.country_iso3, alias: n });
-  const channelRe = alternation([...channelAliases.values()].map((c) => c.alias));
+  const entityIndex = new PhraseIndex([...byText.values()].map((a) => ({ text: a.text, value: a })));
+  const channelIndex = new PhraseIndex(ref.agencies.flatMap((a) => [a.channel, ...a.aliases].map((n) => ({ text: n, value: { channel: a.channel, iso3: a.country_iso3 } }))));
 
   return {
     entities(text) {
-      const out: EntityMention[] = [];
-      entityRe.lastIndex = 0;
-      for (let m = entityRe.exec(text); m; m = entityRe.exec(text)) {
-        const a = byText.get(m[0].toLowerCase());
-        if (!a || !accepts(a.text, m[0], a.kind === "place")) continue;
-        out.push({ start: m.index, end: m.index + m[0].length, text: m[0], iso3: a.iso3, kind: a.kind, place: a.place, placeKind: a.placeKind });
-      }
-      return out;
+      return entityIndex
+        .find(text, (alias, matched, a) => accepts(alias, matched, a.kind === "place"))
+        .map((m) => ({ start: m.start, end: m.end, text: m.text, iso3: m.value.iso3, kind: m.value.kind, place: m.value.place, placeKind: m.value.placeKind }));
     },
     channels(text) {
-      const out: ChannelMention[] = [];
-      channelRe.lastIndex = 0;
-      for (let m = channelRe.exec(text); m; m = channelRe.exec(text)) {
-        const a = channelAliases.get(m[0].toLowerCase());
-        if (!a || !accepts(a.alias, m[0], true)) continue;
-        out.push({ start: m.index, end: m.index + m[0].length, channel: a.channel, iso3: a.iso3 });
-      }
-      return out;
+      return channelIndex.find(text, (alias, matched) => accepts(alias, matched, true)).map((m) => ({ start: m.start, end: m.end, channel: m.value.channel, iso3: m.value.iso3 }));
     },
   };
 }

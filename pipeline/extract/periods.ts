@@ -83,6 +83,8 @@ function yearOf(explicit: string | undefined, relative: string | undefined, pub:
 }
 
 interface Pattern {
+  /** A cheap test for a word or digit every match contains, so most patterns skip most sentences. */
+  hint: RegExp;
   re: RegExp;
   build: (m: RegExpExecArray, pub: Published | null) => Omit<PeriodMention, "start" | "end" | "text"> | null;
 }
@@ -93,29 +95,36 @@ function span(kind: PeriodMention["kind"], year: number | null | "unresolved", m
   return { kind, period: monthsPeriod(year, m1, m2), months: [m1, m2], year, unresolved: null };
 }
 
+const MONTH_HINT = new RegExp(MONTH, "i");
+
 /** Most specific first: the scanner keeps the first match at each position and skips overlaps. */
 const PATTERNS: Pattern[] = [
   {
+    hint: /period|year|figure|level/i,
     // "the same period in 2023", "the same period of last year", "the previous year", "a year earlier"
     re: new RegExp(String.raw`\b(?:(?:the\s)?same period\s(?:(?:of|in|last)\s)?(?:the\s)?(?:(${YEAR})|(last|previous)\s?(?:year)?)?|(?:the\s)?previous year|the year before|a year (?:earlier|ago|before)|(?:against|over|compared (?:to|with)|than|versus|vs\.?)\s(?:the\s)?(?:last|previous) year|(?:compared (?:to|with)|than(?: in)?|against|versus|vs\.?|(?:the\s)?figures?\s(?:for|of|in)|(?:the\s)?level\s(?:of|in))\s(?:in\s)?(${YEAR}))\b`, "gi"),
     build: (m) => ({ kind: "comparative", period: null, months: null, year: m[1] ? Number(m[1]) : m[3] ? Number(m[3]) : null, unresolved: null }),
   },
   {
+    hint: MONTH_HINT,
     // "January-February of 2023", "between January and February 2023", "January–May this year"
     re: new RegExp(String.raw`\b(?:between\s)?(${MONTH})\s?(?:-|–|—|to|through|and)\s?(${MONTH}),?\s${YREF}`, "gi"),
     build: (m, pub) => span("period", yearOf(m[3], m[4], pub), monthNo(m[1]!), monthNo(m[2]!)),
   },
   {
+    hint: /months/i,
     // "first five months of this year", "in 5 months of 2023", "nine months of last year"
     re: new RegExp(String.raw`\b(?:(?:the\s)?first\s)?(${SMALL})\smonths\s${YREF}`, "gi"),
     build: (m, pub) => span("period", yearOf(m[2], m[3], pub), 1, smallNo(m[1]!)),
   },
   {
+    hint: /half/i,
     // "first half of 2022", "the second half of this year"
     re: new RegExp(String.raw`\b(?:the\s)?(first|second|1st|2nd)\shalf\s${YREF}`, "gi"),
     build: (m, pub) => (/^(first|1st)$/i.test(m[1]!) ? span("period", yearOf(m[2], m[3], pub), 1, 6) : span("period", yearOf(m[2], m[3], pub), 7, 12)),
   },
   {
+    hint: /quarter|half/i,
     // "in the third quarter", "the first half": of the publication year
     re: /\b(?:in|during|for|over)\s(?:the\s)?(first|second|third|fourth|1st|2nd|3rd|4th)\s(quarter|half)(?!\s(?:of|in)\b)(?!\s(?:19|20)\d{2})/gi,
     build: (m, pub) => {
@@ -126,6 +135,7 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
+    hint: /quarter|Q[1-4]/i,
     // "first quarter of 2023", "Q1 2023", "the third quarter of last year"
     re: new RegExp(String.raw`\b(?:(?:the\s)?(first|second|third|fourth|1st|2nd|3rd|4th)\squarter|Q([1-4]))\s${YREF}`, "gi"),
     build: (m, pub) => {
@@ -134,6 +144,7 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
+    hint: /\d[MHQ]|[HQ][1-4]/,
     // Business-press shorthand: "4M23", "9M2023", "1H23", "H1 2023", "1Q23"
     re: /\b(?:(\d{1,2})M|([12])H|H([12])\s?|([1-4])Q|Q([1-4])\s?)((?:20)?\d{2})\b/g,
     build: (m) => {
@@ -146,6 +157,7 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
+    hint: /solar|hijri|shamsi|afghan/i,
     // "the first six months of the solar year 1402": Hijri Shamsi months 1-6 have 31 days, 7-11 have 30.
     re: new RegExp(String.raw`\b(?:(?:the\s)?first\s)?(${SMALL})\smonths\sof\s(?:the\s)?(?:solar|hijri|shamsi|afghan)\s(?:fiscal\s)?year\s(1[34]\d{2})\b`, "gi"),
     build: (m) => {
@@ -159,6 +171,7 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
+    hint: /solar|hijri|shamsi|afghan|\bSH\b|fiscal/i,
     // Afghan solar (Hijri Shamsi) years: "solar year 1401", "1402 fiscal year"; a year starts at Nowruz (~21 March).
     re: /\b(?:(?:solar|hijri|shamsi|afghan)\s(?:fiscal\s)?year\s(1[34]\d{2})|(1[34]\d{2})\s(?:solar|hijri|shamsi|SH|fiscal)(?:\syear)?)\b/gi,
     build: (m) => {
@@ -169,21 +182,25 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
+    hint: /fiscal|financial|budget|FY|\d[/–-]\d/,
     // "fiscal year 2022-23", "FY2023": boundaries differ by country (July, April, Nowruz), so never guessed.
     re: new RegExp(String.raw`\b(?:(?:fiscal|financial|budget)\s(?:year\s)?(?:of\s)?(${YEAR})(?:\s?[-–/]\s?(?:\d{2}|${YEAR}))?|FY\s?'?(\d{2,4})(?:\s?[-–/]\s?\d{2,4})?|(${YEAR})\s?[/–-]\s?\d{2}(?!\d))\b`, "gi"),
     build: () => ({ kind: "period", period: null, months: null, year: null, unresolved: "fiscal year: its start month depends on the reporting country" }),
   },
   {
+    hint: MONTH_HINT,
     // "on April 26", "Dec. 25, 2021", "April 26, 2024"
     re: new RegExp(String.raw`\b(${MONTH})\s(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s(${YEAR}))?`, "g"),
     build: (m, pub) => dateOf(Number(m[2]), monthNo(m[1]!), m[3], pub),
   },
   {
+    hint: MONTH_HINT,
     // "15 April", "25 September 2025"
     re: new RegExp(String.raw`\b(\d{1,2})(?:st|nd|rd|th)?\s(?:of\s)?(${MONTH})(?:,?\s(${YEAR}))?\b`, "g"),
     build: (m, pub) => dateOf(Number(m[1]), monthNo(m[2]!), m[3], pub),
   },
   {
+    hint: MONTH_HINT,
     // "In August of last year", "in April 2025", "last October"
     re: new RegExp(String.raw`\b(?:(${MONTH})\s${YREF}|([Ll]ast|[Tt]his|[Nn]ext)\s(${MONTH}))`, "g"),
     build: (m, pub) => {
@@ -196,6 +213,7 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
+    hint: /past|last|previous/i,
     // "in the past six months", "over the past five years", "the last 3 years"
     re: new RegExp(String.raw`\b(?:in|over|during|for)?\s?the\s(?:past|last|previous)\s(${SMALL})\s(months|years)\b`, "gi"),
     build: (m, pub) => {
@@ -211,26 +229,31 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
+    hint: /months/i,
     // "in six months", "for five months": a length with no anchor
     re: new RegExp(String.raw`\b(?:in|for|during|over)\s(${SMALL})\smonths\b`, "gi"),
     build: (m) => ({ kind: "duration", period: null, months: [1, smallNo(m[1]!)], year: null, unresolved: "duration without an anchor" }),
   },
   {
+    hint: /since/i,
     // "since 2005": from then to publication
     re: new RegExp(String.raw`\bsince\s(${YEAR})\b`, "gi"),
     build: (m, pub) => ({ kind: "period", period: pub ? { start: `${m[1]}-01-01`, end: pub.iso } : null, months: null, year: Number(m[1]), unresolved: pub ? null : NO_DATE }),
   },
   {
+    hint: /\d{4}/,
     // "2021-2022", "from 2019 to 2023"
     re: new RegExp(String.raw`\b(?:from\s|between\s)?(${YEAR})\s?(?:-|–|to|and)\s?(${YEAR})\b`, "gi"),
     build: (m) => (Number(m[2]) > Number(m[1]) ? { kind: "period", period: { start: `${m[1]}-01-01`, end: `${m[2]}-12-31` }, months: null, year: null, unresolved: null } : null),
   },
   {
+    hint: /year|\d{4}/i,
     // "last year", "this year", "in 2022"
     re: new RegExp(String.raw`\b(?:(?:in|during|for|of|by)\s)?${YREF}\b`, "gi"),
     build: (m, pub) => span("period", yearOf(m[1], m[2], pub), 1, 12),
   },
   {
+    hint: /day\b/,
     // "on Thursday": the latest such weekday on or before publication
     re: new RegExp(String.raw`\b(?:on\s|last\s)?(${WEEKDAY})\b`, "g"),
     build: (m, pub) => {
@@ -258,6 +281,7 @@ export function scanPeriods(text: string, published: string | null): PeriodMenti
   const pub = parsePublished(published);
   const found: PeriodMention[] = [];
   for (const p of PATTERNS) {
+    if (!p.hint.test(text)) continue;
     p.re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = p.re.exec(text))) {

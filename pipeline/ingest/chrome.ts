@@ -30,7 +30,7 @@ function lines(body: string): Line[] {
 function kindOf(line: Line, title: string | null): Segment["kind"] {
   const t = line.text.trim();
   if (LINE_CHROME.test(t)) return "chrome";
-  if (title && normalizeTitle(t) === normalizeTitle(title)) return "headline";
+  if (title && t.length <= 2 * title.length + 10 && normalizeTitle(t) === title) return "headline";
   if (PROSE_END.test(t) || t.length >= 200) return "prose";
   return "headline";
 }
@@ -47,10 +47,11 @@ function normalizeTitle(s: string): string {
 export function segmentBody(body: string, title: string | null): Segment[] {
   const out: Segment[] = [];
   let inTail = false;
+  const normalTitle = title ? normalizeTitle(title) : null;
   for (const line of lines(body)) {
     if (line.text.trim() === "") continue;
     if (!inTail && TAIL_MARKERS.test(line.text)) inTail = true;
-    const kind = inTail ? "chrome" : kindOf(line, title);
+    const kind = inTail ? "chrome" : kindOf(line, normalTitle);
     const lead = line.text.length - line.text.trimStart().length;
     const trail = line.text.length - line.text.trimEnd().length;
     out.push({ start: line.start + lead, end: line.end - trail, kind });
