@@ -75,7 +75,26 @@ function attachValueToTonnage(a: SentenceAnalysis, q: Quantity, trade: TradeStat
 /** Maps UTF-16 offsets to the contract's code-point offsets; identity when the body has no astral characters. */
 function codePointMapper(body: string): (i: number) => number {
   if (!/[\uD800-\uDBFF]/.test(body)) return (i) => i;
-  return (i) => [...body.slice(0, i)].length;
+  // UTF-16 index of the low half of every surrogate pair, ascending, found in one pass: a code-point offset
+  // is the UTF-16 offset less the pairs that end before it (counting the prefix anew per offset was quadratic).
+  const lows: number[] = [];
+  for (let j = 1; j < body.length; j++) {
+    const c = body.charCodeAt(j);
+    if (c >= 0xdc00 && c <= 0xdfff) {
+      const h = body.charCodeAt(j - 1);
+      if (h >= 0xd800 && h <= 0xdbff) lows.push(j);
+    }
+  }
+  return (i) => {
+    let lo = 0;
+    let hi = lows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (lows[mid]! < i) lo = mid + 1;
+      else hi = mid;
+    }
+    return i - lo;
+  };
 }
 
 /** All facts of one article. Pure: the same article and gazetteer always give the same facts in the same order. */

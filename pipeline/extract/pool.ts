@@ -21,6 +21,8 @@ export interface ExtractPoolOptions {
   batchArticles?: number;
   /** ... or at this many UTF-16 code units of article bodies (default 256 Ki). */
   batchChars?: number;
+  /** Called as articles finish (in batches, not necessarily in input order): articles done so far, of total. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** What a worker is sent: one batch, numbered so answers can be matched. */
@@ -32,6 +34,7 @@ export interface WorkerRequest {
 export type WorkerResponse = { id: number; results: ExtractResult[] } | { id: number; error: string };
 
 const DEFAULTS = { inProcessBelow: 64, batchArticles: 64, batchChars: 256 * 1024 };
+type Settings = typeof DEFAULTS & Pick<ExtractPoolOptions, "onProgress">;
 
 /**
  * Worker threads cannot load TypeScript by themselves: a loader passed with `--import` in execArgv does not
@@ -40,9 +43,26 @@ const DEFAULTS = { inProcessBelow: 64, batchArticles: 64, batchChars: 256 * 1024
  * thread, then imports worker.ts. This works the same under `tsx` (npm run pipeline) and under vitest.
  */
 function bootstrap(): string {
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href;
+  // tsx's ESM API (the .mjs build: the .cjs one that require.resolve finds cannot register from a worker).
+  const api = createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs");
   const entry = new URL("./worker.ts", import.meta.url).href;
-  return `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); }).catch((e) => { console.error(e); process.exit(70); });`;
+  return `import(${JSON.stringify(pathToFileURL(api).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); }).catch((e) => { console.error(e); process.exit(70); });`;
+}
+
+/** The parent's execArgv without tsx's own flags: the bootstrap registers tsx in the worker, and an inherited `--import` of it would get in the way. */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if ((a === "--import" || a === "--require" || a === "--loader" || a === "-r") && /[\\/]tsx[\\/]/.test(args[i + 1] ?? "")) {
+      i++;
+      continue;
+    }
+    if (/^--(?:import|require|loader)=.*[\\/]tsx[\\/]/.test(a)) continue;
+    out.push(a);
+  }
+  return out;
 }
 
 function splitBatches(articles: Article[], maxArticles: number, maxChars: number): Article[][] {
@@ -70,7 +90,6 @@ interface Slot {
 interface Pending {
   resolve: (r: ExtractResult[]) => void;
   reject: (e: Error) => void;
-  slot: Slot;
 }
 
 /**
@@ -84,7 +103,7 @@ export class ExtractPool {
   private nextId = 0;
   private failure: Error | null = null;
   private closed = false;
-  private readonly opts: typeof DEFAULTS;
+  private readonly opts: Settings;
   private gazetteer: ReturnType<typeof buildGazetteer> | null = null;
 
   constructor(
@@ -96,6 +115,7 @@ export class ExtractPool {
       inProcessBelow: options.inProcessBelow ?? DEFAULTS.inProcessBelow,
       batchArticles: Math.max(1, options.batchArticles ?? DEFAULTS.batchArticles),
       batchChars: Math.max(1, options.batchChars ?? DEFAULTS.batchChars),
+      onProgress: options.onProgress,
     };
   }
 
@@ -105,13 +125,19 @@ export class ExtractPool {
   private local(articles: Article[]): ExtractResult[] {
     this.gazetteer ??= buildGazetteer(this.reference);
     const g = this.gazetteer;
-    return articles.map((a) => extractArticle(a, g));
+    const progress = this.opts.onProgress;
+    return articles.map((a, i) => {
+      const r = extractArticle(a, g);
+      progress?.(i + 1, articles.length);
+      return r;
+    });
   }
 
   private start(n: number): void {
     const code = bootstrap();
+    const execArgv = workerExecArgv();
     while (this.slots.length < n) {
-      const worker = new Worker(code, { eval: true, workerData: { reference: this.reference } });
+      const worker = new Worker(code, { eval: true, execArgv, workerData: { reference: this.reference } });
       const slot: Slot = { worker, inFlight: 0 };
       worker.on("message", (msg: WorkerResponse) => {
         const p = this.pending.get(msg.id);
@@ -143,7 +169,7 @@ export class ExtractPool {
     const id = this.nextId++;
     slot.inFlight++;
     return new Promise<ExtractResult[]>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, slot });
+      this.pending.set(id, { resolve, reject });
       slot.worker.postMessage({ id, articles: batch } satisfies WorkerRequest);
     });
   }
@@ -160,10 +186,13 @@ export class ExtractPool {
     const window = this.slots.length * 2;
     const out: ExtractResult[][] = new Array(batches.length);
     let next = 0;
+    let done = 0;
     const lane = async (): Promise<void> => {
       while (next < batches.length) {
         const i = next++;
         out[i] = await this.send(batches[i]!);
+        done += batches[i]!.length;
+        this.opts.onProgress?.(done, articles.length);
       }
     };
     await Promise.all(Array.from({ length: Math.min(window, batches.length) }, lane));

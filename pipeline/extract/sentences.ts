@@ -25,7 +25,9 @@ function capLength(start: number, end: number, body: string): [number, number][]
   while (end - s > MAX_SENTENCE) {
     const chunk = body.slice(s, s + MAX_SENTENCE);
     const cut = Math.max(chunk.lastIndexOf("; "), chunk.lastIndexOf(", "), chunk.lastIndexOf(" "));
-    const at = cut > MAX_SENTENCE / 2 ? s + cut + 1 : s + MAX_SENTENCE;
+    let at = cut > MAX_SENTENCE / 2 ? s + cut + 1 : s + MAX_SENTENCE;
+    // A hard cut must not split a surrogate pair: evidence offsets are code points, quotes whole characters.
+    if (/[\uDC00-\uDFFF]/.test(body[at] ?? "") && /[\uD800-\uDBFF]/.test(body[at - 1] ?? "")) at--;
     out.push([s, at]);
     s = at;
   }
@@ -33,7 +35,9 @@ function capLength(start: number, end: number, body: string): [number, number][]
   return out;
 }
 
-const BOUNDARY = /([.!?…]+)(["”’»)]*)(\s+)(?=["“‘«(]?[\p{Lu}\p{N}$])/gu;
+// The look-behind starts a match only at the first mark of a run ("!!!!"): without it each later mark of a
+// run that ends in no sentence start was retried to the run's end, quadratic in the run's length.
+const BOUNDARY = /(?<![.!?…])([.!?…]+)(["”’»)]*)(\s+)(?=["“‘«(]?[\p{Lu}\p{N}$])/gu;
 
 function splitProse(body: string, start: number, end: number): [number, number][] {
   const text = body.slice(start, end);

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { buildGazetteer } from "../extract/entities.ts";
-import { extractArticle } from "../extract/extract.ts";
+import { extractAll } from "../extract/pool.ts";
 import { parseArticles } from "../ingest/article.ts";
 import { loadReference } from "../ingest/reference.ts";
 import { publish } from "../publish/publish.ts";
@@ -103,19 +102,15 @@ async function locked(o: RunOptions): Promise<number> {
   const cache = new ExtractCache(o.cacheDir, extractionHash);
   let reextracted = 0;
   const extracted: ExtractResult[] = await time("extract", async () => {
-    const gazetteer = buildGazetteer(reference);
-    const out: ExtractResult[] = [];
-    for (const [i, a] of articles.entries()) {
-      let r = await cache.get(a.meta);
-      if (!r) {
-        r = extractArticle(a, gazetteer);
-        await cache.put(a.meta, r);
-        reextracted++;
-      }
-      out.push(r);
-      o.log.progress(i + 1, articles.length);
-    }
-    return out;
+    const out: (ExtractResult | null)[] = await Promise.all(articles.map((a) => cache.get(a.meta)));
+    const missing = articles.filter((_, i) => out[i] === null);
+    // Cache misses are extracted on every core; results come back in input order.
+    const fresh = await extractAll(missing, reference, { onProgress: (done, total) => o.log.progress(done, total) });
+    let k = 0;
+    for (let i = 0; i < out.length; i++) if (out[i] === null) out[i] = fresh[k++]!;
+    await Promise.all(missing.map((a, i) => cache.put(a.meta, fresh[i]!)));
+    reextracted = missing.length;
+    return out as ExtractResult[];
   });
   o.log.info("extracted", { articles: articles.length, reextracted });
   const dataset = await time("reconcile", () => assemble(articles, rejected, extracted, reference));

@@ -1,0 +1,382 @@
+/**
+ * End-to-end benchmark (issue 7):
+ *
+ *   npm run bench -- --articles N [--seed S] [--threads T] [--work DIR] [--baseline-mb M] [--no-linearity] [--no-e2e]
+ *
+ * 1. generates a seeded corpus of N articles (bench/generate.ts), cached in WORK/corpus-n<N>-s<S>-v<version>/;
+ * 2. extraction throughput in-process: reads and parses the corpus in chunks and extracts it with the
+ *    worker pool (pipeline/extract/pool.ts), counting only extraction time;
+ * 3. the baseline in the same run: wink-nlp `readDoc` + `doc.entities()`, single-threaded, over the first
+ *    M MB of the same article bodies (default 2), and our extractor single-threaded on the same sample;
+ * 4. linearity: time per KB of adversarial text (bench/adversarial.ts) at 10 KB, 100 KB and 1 MB;
+ * 5. the whole pipeline twice through its public entry (`node --import tsx pipeline/cli.ts`), cold then
+ *    unchanged, with wall time, the child's peak RSS (GNU time, else /proc polling) and the stage times
+ *    the run writes to its manifest.
+ *
+ * Prints a table, then as its last line the figures as one JSON object (also saved as WORK/bench.json).
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { availableParallelism, loadavg } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { buildGazetteer } from "../pipeline/extract/entities.ts";
+import { extractArticle } from "../pipeline/extract/extract.ts";
+import { ExtractPool } from "../pipeline/extract/pool.ts";
+import { articleFromText, parseArticles, type RawFile } from "../pipeline/ingest/article.ts";
+import { loadReference } from "../pipeline/ingest/reference.ts";
+import { DEFAULT_SOURCES, PROJECT_ROOT, readRegistry } from "../pipeline/run.ts";
+import type { Article } from "../pipeline/types.ts";
+import { ADVERSARIAL } from "./adversarial.ts";
+import { GENERATOR_VERSION, generateCorpus } from "./generate.ts";
+
+const USAGE = "usage: npm run bench -- --articles N [--seed S] [--threads T] [--work DIR] [--baseline-mb M] [--no-linearity] [--no-e2e]";
+const CHUNK = 4096;
+/** Stage timings the pipeline writes to its manifest (run.stages_s). */
+const STAGES = ["read", "ingest", "extract", "reconcile", "publish", "report"];
+
+type Figures = Record<string, number | string | null | boolean>;
+
+// ---------------------------------------------------------------- helpers
+
+const round = (x: number, d = 3) => Number(x.toFixed(d));
+const mb = (bytes: number) => bytes / 1e6;
+
+/** Samples this process's RSS (worker threads included: they share the process). */
+function rssSampler(): { stop: () => number } {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 50);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage.rss());
+    },
+  };
+}
+
+async function corpus(work: string, n: number, seed: number): Promise<{ dir: string; generated_s: number | null }> {
+  const dir = join(work, `corpus-n${n}-s${seed}-v${GENERATOR_VERSION}`);
+  const marker = join(dir, ".complete");
+  if (existsSync(marker)) return { dir, generated_s: null };
+  await rm(dir, { recursive: true, force: true });
+  const t0 = performance.now();
+  const bytes = await generateCorpus(dir, n, seed);
+  await writeFile(marker, JSON.stringify({ n, seed, bytes, generator: GENERATOR_VERSION }));
+  return { dir, generated_s: (performance.now() - t0) / 1000 };
+}
+
+async function articleNames(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((f) => /\.(?:txt|md)$/i.test(f)).sort();
+}
+
+async function readChunk(dir: string, names: string[]): Promise<RawFile[]> {
+  return Promise.all(names.map(async (name) => ({ source_file: name, bytes: new Uint8Array(await readFile(join(dir, name))) })));
+}
+
+// ---------------------------------------------------------------- 2. extraction throughput
+
+interface ExtractFigures {
+  input_bytes: number;
+  read_parse_s: number;
+  extract_s: number;
+  facts: number;
+  sample: Article[];
+  rss_peak: number;
+}
+
+async function measureExtraction(dir: string, threads: number, sampleBytes: number): Promise<ExtractFigures> {
+  const [registry, reference] = await Promise.all([readRegistry(DEFAULT_SOURCES), loadReference(DEFAULT_SOURCES)]);
+  const names = await articleNames(dir);
+  const rss = rssSampler();
+  const pool = new ExtractPool(reference, { threads });
+  let input_bytes = 0;
+  let read_parse_s = 0;
+  let extract_s = 0;
+  let facts = 0;
+  let sampled = 0;
+  const sample: Article[] = [];
+  try {
+    for (let i = 0; i < names.length; i += CHUNK) {
+      let t = performance.now();
+      const files = await readChunk(dir, names.slice(i, i + CHUNK));
+      const { articles } = parseArticles(files, registry);
+      read_parse_s += (performance.now() - t) / 1000;
+      for (const f of files) input_bytes += f.bytes.length;
+      for (const a of articles) {
+        if (sampled >= sampleBytes) break;
+        sample.push(a);
+        sampled += Buffer.byteLength(a.body);
+      }
+      t = performance.now();
+      const results = await pool.run(articles);
+      extract_s += (performance.now() - t) / 1000;
+      for (const r of results) facts += r.facts.length;
+    }
+  } finally {
+    await pool.close();
+  }
+  return { input_bytes, read_parse_s, extract_s, facts, sample, rss_peak: rss.stop() };
+}
+
+// ---------------------------------------------------------------- 3. baseline
+
+async function measureBaseline(sample: Article[]): Promise<{ sample_mb: number; wink_s: number; ours_1t_s: number; wink_entities: number }> {
+  const { default: winkNLP } = await import("wink-nlp");
+  const { default: model } = await import("wink-eng-lite-web-model");
+  const nlp = winkNLP(model);
+  const bodies = sample.map((a) => a.body);
+  const sample_mb = mb(bodies.reduce((n, b) => n + Buffer.byteLength(b), 0));
+  const warm = bodies.slice(0, 20);
+  for (const b of warm) nlp.readDoc(b).entities().out();
+  let t = performance.now();
+  let wink_entities = 0;
+  for (const b of bodies) wink_entities += nlp.readDoc(b).entities().out().length;
+  const wink_s = (performance.now() - t) / 1000;
+
+  const gazetteer = buildGazetteer(await loadReference(DEFAULT_SOURCES));
+  for (const a of sample.slice(0, 20)) extractArticle(a, gazetteer);
+  t = performance.now();
+  for (const a of sample) extractArticle(a, gazetteer);
+  const ours_1t_s = (performance.now() - t) / 1000;
+  return { sample_mb, wink_s, ours_1t_s, wink_entities };
+}
+
+// ---------------------------------------------------------------- 4. linearity
+
+const LINEARITY_SIZES = [10_000, 100_000, 1_000_000] as const;
+
+/** ms per KB of each adversarial kind at each size: the best of a few repetitions after a warm-up. */
+async function measureLinearity(): Promise<{ perKind: Record<string, number[]>; worst: { kind: string; ratio: number } }> {
+  const gazetteer = buildGazetteer(await loadReference(DEFAULT_SOURCES));
+  const perKind: Record<string, number[]> = {};
+  let worst = { kind: "", ratio: 0 };
+  for (const [kind, make] of Object.entries(ADVERSARIAL)) {
+    const row: number[] = [];
+    for (const size of LINEARITY_SIZES) {
+      const text = make(size);
+      const reps = size >= 1_000_000 ? 3 : size >= 100_000 ? 5 : 20;
+      extractArticle(articleFromText("warm", make(10_000), "2024-06-01"), gazetteer);
+      let best = Infinity;
+      for (let r = 0; r < reps; r++) {
+        const t = performance.now();
+        extractArticle(articleFromText("lin", text, "2024-06-01"), gazetteer);
+        best = Math.min(best, performance.now() - t);
+      }
+      row.push(best / (text.length / 1000));
+    }
+    perKind[kind] = row;
+    // A floor of 0.05 ms/KB keeps kinds that take next to no time at 10 KB from giving meaningless ratios.
+    const ratio = row[2]! / Math.max(row[0]!, 0.05);
+    if (ratio > worst.ratio) worst = { kind, ratio };
+  }
+  return { perKind, worst };
+}
+
+// ---------------------------------------------------------------- 5. end to end
+
+interface RunFigures {
+  code: number;
+  wall_s: number;
+  max_rss_mb: number | null;
+  manifest: { wall_s?: number; stages_s?: Record<string, number>; articles_reextracted?: number; row_counts?: Record<string, number> } | null;
+  stderr_tail: string;
+}
+
+/** Peak RSS of a process from /proc (VmHWM), polled: the fallback when GNU time is missing. */
+function procPeak(pid: number): { stop: () => number | null } {
+  let peak: number | null = null;
+  const read = async () => {
+    try {
+      const status = await readFile(`/proc/${pid}/status`, "utf8");
+      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
+      if (kb) peak = Math.max(peak ?? 0, kb / 1024);
+    } catch {
+      /* gone */
+    }
+  };
+  const timer = setInterval(() => void read(), 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}
+
+async function runPipeline(input: string, out: string, cache: string): Promise<RunFigures> {
+  const args = ["--import", "tsx", join(PROJECT_ROOT, "pipeline/cli.ts"), "--input", input, "--out", out, "--cache", cache, "--log-format", "json"];
+  const gnuTime = existsSync("/usr/bin/time");
+  const [cmd, argv] = gnuTime ? ["/usr/bin/time", ["-v", process.execPath, ...args]] : [process.execPath, args];
+  const t0 = performance.now();
+  const child = spawn(cmd, argv, { cwd: PROJECT_ROOT, stdio: ["ignore", "ignore", "pipe"] });
+  const poll = gnuTime ? null : procPeak(child.pid!);
+  let stderr = "";
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (d: string) => {
+    stderr = (stderr + d).slice(-20_000);
+  });
+  const code: number = await new Promise((res) => child.on("close", (c) => res(c ?? 1)));
+  const wall_s = (performance.now() - t0) / 1000;
+  const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1];
+  const max_rss_mb = kb ? Number(kb) / 1024 : (poll?.stop() ?? null);
+  let manifest: RunFigures["manifest"] = null;
+  try {
+    const full = JSON.parse(await readFile(join(out, "manifest.json"), "utf8"));
+    manifest = { ...full.run, articles_reextracted: full.articles_reextracted, row_counts: full.row_counts };
+  } catch {
+    manifest = null;
+  }
+  return { code, wall_s, max_rss_mb, manifest, stderr_tail: stderr };
+}
+
+// ---------------------------------------------------------------- main
+
+function table(rows: [string, string][]): string {
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join("\n");
+}
+
+async function main(): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        articles: { type: "string" }, seed: { type: "string" }, threads: { type: "string" }, work: { type: "string" }, "baseline-mb": { type: "string" },
+        "no-linearity": { type: "boolean" }, "no-e2e": { type: "boolean" }, help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const n = Number(values.articles ?? 1000);
+  const seed = Number(values.seed ?? 1);
+  const threads = Number(values.threads ?? availableParallelism());
+  const baselineMb = Number(values["baseline-mb"] ?? 2);
+  if (![n, seed, threads, baselineMb].every((x) => Number.isFinite(x) && x >= 0) || n < 1 || threads < 1) {
+    console.error(USAGE);
+    return 2;
+  }
+  const work = resolve((values.work as string | undefined) ?? join(PROJECT_ROOT, ".cache/bench"));
+  await mkdir(work, { recursive: true });
+  const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+  const f: Figures = { n_articles: n, seed, threads, cpus: availableParallelism(), load_avg_1m_at_start: round(loadavg()[0]!, 2) };
+
+  log(`corpus: ${n} articles, seed ${seed}`);
+  const c = await corpus(work, n, seed);
+  f.corpus_generated_s = c.generated_s === null ? null : round(c.generated_s, 2);
+
+  log(`extraction with ${threads} thread(s)`);
+  const ex = await measureExtraction(c.dir, threads, baselineMb * 1e6);
+  f.input_mb = round(mb(ex.input_bytes), 2);
+  f.read_parse_s = round(ex.read_parse_s, 2);
+  f.extract_s = round(ex.extract_s, 2);
+  f.extract_mb_per_s = round(mb(ex.input_bytes) / ex.extract_s, 2);
+  f.facts = ex.facts;
+  f.bench_peak_rss_mb = round(ex.rss_peak / 2 ** 20, 0);
+
+  log(`baseline: wink-nlp readDoc + entities over the first ${baselineMb} MB of bodies`);
+  const bl = await measureBaseline(ex.sample);
+  ex.sample.length = 0;
+  f.baseline_sample_mb = round(bl.sample_mb, 2);
+  f.baseline_mb_per_s = round(bl.sample_mb / bl.wink_s, 2);
+  f.extract_1thread_sample_mb_per_s = round(bl.sample_mb / bl.ours_1t_s, 2);
+  f.speedup_vs_baseline = round(Number(f.extract_mb_per_s) / Number(f.baseline_mb_per_s), 2);
+  f.speedup_1thread_vs_baseline = round(bl.wink_s / bl.ours_1t_s, 2);
+
+  let lin: Awaited<ReturnType<typeof measureLinearity>> | null = null;
+  if (!values["no-linearity"]) {
+    log("linearity: adversarial texts at 10 KB, 100 KB, 1 MB");
+    lin = await measureLinearity();
+    f.time_per_kb_ratio_1mb_vs_10kb = round(lin.worst.ratio, 2);
+    f.time_per_kb_ratio_worst_kind = lin.worst.kind;
+  }
+
+  let runs: [RunFigures, RunFigures] | null = null;
+  let e2eError: string | null = null;
+  if (!values["no-e2e"]) {
+    const out = join(work, "out");
+    const cache = join(work, "extract-cache");
+    for (const p of [out, `${out}.lock`, cache]) await rm(p, { recursive: true, force: true });
+    log("end to end, cold (empty output and extraction cache)");
+    const first = await runPipeline(c.dir, out, cache);
+    const ok = (r: RunFigures) => r.code === 0 || r.code === 3;
+    if (!ok(first)) {
+      const why = /"error":"((?:[^"\\]|\\.)*?)(?:\\n|")/.exec(first.stderr_tail)?.[1] ?? first.stderr_tail.split("\n").filter((l) => !l.startsWith("\t")).slice(-5).join(" | ");
+      e2eError = `pipeline exited with ${first.code}: ${why}`;
+      log(`end to end FAILED: ${e2eError}`);
+      f.e2e_error = e2eError;
+      f.wall_s = round(first.wall_s, 2);
+      f.peak_rss_mb = first.max_rss_mb === null ? null : round(first.max_rss_mb, 0);
+    } else {
+      log("end to end, unchanged rerun");
+      const second = await runPipeline(c.dir, out, cache);
+      if (!ok(second)) {
+        e2eError = `rerun exited with ${second.code}`;
+        f.e2e_error = e2eError;
+      }
+      runs = [first, second];
+    }
+  }
+  if (runs) {
+    const [first, second] = runs;
+    const st = first.manifest?.stages_s ?? {};
+    f.wall_s = round(first.wall_s, 2);
+    f.pipeline_internal_s = first.manifest?.wall_s ?? null;
+    for (const k of STAGES) f[`e2e_${k}_s`] = st[k] ?? null;
+    f.publish_s = st.publish ?? null;
+    f.peak_rss_mb = first.max_rss_mb === null ? null : round(first.max_rss_mb, 0);
+    f.rerun_unchanged_s = round(second.wall_s, 2);
+    f.rerun_internal_s = second.manifest?.wall_s ?? null;
+    f.rerun_articles_reextracted = second.manifest?.articles_reextracted ?? null;
+    f.rerun_peak_rss_mb = second.max_rss_mb === null ? null : round(second.max_rss_mb, 0);
+    f.rss_source = existsSync("/usr/bin/time") ? "GNU time -v (child max RSS, worker threads included)" : "/proc VmHWM polled";
+  }
+  f.s_per_1k_articles_e2e = f.wall_s == null ? null : round((Number(f.wall_s) / n) * 1000, 3);
+
+  const rows: [string, string][] = [
+    ["articles", `${n} (seed ${seed}), ${f.input_mb} MB${c.generated_s === null ? " (cached corpus)" : `, generated in ${f.corpus_generated_s} s`}`],
+    ["machine", `${f.cpus} CPUs, load average ${f.load_avg_1m_at_start} at start, ${threads} extraction thread(s)`],
+    ["read + parse (in-process)", `${f.read_parse_s} s`],
+    ["extraction (worker pool)", `${f.extract_s} s = ${f.extract_mb_per_s} MB/s, ${f.facts} facts, process peak RSS ${f.bench_peak_rss_mb} MB`],
+    ["baseline wink-nlp (1 thread)", `${f.baseline_mb_per_s} MB/s over the first ${f.baseline_sample_mb} MB of bodies`],
+    ["our extractor (1 thread)", `${f.extract_1thread_sample_mb_per_s} MB/s on the same sample`],
+    ["speedup vs baseline", `${f.speedup_vs_baseline}x (pool) / ${f.speedup_1thread_vs_baseline}x (1 thread)   target >= 4x`],
+  ];
+  if (lin) {
+    rows.push(["linearity, ms/KB", `${LINEARITY_SIZES.map((s) => `${s / 1000} KB`).join(" / ")}`]);
+    for (const [kind, r] of Object.entries(lin.perKind)) rows.push([`  ${kind}`, r.map((x) => x.toFixed(3)).join(" / ")]);
+    rows.push(["time_per_kb_ratio_1mb_vs_10kb", `${f.time_per_kb_ratio_1mb_vs_10kb} (worst kind: ${f.time_per_kb_ratio_worst_kind})`]);
+  }
+  if (e2eError) rows.push(["end to end", `FAILED after ${f.wall_s} s (peak RSS ${f.peak_rss_mb} MB): ${e2eError}`]);
+  if (runs) {
+    rows.push(
+      ["end to end, cold", `${f.wall_s} s wall (internal ${f.pipeline_internal_s} s), peak RSS ${f.peak_rss_mb} MB`],
+      ["  stages (s)", STAGES.map((k) => `${k} ${f[`e2e_${k}_s`] ?? "-"}`).join(", ")],
+      ["  per 1,000 articles", `${f.s_per_1k_articles_e2e} s`],
+      ["end to end, unchanged rerun", `${f.rerun_unchanged_s} s wall (internal ${f.rerun_internal_s} s), ${f.rerun_articles_reextracted ?? "?"} re-extracted, peak RSS ${f.rerun_peak_rss_mb} MB`],
+    );
+  }
+  console.log(table(rows));
+  const json = JSON.stringify(f);
+  await writeFile(join(work, "bench.json"), `${json}\n`);
+  console.log(json);
+  return e2eError ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`bench failed: ${(err as Error).stack ?? err}`);
+    process.exit(1);
+  },
+);
