@@ -66,6 +66,12 @@ describe("cross-article reconcile", () => {
     expect(new Set(d.trade_flows.map((r) => r.record_id)).size).toBe(2);
   });
 
+  it("gives two same-day shipments of one article distinct ids", () => {
+    const d = build(file("two-days", "2024-05-04", "On April 30, Uzbekistan delivered 250 tons of humanitarian aid to Afghanistan. On April 30, Uzbekistan also delivered another 320 tons of humanitarian aid to Afghanistan."));
+    expect(d.aid_shipments.map((r) => r.weight_tonnes).sort()).toEqual([250, 320]);
+    expect(new Set(d.aid_shipments.map((r) => r.record_id)).size).toBe(2);
+  });
+
   it("does not merge undated figures across articles", () => {
     const a = file("a", null, "Trade between Tajikistan and Afghanistan reached $40 million last year.");
     const b = file("b", null, "Trade between Tajikistan and Afghanistan reached $40 million last year.");

@@ -99,9 +99,11 @@ export function mergeFacts(facts: ExtractedFact[]): MergeResult {
     for (const c of clusters) {
       const sorted = [...c].sort(preference);
       const value = primaryMeasure(sorted[0]!).value;
-      // Distinct facts under one key are told apart by their value: rounded (stable under restatements), or exact when two round alike.
-      let tag = conflictsAreOneFact([sorted]) ? null : roundTag(value);
+      // Distinct facts under one key are told apart by their value: rounded (stable under restatements), or
+      // exact when two round alike. A key that is one fact (a dated flow or shipment) needs no tag.
+      let tag = clusters.length === 1 && conflictsAreOneFact([sorted]) ? null : roundTag(value);
       if (tags.has(tag)) tag = String(value);
+      for (let n = 2; tags.has(tag); n++) tag = `${value}#${n}`;
       tags.add(tag);
       records.push(buildRecord(stableId(...key, tag), sorted));
     }
