@@ -208,7 +208,7 @@ function procPeak(pid: number): { stop: () => number | null } {
 }
 
 async function runPipeline(input: string, out: string, cache: string): Promise<RunFigures> {
-  const args = ["--import", "tsx", join(PROJECT_ROOT, "pipeline/cli.ts"), "--input", input, "--out", out, "--cache", cache, "--log-format", "json"];
+  const args = ["--import", "tsx", join(PROJECT_ROOT, "pipeline/cli.ts"), "--input", input, "--out", out, "--cache", cache, "--log-format", "json", "--no-report"];
   const gnuTime = existsSync("/usr/bin/time");
   const [cmd, argv] = gnuTime ? ["/usr/bin/time", ["-v", process.execPath, ...args]] : [process.execPath, args];
   const t0 = performance.now();

@@ -11,6 +11,7 @@ const USAGE = `usage: npm run pipeline -- [--input DIR] [--out DIR] [--sources D
   --cache DIR        per-article extraction cache (default: .cache/extract/)
   --wait [SECONDS]   if another run holds the lock, wait for it (default 600 s) instead of exiting with 4
   --log-format F     text (default; a progress bar on a terminal) or json (one JSON object per line)
+  --no-report        skip rendering output/report/ (render it later with npm run notebooks)
 exit codes: 0 published; 1 failed; 2 usage error; 3 published but some inputs rejected; 4 locked by another run`;
 
 function usage(message: string): number {
@@ -25,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { input: { type: "string" }, out: { type: "string" }, sources: { type: "string" }, cache: { type: "string" }, wait: { type: "boolean" }, "log-format": { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { input: { type: "string" }, out: { type: "string" }, sources: { type: "string" }, cache: { type: "string" }, wait: { type: "boolean" }, "log-format": { type: "string" }, "no-report": { type: "boolean" }, help: { type: "boolean", short: "h" } },
       strict: true,
       allowPositionals: false,
     }));
@@ -53,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
       sourcesDir: resolve((values.sources as string | undefined) ?? DEFAULT_SOURCES),
       cacheDir: resolve((values.cache as string | undefined) ?? `${PROJECT_ROOT}/.cache/extract`),
       waitMs: values.wait ? waitArg * 1000 : 0,
+      report: !values["no-report"],
       log,
     });
   } catch (err) {

@@ -61,7 +61,7 @@ export function deriveGrowth(records: MergedRecord[]): { growth: GrowthRate[]; q
     if (base) {
       const ratio = p.value / base.value;
       computedPct = (ratio - 1) * 100;
-      growth.push({ ...common, growth_id: stableId(series_id, "computed", common.period_start, common.base_period_start), base_value: base.value, change_pct: round(computedPct), ratio: round(ratio), method: "computed", stated_change_pct: null, consistent: null, base_record_id: base.record.record_id });
+      growth.push({ ...common, growth_id: stableId(p.record.record_id, "computed", base.record.record_id), base_value: base.value, change_pct: round(computedPct), ratio: round(ratio), method: "computed", stated_change_pct: null, consistent: null, base_record_id: base.record.record_id });
     }
     const seen = new Set<number>();
     for (const ch of p.record.changes) {
@@ -85,10 +85,10 @@ export function deriveGrowth(records: MergedRecord[]): { growth: GrowthRate[]; q
           message: `stated change ${round(ch.pct)}% ("${ch.text}") vs computed ${round(computedPct!).toFixed(2)}% from ${p.value} and ${base.value} (${base.record.row.period_start}..${base.record.row.period_end})`,
         });
       }
-      growth.push({ ...common, growth_id: stableId(series_id, "stated", common.period_start, ch.pct), base_value: base?.value ?? null, change_pct: round(ch.pct), ratio: round(1 + ch.pct / 100), method: "stated", stated_change_pct: round(ch.pct), consistent, base_record_id: base?.record.record_id ?? null });
+      growth.push({ ...common, growth_id: stableId(p.record.record_id, "stated", ch.pct), base_value: base?.value ?? null, change_pct: round(ch.pct), ratio: round(1 + ch.pct / 100), method: "stated", stated_change_pct: round(ch.pct), consistent, base_record_id: base?.record.record_id ?? null });
       if (!base) {
         const implied = p.value / (1 + ch.pct / 100);
-        growth.push({ ...common, growth_id: stableId(series_id, "implied", common.period_start, ch.pct), base_value: round(implied), change_pct: round(ch.pct), ratio: round(1 + ch.pct / 100), method: "implied", stated_change_pct: round(ch.pct), consistent: null, base_record_id: null });
+        growth.push({ ...common, growth_id: stableId(p.record.record_id, "implied", ch.pct), base_value: round(implied), change_pct: round(ch.pct), ratio: round(1 + ch.pct / 100), method: "implied", stated_change_pct: round(ch.pct), consistent: null, base_record_id: null });
       }
     }
   }

@@ -25,6 +25,8 @@ export interface RunOptions {
   cacheDir: string;
   /** How long to wait for another run's lock, in ms; 0 = exit at once. */
   waitMs: number;
+  /** Render output/report/ after publishing (slow at archive size; `npm run notebooks` does it separately). */
+  report: boolean;
   log: Logger;
 }
 
@@ -116,7 +118,7 @@ async function locked(o: RunOptions): Promise<number> {
   const dataset = await time("reconcile", () => assemble(articles, rejected, extracted, reference));
   const report = await time("publish", () => publish(dataset, o.out, { ...PUBLISH_INFO, version }));
   // The report is derived from the published files; a failure to render it leaves the data published.
-  await time("report", () => writeReport(o.out)).catch((err: Error) => o.log.warn("report not rendered; the data is published", { error: err.message }));
+  if (o.report) await time("report", () => writeReport(o.out)).catch((err: Error) => o.log.warn("report not rendered; the data is published", { error: err.message }));
   const manifest: Manifest = {
     ...manifestBase,
     articles_reextracted: reextracted,

@@ -114,7 +114,7 @@ export const evidence = z.object({
 });
 
 export const growth_rates = z.object({
-  growth_id: col.key("Stable id of this row"),
+  growth_id: col.key("Stable id of this row: hash of its record, method and base (record or stated change)"),
   series_id: col.key("Hash of the series key (table, measure, countries, commodity, status)"),
   table_name: col.key("Table the series comes from"),
   measure: col.key("flow (export/import/turnover) or the measured column"),
