@@ -25,7 +25,12 @@ const ARTICLE_FILE = /\.(?:txt|md)$/i;
 /** Input end: the article files of a folder (not recursive), sorted by name. */
 export async function readInputs(input: string): Promise<RawFile[]> {
   const names = (await readdir(input, { withFileTypes: true })).filter((d) => d.isFile() && ARTICLE_FILE.test(d.name)).map((d) => d.name).sort();
-  return Promise.all(names.map(async (name) => ({ source_file: name, bytes: new Uint8Array(await readFile(join(input, name))) })));
+  const out: RawFile[] = [];
+  // Bounded concurrency: an archive of 100,000 files must not open them all at once (EMFILE).
+  for (let i = 0; i < names.length; i += 256) {
+    out.push(...(await Promise.all(names.slice(i, i + 256).map(async (name) => ({ source_file: name, bytes: new Uint8Array(await readFile(join(input, name))) })))));
+  }
+  return out;
 }
 
 export async function readRegistry(sourcesDir: string): Promise<Map<string, RegistryEntry>> {
@@ -66,9 +71,15 @@ export function assemble(articles: Article[], rejected: Rejected[], extracted: E
     grants: rowsOf(merged.records, "grants") as Dataset["grants"],
     evidence: merged.evidence,
     growth_rates: growth,
-    qa_checks: [...extracted.flatMap((e) => e.qa), ...merged.qa, ...turnoverChecks(merged.records), ...growthQa, ...undated],
+    qa_checks: uniqueChecks([...extracted.flatMap((e) => e.qa), ...merged.qa, ...turnoverChecks(merged.records), ...growthQa, ...undated]),
     rejected,
   };
+}
+
+/** The same caveat raised twice (two merged mentions of one record, one article) is one row. */
+function uniqueChecks(rows: QaCheck[]): QaCheck[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(r.check_id) && (seen.add(r.check_id), true));
 }
 
 export interface BuildOptions {

@@ -36,9 +36,9 @@ function isRestatement(a: SentenceAnalysis, q: Quantity): boolean {
   return /^\s*of\s*$/i.test(a.text.slice(0, q.qualStart));
 }
 
-function unplaced(articleId: string, q: Quantity, reason: string): QaCheck {
+function unplaced(articleId: string, a: SentenceAnalysis, q: Quantity, reason: string): QaCheck {
   return {
-    check_id: stableId("qa", "unplaced", articleId, q.text, reason),
+    check_id: stableId("qa", "unplaced", articleId, a.sentence.start + q.start, q.text),
     check: "unplaced_number",
     severity: "info",
     passed: null,
@@ -150,7 +150,7 @@ export function extractArticle(article: Article, gazetteer: Gazetteer): ExtractR
       }
       if (!isMeasure(q)) continue;
       if (!TRADE_CUE.test(a.text)) {
-        qa.push(unplaced(id, q, "no trade, aid, contract or grant cue in its sentence"));
+        qa.push(unplaced(id, a, q, "no trade, aid, contract or grant cue in its sentence"));
         continue;
       }
       if (attachValueToTonnage(a, q, trade)) {
@@ -159,7 +159,7 @@ export function extractArticle(article: Article, gazetteer: Gazetteer): ExtractR
       }
       const r = extractTrade({ ctx, a, q, state: trade });
       if ("skip" in r) {
-        qa.push(unplaced(id, q, r.skip));
+        qa.push(unplaced(id, a, q, r.skip));
         continue;
       }
       if (rates.has(q) && r.fact.money) r.fact.money.statedUsd = rates.get(q)!;

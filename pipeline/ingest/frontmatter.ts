@@ -14,7 +14,7 @@ function unquote(raw: string): string {
     const inner = v.slice(1, -1);
     return v.startsWith('"') ? inner.replace(/\\"/g, '"').replace(/\\\\/g, "\\") : inner.replace(/''/g, "'");
   }
-  return v.replace(/\s+#.*$/, "");
+  return v.replace(/(?<!\s)\s+#.*$/, "");
 }
 
 /** Splits an optional `---` block from the text. Text without a block is all body. */

@@ -72,10 +72,12 @@ export function mergeFacts(facts: ExtractedFact[]): MergeResult {
   const records: MergedRecord[] = [];
   const qa: QaCheck[] = [];
   for (const [k, group] of groups) {
+    // Sorted by value, restatements of one figure are neighbours: one sweep clusters them (linear after the sort).
+    const byValue = [...group].sort((a, b) => (primaryMeasure(a).value ?? -Infinity) - (primaryMeasure(b).value ?? -Infinity) || preference(a, b));
     const clusters: ExtractedFact[][] = [];
-    for (const f of group) {
-      const c = clusters.find((cl) => cl.some((x) => valuesAgree(x, f)));
-      if (c) c.push(f);
+    for (const f of byValue) {
+      const last = clusters.at(-1);
+      if (last && last.some((x) => valuesAgree(x, f))) last.push(f);
       else clusters.push([f]);
     }
     const key = JSON.parse(k) as (string | number | null)[];

@@ -93,7 +93,7 @@ export function commodityOf(a: SentenceAnalysis, q: Quantity, ws: number, we: nu
     if (items.length && !/^\s(?:of|in)\s(?:the\s)?(?:goods|products|cargo|commodities)\b/i.test(right)) return items.join("; ");
   }
   const named = of ? /^\s(?:of|in)\s(?:the\s)?([a-z][a-z-]*(?:\s[a-z][a-z-]*){0,2}?)(?=\s(?:worth|valued|to|from|were|was|and|in|into|through|via|for|at|by|with|on)\b|[,.;)]|$)/.exec(right) : null;
-  if (named && !/^(?:goods|products|cargo|commodities|various|other|which|it|them)\b/.test(named[1]!)) return named[1]!.trim();
+  if (named && !/^(?:goods|products|cargo|commodities|various|other|which|it|them|the|this|that|coming|next|last|past|first|recent)\b|\b(?:years?|months?|period|days?|weeks?)$/.test(named[1]!)) return named[1]!.trim();
   const left = a.text.slice(ws, q.qualStart);
   if (COMMODITY_LEFT_LINK.test(left)) {
     const items = itemsIn(left.slice(-45));
