@@ -43,10 +43,6 @@ async function pipelineVersion(): Promise<string> {
   return (JSON.parse(await readFile(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }).version;
 }
 
-function sameInputs(a: InputEntry[], b: InputEntry[]): boolean {
-  return a.length === b.length && a.every((x, i) => x.source_file === b[i]!.source_file && x.sha256 === b[i]!.sha256 && x.status === b[i]!.status);
-}
-
 /**
  * One scheduled run: lock, recover from a killed run, read, extract what the cache lacks, assemble,
  * publish atomically, then write the manifest last. Returns the exit code.
@@ -82,11 +78,22 @@ async function locked(o: RunOptions): Promise<number> {
     Promise.all([readInputs(o.input), readRegistry(o.sourcesDir), loadReference(o.sourcesDir), code_(["ingest", "extract", "types.ts", "ids.ts"]), code_(["."]), pipelineVersion(), readManifest(o.out)]),
   );
   o.log.info("read inputs", { files: files.length, input: o.input });
+  const hashes = files.map((f) => createHash("sha256").update(f.bytes).digest("hex"));
+  // Same files, same code, same output: nothing to do, and no need even to parse the articles.
+  if (
+    prev && prev.rules_hash === rules && prev.pipeline_version === version && prev.inputs.length === files.length &&
+    prev.inputs.every((p, i) => p.source_file === files[i]!.source_file && p.sha256 === hashes[i]) && (await outputIntact(o.out, prev))
+  ) {
+    const rejectedBefore = prev.inputs.filter((p) => p.status === "rejected").length;
+    await writeManifest(o.out, { ...prev, articles: compareInputs(prev.inputs, prev.inputs), articles_reextracted: 0, run: finish(t0, started_at, stages, false) });
+    o.log.info("nothing changed; output is up to date", { out: o.out, seconds: ((performance.now() - t0) / 1000).toFixed(2) });
+    return rejectedBefore > 0 ? EXIT.rejectedInputs : EXIT.ok;
+  }
   const { articles, rejected } = await time("ingest", () => parseArticles(files, registry));
   const bySource = new Map(articles.map((a) => [a.meta.source_file, a.meta.article_id]));
-  const inputs: InputEntry[] = files.map((f) => ({
+  const inputs: InputEntry[] = files.map((f, i) => ({
     source_file: f.source_file,
-    sha256: createHash("sha256").update(f.bytes).digest("hex"),
+    sha256: hashes[i]!,
     bytes: f.bytes.length,
     article_id: bySource.get(f.source_file) ?? null,
     status: bySource.has(f.source_file) ? "accepted" : "rejected",
@@ -94,12 +101,6 @@ async function locked(o: RunOptions): Promise<number> {
   for (const r of rejected) o.log.warn("rejected input", { file: r.source_file, reason: r.reason });
   const code = rejected.length > 0 ? EXIT.rejectedInputs : EXIT.ok;
   const manifestBase = { pipeline_version: version, rules_hash: rules, inputs, articles: compareInputs(prev?.inputs, inputs) };
-
-  if (prev && prev.rules_hash === rules && prev.pipeline_version === version && sameInputs(prev.inputs, inputs) && (await outputIntact(o.out, prev))) {
-    await writeManifest(o.out, { ...prev, ...manifestBase, articles_reextracted: 0, run: finish(t0, started_at, stages, false) });
-    o.log.info("nothing changed; output is up to date", { out: o.out, seconds: ((performance.now() - t0) / 1000).toFixed(2) });
-    return code;
-  }
 
   const cache = new ExtractCache(o.cacheDir, extractionHash);
   let reextracted = 0;

@@ -77,7 +77,7 @@ export function mergeFacts(facts: ExtractedFact[]): MergeResult {
     const clusters: ExtractedFact[][] = [];
     for (const f of byValue) {
       const last = clusters.at(-1);
-      if (last && last.some((x) => valuesAgree(x, f))) last.push(f);
+      if (last && valuesAgree(last.at(-1)!, f)) last.push(f);
       else clusters.push([f]);
     }
     const key = JSON.parse(k) as (string | number | null)[];
