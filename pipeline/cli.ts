@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createLogger, type LogFormat } from "./ops/log.ts";
@@ -41,12 +42,9 @@ async function main(argv: string[]): Promise<number> {
   if (format !== "text" && format !== "json") return usage(`unknown --log-format '${format}'`);
   const log = createLogger(format as LogFormat);
   const input = resolve((values.input as string | undefined) ?? DEFAULT_INPUT);
-  try {
-    const { statSync } = await import("node:fs");
-    if (!statSync(input).isDirectory()) return usage(`--input ${input} is not a folder`);
-  } catch {
-    return usage(`--input ${input} does not exist`);
-  }
+  const stat = statSync(input, { throwIfNoEntry: false });
+  if (!stat) return usage(`--input ${input} does not exist`);
+  if (!stat.isDirectory()) return usage(`--input ${input} is not a folder`);
   try {
     return await runPipeline({
       input,

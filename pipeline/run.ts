@@ -12,7 +12,7 @@ import { normalizeFacts } from "./normalize/normalize.ts";
 import { mergeFacts, type MergedRecord } from "./reconcile/merge.ts";
 import { turnoverChecks } from "./reconcile/turnover.ts";
 import { stableId } from "./ids.ts";
-import { TABLES, type Dataset, type FactTable, type QaCheck, type Rejected } from "./schema/tables.ts";
+import { columnsOf, TABLES, type Dataset, type FactTable, type QaCheck, type Rejected } from "./schema/tables.ts";
 import type { Article, ExtractResult, Reference } from "./types.ts";
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
@@ -37,12 +37,8 @@ export async function readRegistry(sourcesDir: string): Promise<Map<string, Regi
   return registryFromRows(parseCsv(await readFile(join(sourcesDir, "articles.csv"), "utf8")));
 }
 
-function columnsOf(table: string): string[] {
-  return Object.keys(TABLES.find((t) => t.name === table)!.schema.shape);
-}
-
 function rowsOf(records: MergedRecord[], table: FactTable): Record<string, unknown>[] {
-  const cols = columnsOf(table);
+  const cols = columnsOf(TABLES.find((t) => t.name === table)!).map((c) => c.name);
   return records.filter((r) => r.table === table).map((r) => Object.fromEntries(cols.map((c) => [c, r.row[c] ?? null])));
 }
 

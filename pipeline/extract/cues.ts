@@ -27,9 +27,6 @@ export const FORECAST_CUE = /\b(?:expected|forecast(?:ed)?|projected|anticipated
 /** "from X to Y": X is the current level, whatever target words surround it. */
 export const FROM_BEFORE = /\bfrom\s$/i;
 
-/** Mentions of a country's trade with the whole world: no partner, never a bilateral flow. */
-export const WORLD_TRADE = /\b(?:foreign trade|external trade|total (?:volume of )?(?:\w+(?:['’]s)? )?(?:exports|imports|trade)|in general|overall|worldwide|overseas|to the world|global (?:exports|imports|trade)|world markets?)\b/i;
-
 export const CHANGE_UP = /\b(?:increase[ds]?|increasing|grew|grow(?:n|s|th)?|rose|rise[ns]?|up|higher|more|jump(?:ed)?|surged?|gain(?:ed)?|expanded|boost(?:ed)?)\b|\+/i;
 export const CHANGE_DOWN = /\b(?:decrease[ds]?|declin(?:e|ed|es)|drop(?:ped|s)?|fell|fall(?:en|s)?|down|lower|less|reduc(?:ed|tion)|shr[au]nk|contract(?:ed|ion))\b|[-−–]\s?$/i;
 export const DOUBLED = /\b(doubl(?:ed|ing)|tripl(?:ed|ing)|quadrupl(?:ed|ing))\b/i;

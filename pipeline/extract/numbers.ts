@@ -28,7 +28,6 @@ export interface Quantity {
 
 const NUM = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?![\d])|\d+(?:\.\d+)?`;
 const CORE = new RegExp(String.raw`(?<![\d_.,-])(?:(${NUM})|(${SPELLED})(?![\w-]))`, "gi");
-const NUM_AT = new RegExp(String.raw`^(?:${NUM})`);
 
 const SCALES: Record<string, number> = {
   thousand: 1e3, thousands: 1e3, k: 1e3, lakh: 1e5, lakhs: 1e5, million: 1e6, millions: 1e6, mln: 1e6, mn: 1e6, m: 1e6,
@@ -245,8 +244,4 @@ export function scanQuantities(text: string): Quantity[] {
     consumedTo = end;
   }
   return out;
-}
-
-export function isNumberStart(text: string): boolean {
-  return NUM_AT.test(text);
 }

@@ -2,7 +2,7 @@ import type { MentionEvidence } from "../../types.ts";
 import type { SentenceAnalysis } from "../analysis.ts";
 import type { EntityMention } from "../entities.ts";
 import type { Quantity } from "../numbers.ts";
-import type { Period, PeriodMention } from "../periods.ts";
+import type { PeriodMention } from "../periods.ts";
 
 /** Quantities that can carry a fact on their own (not percentages, years, multipliers). */
 export function isMeasure(q: Quantity): boolean {
@@ -147,10 +147,6 @@ export function comparativeAfter(a: SentenceAnalysis, q: Quantity, maxGap = 30):
   return a.periods.find((p) => p.kind === "comparative" && p.start >= q.end && p.start - q.end <= maxGap) ?? null;
 }
 
-export function dateIn(a: SentenceAnalysis): Period | null {
-  return a.periods.find((p) => p.kind === "date" && p.period)?.period ?? null;
-}
-
 /** Evidence for one number: the quote is the whole sentence, so it always contains the number as written. */
 export function evidence(a: SentenceAnalysis, q: Quantity, field: string, stated: number | null, rule: string, confidence: number): MentionEvidence {
   return {
@@ -163,8 +159,4 @@ export function evidence(a: SentenceAnalysis, q: Quantity, field: string, stated
     rule,
     confidence,
   };
-}
-
-export function leftText(a: SentenceAnalysis, from: number, q: Quantity): string {
-  return a.text.slice(from, q.qualStart);
 }

@@ -285,7 +285,6 @@ const CHANGE_WINDOW = 30;
 
 /** A stated change ("increased by 82.6%", "a 2.1-fold increase", "doubled") for the nearest trade figure. */
 export function statedChange(a: SentenceAnalysis, q: Quantity): number | null {
-  const around = a.text.slice(Math.max(0, q.qualStart - CHANGE_WINDOW), Math.min(a.text.length, q.end + CHANGE_WINDOW));
   if (q.kind === "multiplier" || (q.kind === "count" && /^(?:more|higher|times)$/.test(q.unit ?? ""))) return (q.value - 1) * 100;
   if (q.kind !== "percent") return null;
   const before = a.text.slice(Math.max(0, q.qualStart - CHANGE_WINDOW), q.qualStart);
@@ -295,7 +294,6 @@ export function statedChange(a: SentenceAnalysis, q: Quantity): number | null {
   const down = CHANGE_DOWN.test(before.slice(-18)) || /^\s*(?:drop|decline|decrease|fall|lower|less|down)/i.test(after);
   const up = CHANGE_UP.test(before.slice(-22)) || /^\s*(?:increase|growth|rise|more|higher|up|jump)/i.test(after) || /\+\s?$/.test(before);
   if (!up && !down) return null;
-  void around;
   return down ? -q.value : q.value;
 }
 
