@@ -1,5 +1,6 @@
 import type { Column } from "../schema/tables.ts";
 import type { SqlType } from "../schema/columns.ts";
+import { ByteBuffer } from "./byteBuffer.ts";
 import type { Cell, Row } from "./rows.ts";
 
 /**
@@ -21,6 +22,9 @@ export function neutralizeFormula(text: string): string {
  */
 export function formatDouble(value: number): string {
   if (value === 0) return "0";
+  // The shortest round-trip form is already the 15-digit rounding when it has no more digits and no exponent.
+  const shortest = String(value);
+  if (fitsFifteenDigits(shortest)) return shortest;
   const [mantissa = "", exponent = "0"] = Math.abs(value).toExponential(14).split("e");
   const digits = mantissa.replace(".", "").replace(/0+$/, "");
   const point = Number(exponent) + 1;
@@ -28,6 +32,17 @@ export function formatDouble(value: number): string {
   if (point <= 0) return `${sign}0.${"0".repeat(-point)}${digits}`;
   if (point >= digits.length) return sign + digits + "0".repeat(point - digits.length);
   return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+function fitsFifteenDigits(shortest: string): boolean {
+  let digits = 0;
+  for (let i = 0; i < shortest.length; i++) {
+    const unit = shortest.charCodeAt(i);
+    if (unit === 0x65 /* e */) return false;
+    // Leading zeros ("0.000123") are not significant.
+    if (unit >= 0x30 && unit <= 0x39 && (digits > 0 || unit !== 0x30)) digits++;
+  }
+  return digits <= 15;
 }
 
 /** The text of one cell before CSV quoting; null becomes the empty cell. */
@@ -51,28 +66,64 @@ function quote(field: string): string {
   return /[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
 }
 
-/** A whole table as CSV: header of column names, one record per row, every record ending in CRLF. */
-export function toCsv(columns: Column[], rows: Row[]): string {
-  const lines = [columns.map((c) => quote(c.name)).join(",")];
-  for (const row of rows) {
-    lines.push(
-      columns
-        .map((c) => {
-          const value = row[c.name] ?? null;
-          // An empty string is quoted so it stays distinguishable from null (the bare empty cell).
-          return value === "" ? '""' : quote(formatCell(value, c.sql));
-        })
-        .join(","),
-    );
-  }
-  return lines.join(CSV_LINE_END) + CSV_LINE_END;
+/** The exact text of a cell for loading into DuckDB: no formula guard, every digit of a double. */
+function exactCell(value: Cell, sql: SqlType): string {
+  if (sql === "DOUBLE" && Object.is(value, -0)) return "-0"; // String(-0) drops the sign
+  return String(value);
+}
+
+/** An empty string is quoted so it stays distinguishable from null (the bare empty cell). */
+function field(value: Cell, text: string): string {
+  return value === "" ? '""' : quote(text);
+}
+
+const COMMA = 0x2c;
+
+export function csvHeader(columns: Column[]): string {
+  return columns.map((c) => quote(c.name)).join(",") + CSV_LINE_END;
 }
 
 /**
- * The spreadsheet variant: the same CSV behind a UTF-8 byte order mark. Excel opens a CSV without
- * one in the system's legacy code page, which garbles names like Mazār-e Sharīf; data tools, on
- * the other hand, may read a BOM as part of the first header, so the main CSVs go without.
+ * Appends one record twice: to `published` as the CSV files carry it, and to `exact` with the
+ * values unaltered (no formula guard, every digit of a double) in the same dialect, for loading
+ * into DuckDB. The two differ only in guarded text and long doubles, so most records are
+ * formatted once and their bytes copied.
  */
-export function withBom(csv: string): string {
-  return `\uFEFF${csv}`;
+export function appendRecord(columns: Column[], row: Row, published: ByteBuffer, exact: ByteBuffer): void {
+  const start = published.length;
+  let differs = false;
+  for (let i = 0; i < columns.length; i++) {
+    if (i > 0) published.byte(COMMA);
+    const { name, sql } = columns[i]!;
+    const value = row[name] ?? null;
+    if (value === null) continue;
+    const text = formatCell(value, sql);
+    published.text(field(value, text));
+    if (!differs && (sql === "VARCHAR" || sql === "DOUBLE")) differs = exactCell(value, sql) !== text;
+  }
+  published.text(CSV_LINE_END);
+  if (!differs) return exact.append(published.view(start));
+  for (let i = 0; i < columns.length; i++) {
+    if (i > 0) exact.byte(COMMA);
+    const { name, sql } = columns[i]!;
+    const value = row[name] ?? null;
+    if (value !== null) exact.text(field(value, exactCell(value, sql)));
+  }
+  exact.text(CSV_LINE_END);
 }
+
+/** A whole table as CSV: header of column names, one record per row, every record ending in CRLF. */
+export function toCsv(columns: Column[], rows: Row[]): string {
+  const published = new ByteBuffer();
+  const exact = new ByteBuffer();
+  published.text(csvHeader(columns));
+  for (const row of rows) appendRecord(columns, row, published, exact);
+  return published.view().toString("utf8");
+}
+
+/**
+ * Starts the spreadsheet variant, which is the same CSV behind a UTF-8 byte order mark. Excel opens
+ * a CSV without one in the system's legacy code page, which garbles names like Mazār-e Sharīf; data
+ * tools, on the other hand, may read a BOM as part of the first header, so the main CSVs go without.
+ */
+export const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);

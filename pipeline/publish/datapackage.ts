@@ -1,5 +1,5 @@
 import type { FileInfo } from "./files.ts";
-import type { PreparedTable } from "./rows.ts";
+import type { PublishedTable } from "./rows.ts";
 import { FRICTIONLESS_TYPE } from "./sqlTypes.ts";
 import { CSV_LINE_END } from "./csv.ts";
 import { csvPath, excelCsvPath, parquetPath } from "./paths.ts";
@@ -35,7 +35,7 @@ const hash = (file: FileInfo) => `sha256:${file.sha256}`;
  * per table" and stays out of the way of CSV validators.
  * Objects are built in a fixed key order and carry no timestamps, so the JSON is reproducible.
  */
-export function buildDataPackage(info: PackageInfo, tables: PreparedTable[], files: Map<string, FileInfo>): object {
+export function buildDataPackage(info: PackageInfo, tables: PublishedTable[], files: Map<string, FileInfo>): object {
   const file = (path: string): FileInfo => {
     const found = files.get(path);
     if (!found) throw new Error(`publish: ${path} was not written`);

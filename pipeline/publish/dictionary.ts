@@ -1,17 +1,17 @@
 import type { PackageInfo } from "./datapackage.ts";
 import { caveatsSection, cell, citationSection, filesSection, spreadsheetSection, viewsSection } from "./guide.ts";
 import { csvPath, excelCsvPath, parquetPath } from "./paths.ts";
-import type { PreparedTable } from "./rows.ts";
+import type { PublishedTable } from "./rows.ts";
 
 const code = (names: string[]) => names.map((n) => `\`${n}\``).join(", ");
 
-function tableSection({ def, columns, rows }: PreparedTable): string[] {
+function tableSection({ def, columns, rowCount }: PublishedTable): string[] {
   const lines = [
     `### ${def.name}`,
     "",
     def.description,
     "",
-    `Rows: ${rows.length}. Primary key: (${code(def.primaryKey)}).`,
+    `Rows: ${rowCount}. Primary key: (${code(def.primaryKey)}).`,
   ];
   for (const fk of def.foreignKeys) {
     lines.push(`Foreign key: (${code(fk.fields)}) references \`${fk.reference.resource}\` (${code(fk.reference.fields)}).`);
@@ -27,7 +27,7 @@ function tableSection({ def, columns, rows }: PreparedTable): string[] {
 }
 
 /** The folder's README: a data dictionary generated from the schemas. No timestamps, so it is reproducible. */
-export function buildReadme(info: PackageInfo, tables: PreparedTable[]): string {
+export function buildReadme(info: PackageInfo, tables: PublishedTable[]): string {
   const lines = [
     `# ${info.title}`,
     "",
@@ -61,7 +61,7 @@ export function buildReadme(info: PackageInfo, tables: PreparedTable[]): string 
     "",
     "| Table | Rows | Description |",
     "|---|---|---|",
-    ...tables.map(({ def, rows }) => `| \`${def.name}\` | ${rows.length} | ${cell(def.description)} |`),
+    ...tables.map(({ def, rowCount }) => `| \`${def.name}\` | ${rowCount} | ${cell(def.description)} |`),
     "",
     ...tables.flatMap(tableSection),
   ];

@@ -1,63 +1,38 @@
-import { z } from "zod";
-import { TABLES, columnsOf, type Column, type Dataset, type TableDef } from "../schema/tables.ts";
-import { epochDay } from "./sqlTypes.ts";
+import type { Column, TableDef } from "../schema/tables.ts";
 
 export type Cell = string | number | boolean | null;
 export type Row = Record<string, Cell>;
 
-/** A table ready for every writer: validated rows in canonical order. */
-export interface PreparedTable {
+/** A table and its columns (derived from its schema), which every writer iterates over. */
+export interface TableColumns {
   def: TableDef;
   columns: Column[];
-  rows: Row[];
 }
 
-/**
- * Validates every table of the dataset against its schema and puts rows in canonical order.
- * Invalid rows are programming errors upstream, so the first one throws (table name + zod message).
- */
-export function prepareTables(dataset: Dataset): PreparedTable[] {
-  return TABLES.map((def) => {
-    const input: unknown = (dataset as unknown as Record<string, unknown>)[def.name];
-    if (!Array.isArray(input)) throw new Error(`publish: dataset has no array for table ${def.name}`);
-    const columns = columnsOf(def);
-    const rows = input.map((raw, i) => validateRow(def, columns, raw, i));
-    const order = [...def.primaryKey, ...columns.map((c) => c.name).filter((n) => !def.primaryKey.includes(n))];
-    rows.sort((a, b) => compareRows(a, b, order));
-    assertUniqueKeys(def, rows);
-    return { def, columns, rows };
-  });
+/** A table as written: what the data package and the README describe. */
+export interface PublishedTable extends TableColumns {
+  rowCount: number;
 }
 
-function validateRow(def: TableDef, columns: Column[], raw: unknown, index: number): Row {
-  const parsed = def.schema.safeParse(raw);
-  if (!parsed.success) {
-    throw new Error(`publish: table ${def.name}, row ${index} fails its schema:\n${z.prettifyError(parsed.error)}`);
-  }
-  const row = parsed.data as Row;
-  for (const column of columns) {
-    const value = row[column.name];
-    if (column.sql === "DATE" && typeof value === "string" && epochDay(value) === null) {
-      throw new Error(`publish: table ${def.name}, row ${index}: ${column.name} "${value}" is not a calendar date`);
-    }
-  }
-  return row;
+/** The canonical order of a table's rows: primary key, then the remaining columns. */
+export interface CanonicalOrder {
+  compareRows(a: Row, b: Row): number;
+  /** Compares the primary keys only; 0 means a duplicate key. */
+  compareKeys(a: Row, b: Row): number;
 }
 
-function assertUniqueKeys(def: TableDef, sorted: Row[]): void {
-  // Rows are sorted by key first, so duplicates are neighbours.
-  for (let i = 1; i < sorted.length; i++) {
-    const prev = sorted[i - 1]!;
-    const cur = sorted[i]!;
-    if (def.primaryKey.every((k) => compareCells(prev[k] ?? null, cur[k] ?? null) === 0)) {
-      const key = def.primaryKey.map((k) => `${k}=${JSON.stringify(cur[k])}`).join(", ");
-      throw new Error(`publish: table ${def.name} has a duplicate primary key (${key})`);
-    }
-  }
+export function canonicalOrder(def: TableDef, columns: Column[]): CanonicalOrder {
+  const key = def.primaryKey;
+  const rest = columns.map((c) => c.name).filter((n) => !key.includes(n));
+  const compareKeys = (a: Row, b: Row) => compareBy(key, a, b);
+  return {
+    compareKeys,
+    compareRows: (a, b) => compareKeys(a, b) || compareBy(rest, a, b),
+  };
 }
 
-function compareRows(a: Row, b: Row, order: string[]): number {
-  for (const name of order) {
+function compareBy(names: readonly string[], a: Row, b: Row): number {
+  for (const name of names) {
     const c = compareCells(a[name] ?? null, b[name] ?? null);
     if (c !== 0) return c;
   }
