@@ -1,20 +1,21 @@
 import type { GrowthRate, QaCheck } from "../schema/tables.ts";
-import { stableId } from "../ids.ts";
-import { previousYear } from "../extract/periods.ts";
+import { idOfJson, stableId } from "../ids.ts";
+import { previousYear, type Period } from "../extract/periods.ts";
 import type { MergedRecord } from "../reconcile/merge.ts";
-import { halfUnit } from "../reconcile/precision.ts";
 
 interface Point {
   record: MergedRecord;
   value: number;
   unit: "USD" | "tonnes";
   halfUnit: number;
+  /** JSON of the series key: the flow, its (for turnover, unordered) pair, the commodity and the unit. */
+  series: string;
 }
 
-function seriesKey(r: MergedRecord, unit: string): (string | number | null)[] {
+function seriesJson(r: MergedRecord, unit: string): string {
   const row = r.row;
   const pair = row.flow === "turnover" ? [row.reporter_iso3, row.partner_iso3].sort() : [row.reporter_iso3, row.partner_iso3];
-  return ["trade_flows", row.flow, ...pair, row.commodity ?? null, unit] as (string | number | null)[];
+  return JSON.stringify(["trade_flows", row.flow, ...pair, row.commodity ?? null, unit]);
 }
 
 function point(r: MergedRecord): Point | null {
@@ -22,9 +23,13 @@ function point(r: MergedRecord): Point | null {
   const t = r.row.quantity_tonnes as number | null;
   const value = usd ?? t;
   if (value === null || value === 0) return null;
-  const field = usd !== null ? "value_usd" : "quantity_tonnes";
-  const e = r.facts[0]?.evidence.find((x) => x.field === field);
-  return { record: r, value, unit: usd !== null ? "USD" : "tonnes", halfUnit: e ? halfUnit(e.value_text, value) : 0 };
+  const unit = usd !== null ? "USD" : "tonnes";
+  return { record: r, value, unit, halfUnit: usd !== null ? r.halfUnit.value_usd : r.halfUnit.quantity_tonnes, series: seriesJson(r, unit) };
+}
+
+/** Where a series' value for one period is indexed. */
+function periodKey(series: string, start: string, end: string): string {
+  return `${series}\u0000${start}\u0000${end}`;
 }
 
 /** Decimal places written in a stated change ("94.6" → 1), for its rounding. */
@@ -35,6 +40,20 @@ function statedHalfUnit(text: string): number {
 
 const round = (v: number) => Number(v.toPrecision(10));
 
+type Method = Pick<GrowthRate, "growth_id" | "base_value" | "change_pct" | "ratio" | "method" | "stated_change_pct" | "consistent" | "base_record_id">;
+
+/** A growth row: the point's columns, then the method's. Written out: V8 spreads shared columns into a row slowly. */
+function growthRow(p: Point, series_id: string, basePeriod: Period | null, m: Method): GrowthRate {
+  const row = p.record.row;
+  const dated = Boolean(row.period_start);
+  return {
+    series_id, table_name: "trade_flows", measure: row.flow as string, reporter_iso3: row.reporter_iso3 as string | null, partner_iso3: row.partner_iso3 as string | null,
+    commodity: row.commodity as string | null, unit: p.unit, period_start: dated ? (row.period_start as string) : null, period_end: dated ? ((row.period_end as string | null) ?? null) : null,
+    base_period_start: basePeriod?.start ?? null, base_period_end: basePeriod?.end ?? null, value: p.value, record_id: p.record.record_id,
+    growth_id: m.growth_id, base_value: m.base_value, change_pct: m.change_pct, ratio: m.ratio, method: m.method, stated_change_pct: m.stated_change_pct, consistent: m.consistent, base_record_id: m.base_record_id,
+  };
+}
+
 /**
  * Growth per series: computed from the same months a year apart, stated by the article, and implied
  * (the base back-computed from a stated change when no base value was reported).
@@ -42,26 +61,22 @@ const round = (v: number) => Number(v.toPrecision(10));
 export function deriveGrowth(records: MergedRecord[]): { growth: GrowthRate[]; qa: QaCheck[] } {
   const points = records.filter((r) => r.table === "trade_flows" && r.row.status === "reported").map(point).filter((p): p is Point => p !== null);
   const index = new Map<string, Point>();
-  for (const p of points) if (p.record.row.period_start) index.set(JSON.stringify([...seriesKey(p.record, p.unit), p.record.row.period_start, p.record.row.period_end]), p);
+  for (const p of points) if (p.record.row.period_start) index.set(periodKey(p.series, p.record.row.period_start as string, p.record.row.period_end as string), p);
+  // Many points share a series: hash each series key once.
+  const seriesIds = new Map<string, string>();
   const growth: GrowthRate[] = [];
   const qa: QaCheck[] = [];
   for (const p of points) {
     const row = p.record.row;
-    const key = seriesKey(p.record, p.unit);
-    const series_id = stableId(...key);
-    const period = row.period_start ? { start: row.period_start as string, end: row.period_end as string } : null;
-    const basePeriod = period ? previousYear(period) : null;
-    const base = basePeriod ? index.get(JSON.stringify([...key, basePeriod.start, basePeriod.end])) : undefined;
-    const common = {
-      series_id, table_name: "trade_flows", measure: row.flow as string, reporter_iso3: row.reporter_iso3 as string | null, partner_iso3: row.partner_iso3 as string | null,
-      commodity: row.commodity as string | null, unit: p.unit, period_start: period?.start ?? null, period_end: period?.end ?? null,
-      base_period_start: basePeriod?.start ?? null, base_period_end: basePeriod?.end ?? null, value: p.value, record_id: p.record.record_id,
-    };
+    let series_id = seriesIds.get(p.series);
+    if (series_id === undefined) seriesIds.set(p.series, (series_id = idOfJson(p.series)));
+    const basePeriod = row.period_start ? previousYear({ start: row.period_start as string, end: row.period_end as string }) : null;
+    const base = basePeriod ? index.get(periodKey(p.series, basePeriod.start, basePeriod.end)) : undefined;
     let computedPct: number | null = null;
     if (base) {
       const ratio = p.value / base.value;
       computedPct = (ratio - 1) * 100;
-      growth.push({ ...common, growth_id: stableId(p.record.record_id, "computed", base.record.record_id), base_value: base.value, change_pct: round(computedPct), ratio: round(ratio), method: "computed", stated_change_pct: null, consistent: null, base_record_id: base.record.record_id });
+      growth.push(growthRow(p, series_id, basePeriod, { growth_id: stableId(p.record.record_id, "computed", base.record.record_id), base_value: base.value, change_pct: round(computedPct), ratio: round(ratio), method: "computed", stated_change_pct: null, consistent: null, base_record_id: base.record.record_id }));
     }
     const seen = new Set<number>();
     for (const ch of p.record.changes) {
@@ -85,10 +100,10 @@ export function deriveGrowth(records: MergedRecord[]): { growth: GrowthRate[]; q
           message: `stated change ${round(ch.pct)}% ("${ch.text}") vs computed ${round(computedPct!).toFixed(2)}% from ${p.value} and ${base.value} (${base.record.row.period_start}..${base.record.row.period_end})`,
         });
       }
-      growth.push({ ...common, growth_id: stableId(p.record.record_id, "stated", ch.pct), base_value: base?.value ?? null, change_pct: round(ch.pct), ratio: round(1 + ch.pct / 100), method: "stated", stated_change_pct: round(ch.pct), consistent, base_record_id: base?.record.record_id ?? null });
+      growth.push(growthRow(p, series_id, basePeriod, { growth_id: stableId(p.record.record_id, "stated", ch.pct), base_value: base?.value ?? null, change_pct: round(ch.pct), ratio: round(1 + ch.pct / 100), method: "stated", stated_change_pct: round(ch.pct), consistent, base_record_id: base?.record.record_id ?? null }));
       if (!base) {
         const implied = p.value / (1 + ch.pct / 100);
-        growth.push({ ...common, growth_id: stableId(p.record.record_id, "implied", ch.pct), base_value: round(implied), change_pct: round(ch.pct), ratio: round(1 + ch.pct / 100), method: "implied", stated_change_pct: round(ch.pct), consistent: null, base_record_id: null });
+        growth.push(growthRow(p, series_id, basePeriod, { growth_id: stableId(p.record.record_id, "implied", ch.pct), base_value: round(implied), change_pct: round(ch.pct), ratio: round(1 + ch.pct / 100), method: "implied", stated_change_pct: round(ch.pct), consistent: null, base_record_id: null }));
       }
     }
   }

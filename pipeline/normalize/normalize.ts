@@ -1,5 +1,5 @@
-import type { ExtractedFact, FxRate } from "../types.ts";
-import { toUsd } from "./currency.ts";
+import type { ExtractedFact, FxRate, Money } from "../types.ts";
+import { toUsd, type UsdConversion } from "./currency.ts";
 
 /** The year whose exchange rate applies: the period's end, else the event day, else publication. */
 function fxYear(f: ExtractedFact, published: string | null): number | null {
@@ -7,29 +7,34 @@ function fxYear(f: ExtractedFact, published: string | null): number | null {
   return iso ? Number(iso.slice(0, 4)) : null;
 }
 
+/** The money columns of a fact (all tables but grants have them, empty when the fact states no money). */
+function moneyColumns(table: ExtractedFact["table"], money: Money | null, conv: UsdConversion | null): Record<string, string | number | null> {
+  const columns: Record<string, string | number | null> = {
+    value_usd: conv?.usd == null ? null : Number(conv.usd.toPrecision(12)),
+    value_original: money?.amount ?? null,
+    currency_original: money?.currency ?? null,
+  };
+  if (table === "trade_flows") columns.usd_rate_basis = conv?.basis ?? null;
+  return columns;
+}
+
 /**
  * Money → USD in base units, keeping what the article wrote (value_original, currency_original) and
  * how the USD figure was obtained. Evidence for value_usd gets this article's own USD figure.
  */
 export function normalizeFacts(facts: ExtractedFact[], published: Map<string, string | null>, fx: FxRate[]): ExtractedFact[] {
-  return facts.map((f) => {
-    const fields = { ...f.fields };
-    if (f.table !== "grants") {
-      fields.value_usd = null;
-      fields.value_original = null;
-      fields.currency_original = null;
-      if (f.table === "trade_flows") fields.usd_rate_basis = null;
-    }
-    if (!f.money) return { ...f, fields };
-    const conv = toUsd(f.money, fxYear(f, published.get(f.article_id) ?? null), fx);
-    fields.value_usd = conv.usd === null ? null : Number(conv.usd.toPrecision(12));
-    fields.value_original = f.money.amount;
-    fields.currency_original = f.money.currency;
-    if (f.table === "trade_flows") fields.usd_rate_basis = conv.basis;
-    const notes = conv.problem
-      ? [...f.notes, { check: conv.usd === null ? "unknown_currency" : "fx_nearest_year", severity: "warning" as const, message: `${f.money.amount} ${f.money.currency ?? "(no currency)"}: ${conv.problem}` }]
-      : f.notes;
-    const evidence = f.evidence.map((e) => (e.field === "value_usd" ? { ...e, stated_value: fields.value_usd as number | null } : e));
-    return { ...f, fields, evidence, notes };
-  });
+  return facts.map((f) => normalizeFact(f, published.get(f.article_id) ?? null, fx));
+}
+
+// Copies use Object.assign: V8 takes a slow path for `{ ...o, more }` and for properties added to a spread copy.
+function normalizeFact(f: ExtractedFact, published: string | null, fx: FxRate[]): ExtractedFact {
+  const money = f.money;
+  if (!money) return f.table === "grants" ? f : Object.assign({}, f, { fields: Object.assign({}, f.fields, moneyColumns(f.table, null, null)) });
+  const conv = toUsd(money, fxYear(f, published), fx);
+  const fields = Object.assign({}, f.fields, moneyColumns(f.table, money, conv));
+  const notes = conv.problem
+    ? [...f.notes, { check: conv.usd === null ? "unknown_currency" : "fx_nearest_year", severity: "warning" as const, message: `${money.amount} ${money.currency ?? "(no currency)"}: ${conv.problem}` }]
+    : f.notes;
+  const evidence = f.evidence.map((e) => (e.field === "value_usd" ? { ...e, stated_value: fields.value_usd as number | null } : e));
+  return Object.assign({}, f, { fields, evidence, notes });
 }

@@ -25,33 +25,41 @@ export function primaryMeasure(f: ExtractedFact): { name: string; value: number 
 /**
  * What makes two mentions the same fact (before comparing values). A trade figure with no period can only
  * be matched within its own article: "last year" in two undated articles need not be the same year.
+ * `measure` is primaryMeasure(f).name, passed by callers that have it already.
  */
-export function factKey(f: ExtractedFact): KeyPart[] {
-  const v = f.fields;
-  const s = (k: string) => (v[k] ?? null) as KeyPart;
-  const measure = primaryMeasure(f).name;
+export function factKey(f: ExtractedFact, measure = primaryMeasure(f).name): KeyPart[] {
+  const v = f.fields as Record<string, KeyPart | undefined>;
   switch (f.table) {
     case "trade_flows": {
-      const pair = v.flow === "turnover" ? [s("reporter_iso3"), s("partner_iso3")].sort() : [s("reporter_iso3"), s("partner_iso3")];
+      const [a, b] = [v.reporter_iso3 ?? null, v.partner_iso3 ?? null];
+      const pair = v.flow === "turnover" ? [a, b].sort() : [a, b];
       const undated = v.period_start === null;
-      return ["trade_flows", v.flow as string, ...pair, s("period_start"), s("period_end"), s("status"), s("commodity"), measure, undated ? f.article_id : null];
+      return ["trade_flows", v.flow as string, ...pair, v.period_start ?? null, v.period_end ?? null, v.status ?? null, v.commodity ?? null, measure, undated ? f.article_id : null];
     }
     case "aid_shipments":
-      return ["aid_shipments", s("donor_iso3"), s("recipient_iso3"), s("kind"), s("event_date"), s("period_start"), s("period_end"), measure];
+      return ["aid_shipments", v.donor_iso3 ?? null, v.recipient_iso3 ?? null, v.kind ?? null, v.event_date ?? null, v.period_start ?? null, v.period_end ?? null, measure];
     case "contracts":
-      return ["contracts", s("parties_iso3"), s("status"), s("event_date"), measure];
+      return ["contracts", v.parties_iso3 ?? null, v.status ?? null, v.event_date ?? null, measure];
     case "grants":
-      return ["grants", s("donor_iso3"), s("recipient_iso3"), s("status"), measure];
+      return ["grants", v.donor_iso3 ?? null, v.recipient_iso3 ?? null, v.status ?? null, measure];
   }
+}
+
+/**
+ * factKey as a string: mergeFacts groups by it, and facts split into parts by it (every fact of a key in the
+ * same part) merge part by part to the same records as all at once.
+ */
+export function partitionKey(f: ExtractedFact, measure = primaryMeasure(f).name): string {
+  return JSON.stringify(factKey(f, measure));
 }
 
 /**
  * When values differ under one key, is it one fact stated two ways (a conflict) or two facts? A dated trade
  * flow is one fact. A dated aid delivery is one shipment when the differing values come from different
  * articles (one article listing two deliveries that month means two). Elsewhere, different values are different facts.
+ * `f` is any fact of the key; `clusters` are the mentions grouped by value.
  */
-export function conflictsAreOneFact(clusters: ExtractedFact[][]): boolean {
-  const f = clusters[0]![0]!;
+export function conflictsAreOneFact(f: ExtractedFact, clusters: { article_id: string }[][]): boolean {
   if (f.table === "trade_flows") return f.fields.period_start !== null;
   if (f.table !== "aid_shipments" || (f.fields.event_date === null && f.fields.period_start === null)) return false;
   const articleSets = clusters.map((c) => new Set(c.map((x) => x.article_id)));

@@ -1,13 +1,6 @@
 import type { QaCheck } from "../schema/tables.ts";
 import { stableId } from "../ids.ts";
 import type { MergedRecord } from "./merge.ts";
-import { halfUnit } from "./precision.ts";
-
-function precisionOf(r: MergedRecord): number {
-  const e = r.facts[0]?.evidence.find((x) => x.field === "value_usd");
-  const v = r.row.value_usd as number | null;
-  return e && v !== null ? halfUnit(e.value_text, v) : 0;
-}
 
 /**
  * Turnover should equal exports + imports of the same pair and period. Each side may be rounded, so the
@@ -27,7 +20,7 @@ export function turnoverChecks(records: MergedRecord[]): QaCheck[] {
       if (!exp || !imp) continue;
       const total = t.row.value_usd as number;
       const sum = (exp.row.value_usd as number) + (imp.row.value_usd as number);
-      const tolerance = precisionOf(t) + precisionOf(exp) + precisionOf(imp) + total * 1e-9;
+      const tolerance = t.halfUnit.value_usd + exp.halfUnit.value_usd + imp.halfUnit.value_usd + total * 1e-9;
       const passed = Math.abs(total - sum) <= tolerance;
       out.push({
         check_id: stableId("qa", "turnover_sum", t.record_id, exp.record_id, imp.record_id),

@@ -1,0 +1,70 @@
+import { createHash } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import { generateArticles } from "../bench/generate.ts";
+import { deriveGrowth } from "../pipeline/derive/growth.ts";
+import { buildGazetteer } from "../pipeline/extract/entities.ts";
+import { extractArticle } from "../pipeline/extract/extract.ts";
+import { parseArticles } from "../pipeline/ingest/article.ts";
+import { loadReference } from "../pipeline/ingest/reference.ts";
+import { normalizeFacts } from "../pipeline/normalize/normalize.ts";
+import { factKey, partitionKey } from "../pipeline/reconcile/keys.ts";
+import { mergeFacts, type MergeResult } from "../pipeline/reconcile/merge.ts";
+import { turnoverChecks } from "../pipeline/reconcile/turnover.ts";
+import type { ExtractedFact } from "../pipeline/types.ts";
+
+let facts: ExtractedFact[];
+let whole: MergeResult;
+
+beforeAll(async () => {
+  const reference = await loadReference(new URL("../sources", import.meta.url).pathname);
+  const gazetteer = buildGazetteer(reference);
+  const enc = new TextEncoder();
+  const files = [...generateArticles(11, 60)].map((a) => ({ source_file: a.name, bytes: enc.encode(a.text) }));
+  const { articles } = parseArticles(files, new Map());
+  const published = new Map(articles.map((a) => [a.meta.article_id, a.meta.published_date]));
+  facts = normalizeFacts(articles.flatMap((a) => extractArticle(a, gazetteer).facts), published, reference.fx);
+  whole = mergeFacts(facts);
+});
+
+/** Splits facts the way a caller bounding memory would: by a hash of their key. */
+function split(parts: number): ExtractedFact[][] {
+  const out: ExtractedFact[][] = Array.from({ length: parts }, () => []);
+  for (const f of facts) out[createHash("sha256").update(partitionKey(f)).digest().readUInt32BE(0) % parts]!.push(f);
+  return out;
+}
+
+const byJson = <T>(rows: T[]) => rows.map((r) => JSON.stringify(r)).sort();
+
+describe("mergeFacts over key partitions", () => {
+  it("works on a sample with merges across articles, conflicts, growth and turnover checks", () => {
+    expect(facts.length).toBeGreaterThan(300);
+    expect(whole.records.length).toBeLessThan(facts.length);
+    expect(whole.records.some((r) => (r.row.n_sources as number) > 1)).toBe(true);
+    expect(whole.qa.some((q) => q.check === "conflict")).toBe(true);
+    expect(deriveGrowth(whole.records).growth.length).toBeGreaterThan(0);
+    expect(turnoverChecks(whole.records).length).toBeGreaterThan(0);
+    expect(new Set(whole.records.map((r) => r.record_id)).size).toBe(whole.records.length);
+  });
+
+  it("keys parts by the JSON of factKey", () => {
+    for (const f of facts) expect(partitionKey(f)).toBe(JSON.stringify(factKey(f)));
+  });
+
+  it.each([2, 3, 7])("gives the same output split into %i parts as in one call", (n) => {
+    const parts = split(n);
+    expect(parts.every((p) => p.length > 0)).toBe(true);
+    const merged = parts.map(mergeFacts);
+    const records = merged.flatMap((m) => m.records).sort((a, b) => (a.record_id < b.record_id ? -1 : 1));
+    expect(records).toEqual(whole.records);
+    expect(byJson(merged.flatMap((m) => m.evidence))).toEqual(byJson(whole.evidence));
+    expect(byJson(merged.flatMap((m) => m.aid_items))).toEqual(byJson(whole.aid_items));
+    expect(byJson(merged.flatMap((m) => m.qa))).toEqual(byJson(whole.qa));
+    expect(deriveGrowth(records)).toEqual(deriveGrowth(whole.records));
+    expect(turnoverChecks(records)).toEqual(turnoverChecks(whole.records));
+  });
+
+  it("keeps records compact: no extracted fact is referenced from them", () => {
+    for (const r of whole.records) expect(Object.keys(r).sort()).toEqual(["changes", "halfUnit", "record_id", "row", "table"]);
+    expect(whole.records.some((r) => r.halfUnit.value_usd > 0)).toBe(true);
+  });
+});
