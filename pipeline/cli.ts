@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createLogger, type LogFormat } from "./ops/log.ts";
 import { EXIT, runPipeline } from "./ops/runner.ts";
-import { DEFAULT_INPUT, DEFAULT_OUTPUT, DEFAULT_SOURCES, PROJECT_ROOT } from "./run.ts";
+import { DEFAULT_INPUT, DEFAULT_OUTPUT, DEFAULT_SOURCES, PROJECT_ROOT } from "./paths.ts";
 
 const USAGE = `usage: npm run pipeline -- [--input DIR] [--out DIR] [--sources DIR] [--cache DIR] [--wait [SECONDS]] [--log-format text|json]
   --input DIR        folder of *.txt / *.md articles (default: seeds/)

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { openReadOnly } from "./report/db.ts";
 import { formatTextTable } from "./report/textTable.ts";
-import { DEFAULT_OUTPUT } from "./run.ts";
+import { DEFAULT_OUTPUT } from "./paths.ts";
 
 const USAGE = `usage: npm run query -- [--db PATH] "SQL"
   --db PATH  DuckDB file to open read-only (default: output/dataset.duckdb)

@@ -1,41 +1,20 @@
-import { readdir, readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { deriveGrowth } from "./derive/growth.ts";
 import { buildGazetteer } from "./extract/entities.ts";
 import { extractArticle } from "./extract/extract.ts";
 import { parseArticles, type RawFile } from "./ingest/article.ts";
-import { parseCsv } from "./ingest/csv.ts";
 import { loadReference } from "./ingest/reference.ts";
-import { registryFromRows, type RegistryEntry } from "./ingest/registry.ts";
+import { readInputs, readRegistry } from "./ingest/read.ts";
+import type { RegistryEntry } from "./ingest/registry.ts";
 import { normalizeFacts } from "./normalize/normalize.ts";
-import { mergeFacts, type MergedRecord } from "./reconcile/merge.ts";
+import { mergeFacts, type MergedRecord, type MergeResult } from "./reconcile/merge.ts";
 import { turnoverChecks } from "./reconcile/turnover.ts";
 import { stableId } from "./ids.ts";
-import { columnsOf, TABLES, type Dataset, type FactTable, type QaCheck, type Rejected } from "./schema/tables.ts";
+import { DEFAULT_INPUT, DEFAULT_OUTPUT, DEFAULT_SOURCES, PROJECT_ROOT } from "./paths.ts";
+import { columnsOf, TABLES, type Articles, type Dataset, type FactTable, type QaCheck, type Rejected } from "./schema/tables.ts";
 import type { Article, ExtractResult, Reference } from "./types.ts";
 
-export const PROJECT_ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
-export const DEFAULT_INPUT = join(PROJECT_ROOT, "seeds");
-export const DEFAULT_SOURCES = join(PROJECT_ROOT, "sources");
-export const DEFAULT_OUTPUT = join(PROJECT_ROOT, "output");
-
-const ARTICLE_FILE = /\.(?:txt|md)$/i;
-
-/** Input end: the article files of a folder (not recursive), sorted by name. */
-export async function readInputs(input: string): Promise<RawFile[]> {
-  const names = (await readdir(input, { withFileTypes: true })).filter((d) => d.isFile() && ARTICLE_FILE.test(d.name)).map((d) => d.name).sort();
-  const out: RawFile[] = [];
-  // Bounded concurrency: an archive of 100,000 files must not open them all at once (EMFILE).
-  for (let i = 0; i < names.length; i += 256) {
-    out.push(...(await Promise.all(names.slice(i, i + 256).map(async (name) => ({ source_file: name, bytes: new Uint8Array(await readFile(join(input, name))) })))));
-  }
-  return out;
-}
-
-export async function readRegistry(sourcesDir: string): Promise<Map<string, RegistryEntry>> {
-  return registryFromRows(parseCsv(await readFile(join(sourcesDir, "articles.csv"), "utf8")));
-}
+export { readInputs, readRegistry };
+export { DEFAULT_INPUT, DEFAULT_OUTPUT, DEFAULT_SOURCES, PROJECT_ROOT };
 
 function rowsOf(records: MergedRecord[], table: FactTable): Record<string, unknown>[] {
   const cols = columnsOf(TABLES.find((t) => t.name === table)!).map((c) => c.name);
@@ -52,22 +31,29 @@ export function buildFromInputs(files: RawFile[], registry: Map<string, Registry
 /** Everything after extraction: normalize → reconcile → derive, over all articles' facts. */
 export function assemble(articles: Article[], rejected: Rejected[], extracted: ExtractResult[], reference: Reference): Dataset {
   const published = new Map(articles.map((a) => [a.meta.article_id, a.meta.published_date]));
-  const facts = normalizeFacts(extracted.flatMap((e) => e.facts), published, reference.fx);
-  const merged = mergeFacts(facts);
+  const merged = mergeFacts(normalizeFacts(extracted.flatMap((e) => e.facts), published, reference.fx));
+  return { ...finishDataset(articles.map((a) => a.meta), rejected, extracted.flatMap((e) => e.qa), merged), evidence: merged.evidence };
+}
+
+/**
+ * The tables once facts are merged: growth and sum checks over all records, and the QA rows of every stage.
+ * `merged` may be the concatenation of merges of key partitions (records sorted by id); evidence is left to
+ * the caller, who may hold it in memory or stream it.
+ */
+export function finishDataset(articles: Articles[], rejected: Rejected[], extractQa: QaCheck[], merged: Omit<MergeResult, "evidence">): Omit<Dataset, "evidence"> {
   const { growth, qa: growthQa } = deriveGrowth(merged.records);
   const undated: QaCheck[] = articles
-    .filter((a) => a.meta.published_date === null)
-    .map((a) => ({ check_id: stableId("qa", "no_published_date", a.meta.article_id), check: "no_published_date", severity: "info", passed: null, table_name: "articles", record_id: null, article_id: a.meta.article_id, message: "article has no publication date: relative dates in it stay unresolved" }));
+    .filter((a) => a.published_date === null)
+    .map((a) => ({ check_id: stableId("qa", "no_published_date", a.article_id), check: "no_published_date", severity: "info", passed: null, table_name: "articles", record_id: null, article_id: a.article_id, message: "article has no publication date: relative dates in it stay unresolved" }));
   return {
-    articles: articles.map((a) => a.meta),
+    articles,
     trade_flows: rowsOf(merged.records, "trade_flows") as Dataset["trade_flows"],
     aid_shipments: rowsOf(merged.records, "aid_shipments") as Dataset["aid_shipments"],
     aid_items: merged.aid_items,
     contracts: rowsOf(merged.records, "contracts") as Dataset["contracts"],
     grants: rowsOf(merged.records, "grants") as Dataset["grants"],
-    evidence: merged.evidence,
     growth_rates: growth,
-    qa_checks: uniqueChecks([...extracted.flatMap((e) => e.qa), ...merged.qa, ...turnoverChecks(merged.records), ...growthQa, ...undated]),
+    qa_checks: uniqueChecks([...extractQa, ...merged.qa, ...turnoverChecks(merged.records), ...growthQa, ...undated]),
     rejected,
   };
 }

@@ -1,6 +1,6 @@
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -82,6 +82,22 @@ describe("scheduled runs", () => {
     expect(third.articles).toEqual({ new: 1, changed: 0, unchanged: 5, removed: 0 });
     expect(third.row_counts.trade_flows).toBe(first.row_counts.trade_flows + 1);
     expect(third.inputs.find((i: { source_file: string }) => i.source_file === "zz_new.md").sha256).toMatch(/^[0-9a-f]{64}$/);
+
+    // Touched but not changed: the new time stamp makes the run hash the file again, and it finds nothing to do.
+    const touched = join(input, "zz_new.md");
+    await utimes(touched, new Date(), new Date(Date.now() + 60_000));
+    expect((await cli(["--input", input, "--out", out, "--cache", cache])).code).toBe(0);
+    const fourth = JSON.parse(await readFile(join(out, "manifest.json"), "utf8"));
+    expect(fourth.run.republished).toBe(false);
+    expect(fourth.articles).toEqual({ new: 0, changed: 0, unchanged: 6, removed: 0 });
+
+    // Rewritten with the same size: the time stamp gives it away, and the new value is published.
+    await writeFile(touched, (await readFile(touched, "utf8")).replace("$12 million", "$13 million"));
+    expect((await cli(["--input", input, "--out", out, "--cache", cache])).code).toBe(0);
+    const fifth = JSON.parse(await readFile(join(out, "manifest.json"), "utf8"));
+    expect(fifth.articles).toEqual({ new: 0, changed: 1, unchanged: 5, removed: 0 });
+    expect(fifth.articles_reextracted).toBe(1);
+    expect(await readFile(join(out, "trade_flows.csv"), "utf8")).toContain(",13000000,");
   }, 60_000);
 
   it("gives byte-identical data files on two full runs with fresh caches", async () => {

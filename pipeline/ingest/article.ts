@@ -88,11 +88,13 @@ export function parseArticle(file: RawFile, registry: Map<string, RegistryEntry>
   };
 }
 
-/** Parses every file; the second file claiming an id already taken is rejected. Order: by file name. */
-export function parseArticles(files: RawFile[], registry: Map<string, RegistryEntry>): { articles: Article[]; rejected: Rejected[] } {
+/**
+ * Parses every file; the second file claiming an id already taken is rejected. Order: by file name.
+ * A run that parses its inputs a chunk at a time passes the same `seen` (id → file) to every chunk.
+ */
+export function parseArticles(files: RawFile[], registry: Map<string, RegistryEntry>, seen = new Map<string, string>()): { articles: Article[]; rejected: Rejected[] } {
   const articles: Article[] = [];
   const rejected: Rejected[] = [];
-  const seen = new Map<string, string>();
   for (const f of [...files].sort((a, b) => (a.source_file < b.source_file ? -1 : a.source_file > b.source_file ? 1 : 0))) {
     const r = parseArticle(f, registry);
     if (!r.ok) {

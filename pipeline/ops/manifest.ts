@@ -6,6 +6,8 @@ export interface InputEntry {
   source_file: string;
   sha256: string;
   bytes: number;
+  /** Modification time when hashed: an unchanged size and time lets the next run trust `sha256` without reading the file. */
+  mtime_ms?: number;
   article_id: string | null;
   status: "accepted" | "rejected";
 }
@@ -57,7 +59,7 @@ export function compareInputs(prev: InputEntry[] | undefined, now: InputEntry[])
   return { new: added, changed, unchanged, removed };
 }
 
-export function qaSummary(d: Dataset): Manifest["qa_summary"] {
+export function qaSummary(d: Pick<Dataset, "qa_checks">): Manifest["qa_summary"] {
   const out: Manifest["qa_summary"] = {};
   for (const q of d.qa_checks) {
     const c = (out[q.check] ??= {});

@@ -1,13 +1,8 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { extractAll } from "../extract/pool.ts";
-import { parseArticles } from "../ingest/article.ts";
-import { loadReference } from "../ingest/reference.ts";
-import { publish } from "../publish/publish.ts";
-import { writeReport } from "../report/build.ts";
-import { assemble, PROJECT_ROOT, readInputs, readRegistry } from "../run.ts";
-import type { ExtractResult } from "../types.ts";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { listInputs, readFiles, readRegistry, type InputStat } from "../ingest/read.ts";
+import { PROJECT_ROOT } from "../paths.ts";
 import { ExtractCache } from "./cache.ts";
 import { rulesHash } from "./fingerprint.ts";
 import { acquireLock } from "./lock.ts";
@@ -39,6 +34,9 @@ const PUBLISH_INFO = {
   ],
 };
 
+/** A file modified this close to the previous run's start may have changed after it was hashed (same size, same time stamp). */
+const RACY_MS = 2000;
+
 async function pipelineVersion(): Promise<string> {
   return (JSON.parse(await readFile(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }).version;
 }
@@ -60,77 +58,91 @@ export async function runPipeline(o: RunOptions): Promise<number> {
   }
 }
 
+/**
+ * The previous run's inputs, when every file is still there under the same name with the same content:
+ * trusted by size and modification time like git's index, read and hashed otherwise. Null when anything differs.
+ */
+async function unchangedInputs(o: RunOptions, prev: Manifest, files: InputStat[]): Promise<InputEntry[] | null> {
+  if (prev.inputs.length !== files.length) return null;
+  const trustedBefore = Date.parse(prev.run.started_at) - RACY_MS;
+  const toHash: number[] = [];
+  for (let i = 0; i < files.length; i++) {
+    const [p, f] = [prev.inputs[i]!, files[i]!];
+    if (p.source_file !== f.source_file || p.bytes !== f.size) return null;
+    if (p.mtime_ms !== f.mtime_ms || !(f.mtime_ms < trustedBefore)) toHash.push(i);
+  }
+  const read = await readFiles(o.input, toHash.map((i) => files[i]!.source_file));
+  for (let k = 0; k < toHash.length; k++) {
+    if (createHash("sha256").update(read[k]!.bytes).digest("hex") !== prev.inputs[toHash[k]!]!.sha256) return null;
+  }
+  return prev.inputs.map((p, i) => ({ ...p, mtime_ms: files[i]!.mtime_ms }));
+}
+
 async function locked(o: RunOptions): Promise<number> {
   const t0 = performance.now();
   const started_at = new Date().toISOString();
   const stages: Record<string, number> = {};
-  const time = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
-    const s = performance.now();
-    const r = await f();
-    stages[name] = Number(((performance.now() - s) / 1000).toFixed(3));
-    return r;
-  };
   for (const note of await recoverOutput(o.out)) o.log.warn("recovered after an interrupted run", { action: note });
 
+  let t = performance.now();
   const code_ = (dirs: string[]) => rulesHash(dirs.map((d) => join(PROJECT_ROOT, "pipeline", d)).concat(o.sourcesDir), PROJECT_ROOT);
   // Extraction results depend on ingest + extract code and reference data; the published bytes on all of it.
-  const [files, registry, reference, extractionHash, rules, version, prev] = await time("read", () =>
-    Promise.all([readInputs(o.input), readRegistry(o.sourcesDir), loadReference(o.sourcesDir), code_(["ingest", "extract", "types.ts", "ids.ts"]), code_(["."]), pipelineVersion(), readManifest(o.out)]),
-  );
-  o.log.info("read inputs", { files: files.length, input: o.input });
-  const hashes = files.map((f) => createHash("sha256").update(f.bytes).digest("hex"));
-  // Same files, same code, same output: nothing to do, and no need even to parse the articles.
-  if (
-    prev && prev.rules_hash === rules && prev.pipeline_version === version && prev.inputs.length === files.length &&
-    prev.inputs.every((p, i) => p.source_file === files[i]!.source_file && p.sha256 === hashes[i]) && (await outputIntact(o.out, prev))
-  ) {
-    const rejectedBefore = prev.inputs.filter((p) => p.status === "rejected").length;
-    await writeManifest(o.out, { ...prev, articles: compareInputs(prev.inputs, prev.inputs), articles_reextracted: 0, run: finish(t0, started_at, stages, false) });
+  const [files, extractionHash, rules, version, prev] = await Promise.all([listInputs(o.input), code_(["ingest", "extract", "types.ts", "ids.ts"]), code_(["."]), pipelineVersion(), readManifest(o.out)]);
+  o.log.info("listed inputs", { files: files.length, input: o.input });
+  // Same files, same code, same output: nothing to do, and no need even to load the pipeline's stages.
+  const same = prev && prev.rules_hash === rules && prev.pipeline_version === version && (await outputIntact(o.out, prev)) ? await unchangedInputs(o, prev, files) : null;
+  if (prev && same) {
+    stages.read = Number(((performance.now() - t) / 1000).toFixed(3));
+    const rejectedBefore = same.filter((p) => p.status === "rejected").length;
+    await writeManifest(o.out, { ...prev, inputs: same, articles: compareInputs(prev.inputs, same), articles_reextracted: 0, run: finish(t0, started_at, stages, false) });
     o.log.info("nothing changed; output is up to date", { out: o.out, seconds: ((performance.now() - t0) / 1000).toFixed(2) });
     return rejectedBefore > 0 ? EXIT.rejectedInputs : EXIT.ok;
   }
-  const { articles, rejected } = await time("ingest", () => parseArticles(files, registry));
-  const bySource = new Map(articles.map((a) => [a.meta.source_file, a.meta.article_id]));
-  const inputs: InputEntry[] = files.map((f, i) => ({
-    source_file: f.source_file,
-    sha256: hashes[i]!,
-    bytes: f.bytes.length,
-    article_id: bySource.get(f.source_file) ?? null,
-    status: bySource.has(f.source_file) ? "accepted" : "rejected",
-  }));
-  for (const r of rejected) o.log.warn("rejected input", { file: r.source_file, reason: r.reason });
-  const code = rejected.length > 0 ? EXIT.rejectedInputs : EXIT.ok;
-  const manifestBase = { pipeline_version: version, rules_hash: rules, inputs, articles: compareInputs(prev?.inputs, inputs) };
 
-  const cache = new ExtractCache(o.cacheDir, extractionHash);
-  let reextracted = 0;
-  const extracted: ExtractResult[] = await time("extract", async () => {
-    const out: (ExtractResult | null)[] = await Promise.all(articles.map((a) => cache.get(a.meta)));
-    const missing = articles.filter((_, i) => out[i] === null);
-    // Cache misses are extracted on every core; results come back in input order.
-    const fresh = await extractAll(missing, reference, { onProgress: (done, total) => o.log.progress(done, total) });
-    let k = 0;
-    for (let i = 0; i < out.length; i++) if (out[i] === null) out[i] = fresh[k++]!;
-    await Promise.all(missing.map((a, i) => cache.put(a.meta, fresh[i]!)));
-    reextracted = missing.length;
-    return out as ExtractResult[];
-  });
-  o.log.info("extracted", { articles: articles.length, reextracted });
-  const dataset = await time("reconcile", () => assemble(articles, rejected, extracted, reference));
-  const report = await time("publish", () => publish(dataset, o.out, { ...PUBLISH_INFO, version }));
-  // The report is derived from the published files; a failure to render it leaves the data published.
-  if (o.report) await time("report", () => writeReport(o.out)).catch((err: Error) => o.log.warn("report not rendered; the data is published", { error: err.message }));
-  const manifest: Manifest = {
-    ...manifestBase,
-    articles_reextracted: reextracted,
-    row_counts: report.rowCounts,
-    qa_summary: qaSummary(dataset),
-    output_files: report.files.map((f) => ({ path: f.path, bytes: f.bytes, sha256: f.sha256 })),
-    run: finish(t0, started_at, stages, true),
-  };
-  await writeManifest(o.out, manifest);
-  o.log.info("published", { out: o.out, seconds: manifest.run.wall_s, ...report.rowCounts });
-  return code;
+  const [{ buildStreamed }, { publish }, { loadReference }, registry] = await Promise.all([
+    import("./build.ts"),
+    import("../publish/publish.ts"),
+    import("../ingest/reference.ts"),
+    readRegistry(o.sourcesDir),
+  ]);
+  const reference = await loadReference(o.sourcesDir);
+  stages.read = Number(((performance.now() - t) / 1000).toFixed(3));
+  await mkdir(dirname(o.out), { recursive: true });
+  // Named like publish's staging folders, so the recovery after a killed run removes it too.
+  const spillDir = await mkdtemp(join(dirname(o.out), `${basename(o.out)}.tmp-spill-`));
+  try {
+    const built = await buildStreamed({ input: o.input, files, registry, reference, cache: new ExtractCache(o.cacheDir, extractionHash), spillDir, log: o.log });
+    Object.assign(stages, built.stages);
+    for (const r of built.rejected) o.log.warn("rejected input", { file: r.source_file, reason: r.reason });
+    o.log.info("extracted", { articles: built.inputs.filter((i) => i.status === "accepted").length, reextracted: built.reextracted });
+    t = performance.now();
+    const report = await publish(built.dataset, o.out, { ...PUBLISH_INFO, version });
+    stages.publish = Number(((performance.now() - t) / 1000).toFixed(3));
+    // The report is derived from the published files; a failure to render it leaves the data published.
+    if (o.report) {
+      t = performance.now();
+      await import("../report/build.ts")
+        .then(({ writeReport }) => writeReport(o.out))
+        .catch((err: Error) => o.log.warn("report not rendered; the data is published", { error: err.message }));
+      stages.report = Number(((performance.now() - t) / 1000).toFixed(3));
+    }
+    const manifest: Manifest = {
+      pipeline_version: version,
+      rules_hash: rules,
+      inputs: built.inputs,
+      articles: compareInputs(prev?.inputs, built.inputs),
+      articles_reextracted: built.reextracted,
+      row_counts: report.rowCounts,
+      qa_summary: qaSummary(built.dataset),
+      output_files: report.files.map((f) => ({ path: f.path, bytes: f.bytes, sha256: f.sha256 })),
+      run: finish(t0, started_at, stages, true),
+    };
+    await writeManifest(o.out, manifest);
+    o.log.info("published", { out: o.out, seconds: manifest.run.wall_s, ...report.rowCounts });
+    return built.rejected.length > 0 ? EXIT.rejectedInputs : EXIT.ok;
+  } finally {
+    await rm(spillDir, { recursive: true, force: true });
+  }
 }
 
 function finish(t0: number, started_at: string, stages: Record<string, number>, republished: boolean): Manifest["run"] {

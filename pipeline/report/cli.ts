@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { DEFAULT_OUTPUT } from "../run.ts";
+import { DEFAULT_OUTPUT } from "../paths.ts";
 import { REPORT_DIR, writeReport } from "./build.ts";
 
 const USAGE = `usage: npm run notebooks -- [--out DIR] [--if-published]

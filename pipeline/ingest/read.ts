@@ -1,0 +1,45 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { RawFile } from "./article.ts";
+import { parseCsv } from "./csv.ts";
+import { registryFromRows, type RegistryEntry } from "./registry.ts";
+
+const ARTICLE_FILE = /\.(?:txt|md)$/i;
+/** Files open at once: an archive of 100,000 files must not open them all together (EMFILE). */
+const OPEN_AT_ONCE = 256;
+
+/** An input file as the file system describes it, before it is read. */
+export interface InputStat {
+  source_file: string;
+  size: number;
+  mtime_ms: number;
+}
+
+async function bounded<T, R>(items: T[], f: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += OPEN_AT_ONCE) out.push(...(await Promise.all(items.slice(i, i + OPEN_AT_ONCE).map(f))));
+  return out;
+}
+
+/** The article files of a folder (not recursive), sorted by name, with size and modification time. */
+export async function listInputs(input: string): Promise<InputStat[]> {
+  const names = (await readdir(input, { withFileTypes: true })).filter((d) => d.isFile() && ARTICLE_FILE.test(d.name)).map((d) => d.name).sort();
+  return bounded(names, async (name) => {
+    const s = await stat(join(input, name));
+    return { source_file: name, size: s.size, mtime_ms: s.mtimeMs };
+  });
+}
+
+export async function readFiles(input: string, names: string[]): Promise<RawFile[]> {
+  return bounded(names, async (name) => ({ source_file: name, bytes: new Uint8Array(await readFile(join(input, name))) }));
+}
+
+/** Input end: every article file of a folder, read whole, sorted by name. */
+export async function readInputs(input: string): Promise<RawFile[]> {
+  return readFiles(input, (await listInputs(input)).map((s) => s.source_file));
+}
+
+/** The source registry (sources/articles.csv): publisher, url and date of articles, by file name. */
+export async function readRegistry(sourcesDir: string): Promise<Map<string, RegistryEntry>> {
+  return registryFromRows(parseCsv(await readFile(join(sourcesDir, "articles.csv"), "utf8")));
+}

@@ -1,0 +1,66 @@
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateArticles } from "../bench/generate.ts";
+import { listInputs, readRegistry } from "../pipeline/ingest/read.ts";
+import { loadReference } from "../pipeline/ingest/reference.ts";
+import { buildStreamed } from "../pipeline/ops/build.ts";
+import { ExtractCache } from "../pipeline/ops/cache.ts";
+import type { Logger } from "../pipeline/ops/log.ts";
+import { DEFAULT_SOURCES } from "../pipeline/paths.ts";
+import { publish } from "../pipeline/publish/publish.ts";
+import { buildDataset } from "../pipeline/run.ts";
+
+const quiet: Logger = { info() {}, warn() {}, progress() {} };
+const info = { name: "t", title: "t", version: "0.0.0", sources: [] };
+let root: string;
+
+/** sha256 of every published file but the DuckDB database (whose bytes carry no guarantee), by path. */
+async function digests(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const walk = async (sub: string) => {
+    for (const e of await readdir(join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${e.name}` : e.name;
+      if (e.isDirectory()) await walk(rel);
+      else if (e.name !== "dataset.duckdb") out[rel] = createHash("sha256").update(await readFile(join(dir, rel))).digest("hex");
+    }
+  };
+  await walk("");
+  return out;
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "build-test-"));
+  const input = join(root, "in");
+  await mkdir(input);
+  for (const a of generateArticles(7, 150)) await writeFile(join(input, a.name), a.text);
+  // The same article id in two files that fall in different chunks: the later file is rejected.
+  const first = (await readdir(input)).sort()[0]!;
+  await writeFile(join(input, `zz_${first}`), await readFile(join(input, first)));
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("the streamed build", () => {
+  it("publishes exactly what the in-memory stages publish, across chunk and merge-part boundaries", async () => {
+    const input = join(root, "in");
+    const [registry, reference, files] = await Promise.all([readRegistry(DEFAULT_SOURCES), loadReference(DEFAULT_SOURCES), listInputs(input)]);
+    const spillDir = await mkdtemp(join(root, "spill-"));
+    const built = await buildStreamed({ input, files, registry, reference, cache: new ExtractCache(join(root, "cache"), "test"), spillDir, log: quiet, sizes: { chunk: 16, articlesPerPart: 20 } });
+    expect(built.inputs).toHaveLength(151);
+    expect(built.rejected).toHaveLength(1);
+    expect(built.rejected[0]!.reason).toMatch(/^duplicate article id/);
+    expect(built.reextracted).toBe(150);
+    expect((await readdir(spillDir)).filter((n) => n.startsWith("facts-")).length).toBeGreaterThan(1);
+    await publish(built.dataset, join(root, "streamed"), info);
+
+    const { dataset } = await buildDataset({ input });
+    expect(dataset.evidence.length).toBeGreaterThan(500);
+    await publish(dataset, join(root, "memory"), info);
+    expect(await digests(join(root, "streamed"))).toEqual(await digests(join(root, "memory")));
+  }, 120_000);
+});
