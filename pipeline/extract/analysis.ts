@@ -6,12 +6,16 @@ import { splitSentences, type Sentence } from "./sentences.ts";
 
 /** Everything the rules need about one sentence, computed once. Offsets are relative to the sentence. */
 export interface SentenceAnalysis {
-  sentence: Sentence;
-  text: string;
-  quantities: Quantity[];
-  periods: PeriodMention[];
-  entities: EntityMention[];
-  channels: ChannelMention[];
+  readonly sentence: Sentence;
+  readonly text: string;
+  readonly quantities: Quantity[];
+  readonly periods: PeriodMention[];
+  readonly entities: EntityMention[];
+  readonly channels: ChannelMention[];
+  /** Whether a (non-global) cue matches the sentence; each cue is tested once per sentence, as rules ask again and again. */
+  has(cue: RegExp): boolean;
+  /** What `of` makes of the sentence, made once. */
+  derive<T>(of: (a: SentenceAnalysis) => T): T;
 }
 
 export interface ArticleContext {
@@ -24,18 +28,71 @@ export interface ArticleContext {
   sentences: SentenceAnalysis[];
 }
 
+/**
+ * Periods and channels are scanned on first use: most sentences carry no number, and the rules read
+ * those only around numbers. Entities are always scanned, as every sentence counts toward the main pair.
+ */
+class Analysis implements SentenceAnalysis {
+  readonly text: string;
+  readonly quantities: Quantity[];
+  readonly entities: EntityMention[];
+  private scannedPeriods: PeriodMention[] | null = null;
+  private scannedChannels: ChannelMention[] | null = null;
+  private derived: Map<RegExp | ((a: SentenceAnalysis) => unknown), unknown> | null = null;
+
+  constructor(
+    readonly sentence: Sentence,
+    private readonly published: string | null,
+    private readonly gazetteer: Gazetteer,
+  ) {
+    const text = sentence.text;
+    this.text = text;
+    const scanned = scanQuantities(text);
+    const found = gazetteer.entities(text);
+    if (scanned.length === 0) {
+      this.entities = found;
+      this.quantities = scanned;
+      return;
+    }
+    // A currency prefix is not a country ("US$12.7 million"); numbers inside dates ("April 26", "4M23")
+    // and names ("CASA-1000") are not quantities.
+    const money = scanned.filter((q) => q.kind === "money");
+    const entities = money.length ? found.filter((e) => !money.some((q) => e.start < q.end && e.end > q.start)) : found;
+    const periods = this.periods;
+    const quantities = scanned.filter(
+      (q) => !periods.some((p) => q.start < p.end && q.end > p.start) && !entities.some((e) => q.start >= e.start && q.start < e.end),
+    );
+    this.entities = entities;
+    this.quantities = mergeRestatements(text, quantities);
+  }
+
+  get periods(): PeriodMention[] {
+    return (this.scannedPeriods ??= scanPeriods(this.text, this.published));
+  }
+
+  get channels(): ChannelMention[] {
+    return (this.scannedChannels ??= this.gazetteer.channels(this.text));
+  }
+
+  has(cue: RegExp): boolean {
+    if (cue.global || cue.sticky) throw new Error(`cue ${cue} keeps state between tests`);
+    this.derived ??= new Map();
+    let hit = this.derived.get(cue) as boolean | undefined;
+    if (hit === undefined) this.derived.set(cue, (hit = cue.test(this.text)));
+    return hit;
+  }
+
+  derive<T>(of: (a: SentenceAnalysis) => T): T {
+    this.derived ??= new Map();
+    if (this.derived.has(of)) return this.derived.get(of) as T;
+    const made = of(this);
+    this.derived.set(of, made);
+    return made;
+  }
+}
+
 export function analyzeSentence(sentence: Sentence, published: string | null, gazetteer: Gazetteer): SentenceAnalysis {
-  const text = sentence.text;
-  const periods = scanPeriods(text, published);
-  const scanned = scanQuantities(text);
-  // A currency prefix is not a country ("US$12.7 million"); numbers inside dates ("April 26", "4M23")
-  // and names ("CASA-1000") are not quantities.
-  const money = scanned.filter((q) => q.kind === "money");
-  const entities = gazetteer.entities(text).filter((e) => !money.some((q) => e.start < q.end && e.end > q.start));
-  const quantities = scanned.filter(
-    (q) => !periods.some((p) => q.start < p.end && q.end > p.start) && !entities.some((e) => q.start >= e.start && q.start < e.end),
-  );
-  return { sentence, text, quantities: mergeRestatements(text, quantities), periods, entities, channels: gazetteer.channels(text) };
+  return new Analysis(sentence, published, gazetteer);
 }
 
 /**

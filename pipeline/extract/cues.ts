@@ -1,4 +1,5 @@
 /** Cue words: data, not code. Each decides one thing about a number from the words near it. */
+import { anyOf } from "./anyof.ts";
 
 export const TRADE_CUE = /\b(?:trade[ds]?|trading|turnover|two-way|exports?|exported|exporting|exporters?|suppliers?|imports?|imported|importing|importers?|shipped|sold|sales|purchas(?:e|es|ed|ing)|bought|supplied|supplies|deliveries|shipments|consumer|trading partners?|trade partners?|worth of goods)\b/i;
 export const TURNOVER_CUE = /\b(?:turnover|trade(?!\s(?:house|center|centre|route|corridor|mission|office|representative))|two-way|trading partners?|trade partners?)\b/i;
@@ -89,10 +90,13 @@ export const ITEMS: [RegExp, string][] = [
   [/\bcars\b|\bvehicles\b/i, "vehicles"],
 ];
 
-/** Items found in a text, in order of appearance, without a shorter name inside a longer one ("oil" in "vegetable oil"). */
 const ITEMS_GLOBAL: [RegExp, string][] = ITEMS.map(([re, name]) => [new RegExp(re.source, `${re.flags}g`), name]);
+/** Most texts name no item. */
+const ANY_ITEM = anyOf(ITEMS.map(([re]) => re));
 
+/** Items found in a text, in order of appearance, without a shorter name inside a longer one ("oil" in "vegetable oil"). */
 export function itemsIn(text: string): string[] {
+  if (!ANY_ITEM.test(text)) return [];
   const found: { at: number; end: number; name: string }[] = [];
   for (const [g, name] of ITEMS_GLOBAL) {
     g.lastIndex = 0;

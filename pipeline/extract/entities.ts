@@ -84,12 +84,12 @@ export function buildGazetteer(ref: Reference): Gazetteer {
 
   return {
     entities(text) {
-      return entityIndex
-        .find(text, (alias, matched, a) => accepts(alias, matched, a.kind === "place"))
-        .map((m) => ({ start: m.start, end: m.end, text: m.text, iso3: m.value.iso3, kind: m.value.kind, place: m.value.place, placeKind: m.value.placeKind }));
+      return entityIndex.find(text, (start, end, matched, alias, a): EntityMention | null =>
+        accepts(alias, matched, a.kind === "place") ? { start, end, text: matched, iso3: a.iso3, kind: a.kind, place: a.place, placeKind: a.placeKind } : null,
+      );
     },
     channels(text) {
-      return channelIndex.find(text, (alias, matched) => accepts(alias, matched, true)).map((m) => ({ start: m.start, end: m.end, channel: m.value.channel, iso3: m.value.iso3 }));
+      return channelIndex.find(text, (start, end, matched, alias, c): ChannelMention | null => (accepts(alias, matched, true) ? { start, end, channel: c.channel, iso3: c.iso3 } : null));
     },
   };
 }

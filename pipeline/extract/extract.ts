@@ -1,13 +1,13 @@
 import type { Article, ExtractedFact, ExtractResult } from "../types.ts";
 import type { QaCheck } from "../schema/tables.ts";
-import { analyzeArticle, type SentenceAnalysis } from "./analysis.ts";
+import { analyzeArticle, type ArticleContext, type SentenceAnalysis } from "./analysis.ts";
 import { AID_ANAPHORA, AID_CUE, TRADE_CUE } from "./cues.ts";
 import type { Gazetteer } from "./entities.ts";
 import type { Quantity } from "./numbers.ts";
 import { completeAid, extractAid, isAidSentence, type AidState } from "./rules/aid.ts";
 import { extractContracts, isContractQuantity } from "./rules/contracts.ts";
 import { extractGrants, grantQuantities } from "./rules/grants.ts";
-import { changeRecord, doubledChange, extractBaseValue, extractTrade, remember, statedChange, type TradeState } from "./rules/trade.ts";
+import { changeRecord, doubledChange, extractBaseValue, extractTrade, remember, statedChange, type TradeMemo, type TradeState } from "./rules/trade.ts";
 import { isMeasure, periodFor } from "./rules/common.ts";
 import { stableId } from "../ids.ts";
 
@@ -97,99 +97,112 @@ function codePointMapper(body: string): (i: number) => number {
   };
 }
 
+/** Places the numbers of one sentence in grants, contracts, trade or aid, in that order of precedence. */
+function placeQuantities(ctx: ArticleContext, a: SentenceAnalysis, facts: ExtractedFact[], qa: QaCheck[], trade: TradeState, aid: AidState): void {
+  const { rates, consumed } = statedConversions(a);
+  const used = new Set<Quantity>(consumed);
+
+  const grantQs = grantQuantities(a).map((g) => g.q);
+  for (const f of extractGrants(ctx, a)) facts.push(f);
+  grantQs.forEach((q) => used.add(q));
+
+  const contractQs = a.quantities.filter((q) => !used.has(q) && isContractQuantity(a, q));
+  if (contractQs.some((q) => q.kind === "money" || q.kind === "mass")) {
+    facts.push(...extractContracts(ctx, a, contractQs, rates));
+    contractQs.forEach((q) => used.add(q));
+  }
+
+  const aidSentence = isAidSentence(ctx.sentences, a);
+  for (const q of a.quantities) {
+    if (used.has(q)) continue;
+    const aidable = isMeasure(q) || q.kind === "count";
+    if (!aidable && !(q.kind === "plain" && q.scaled)) continue;
+    if (isRestatement(a, q)) {
+      used.add(q);
+      continue;
+    }
+    const base = extractBaseValue({ ctx, a, q, state: trade });
+    if (base) {
+      facts.push(base.fact);
+      remember(trade, base);
+      used.add(q);
+      continue;
+    }
+    if (q.kind === "plain") continue;
+    // Aid words in the sentence win unless it is plainly about trade; aid spoken of in the sentences
+    // before only carries over to a sentence with no trade words of its own.
+    const ownAid = a.has(AID_CUE) && !a.has(STRONG_TRADE);
+    const carriedAid = aidSentence && !a.has(AID_CUE) && !a.has(STRONG_TRADE) && (a.has(AID_ANAPHORA) || !a.has(TRADE_PHRASE));
+    if (ownAid || carriedAid || (a.has(AID_CUE) && a.has(STRONG_TRADE) && !TRADE_CUE.test(a.text.slice(0, q.start)))) {
+      const r = extractAid(ctx, a, q, aid, rates.get(q) ?? null);
+      if (!("skip" in r)) {
+        used.add(q);
+        continue;
+      }
+    }
+    if (!isMeasure(q)) continue;
+    if (!a.has(TRADE_CUE)) {
+      qa.push(unplaced(ctx.article.meta.article_id, a, q, "no trade, aid, contract or grant cue in its sentence"));
+      continue;
+    }
+    if (attachValueToTonnage(a, q, trade)) {
+      used.add(q);
+      continue;
+    }
+    const r = extractTrade({ ctx, a, q, state: trade });
+    if ("skip" in r) {
+      qa.push(unplaced(ctx.article.meta.article_id, a, q, r.skip));
+      continue;
+    }
+    if (rates.has(q) && r.fact.money) r.fact.money.statedUsd = rates.get(q)!;
+    if (r.unresolved) r.fact.notes.push({ check: "unresolved_date", severity: "warning", message: r.unresolved });
+    facts.push(r.fact);
+    remember(trade, r.memo);
+    used.add(q);
+  }
+}
+
+const ANAPHORIC = /^(?:This|It|That|Which)\b/;
+const NO_MEMOS: readonly TradeMemo[] = [];
+
+/**
+ * Stated changes ("up 12%", "doubled") go to the nearest trade figure of their sentence, or after "This"/"It"
+ * to the last figure of the sentence before; the period of the sentence's last reported figure carries on.
+ */
+function recordChanges(a: SentenceAnalysis, trade: TradeState): void {
+  // A sentence's figures come from its own numbers, so one without numbers has none.
+  const here = a.quantities.length > 0 ? trade.memos.filter((m) => m.sentence === a.sentence.index && m.fact.evidence[0]!.rule !== "trade.base_value") : NO_MEMOS;
+  const previous = ANAPHORIC.test(a.text) ? trade.memos.filter((m) => m.sentence === a.sentence.index - 1).at(-1) : undefined;
+  for (const q of a.quantities) {
+    const pct = statedChange(a, q);
+    if (pct === null) continue;
+    const t = here.length ? here.reduce((best, m) => (Math.abs(m.at - q.start) < Math.abs(best.at - q.start) ? m : best)) : previous;
+    if (t && t.fact.fields.status === "reported") t.fact.changes.push(changeRecord(pct, q.text));
+  }
+  const t = here[0] ?? previous;
+  if (t && t.fact.changes.length === 0 && t.fact.fields.status === "reported") {
+    const doubled = doubledChange(a);
+    if (doubled !== null) t.fact.changes.push(changeRecord(doubled, "doubled"));
+  }
+
+  const reported = here.filter((m) => m.fact.fields.status === "reported");
+  if (reported.length) {
+    const last = reported.at(-1)!;
+    trade.carried = { period: last.period, months: last.months, sentence: a.sentence.index };
+  }
+}
+
 /** All facts of one article. Pure: the same article and gazetteer always give the same facts in the same order. */
 export function extractArticle(article: Article, gazetteer: Gazetteer): ExtractResult {
   const ctx = analyzeArticle(article, gazetteer);
-  const id = article.meta.article_id;
   const facts: ExtractedFact[] = [];
   const qa: QaCheck[] = [];
   const trade: TradeState = { memos: [], bySpan: new Map(), carried: null };
-  const aid: AidState = { frames: [], lastCue: null };
+  const aid: AidState = { frames: [] };
 
   for (const a of ctx.sentences) {
-    const { rates, consumed } = statedConversions(a);
-    const used = new Set<Quantity>(consumed);
-
-    const grantQs = grantQuantities(a).map((g) => g.q);
-    for (const f of extractGrants(ctx, a)) facts.push(f);
-    grantQs.forEach((q) => used.add(q));
-
-    const contractQs = a.quantities.filter((q) => !used.has(q) && isContractQuantity(a, q));
-    if (contractQs.some((q) => q.kind === "money" || q.kind === "mass")) {
-      facts.push(...extractContracts(ctx, a, contractQs, rates));
-      contractQs.forEach((q) => used.add(q));
-    }
-
-    const aidSentence = isAidSentence(a, aid, ctx.sentences[a.sentence.index + 1]);
-    for (const q of a.quantities) {
-      if (used.has(q)) continue;
-      const aidable = isMeasure(q) || q.kind === "count";
-      if (!aidable && !(q.kind === "plain" && q.scaled)) continue;
-      if (isRestatement(a, q)) {
-        used.add(q);
-        continue;
-      }
-      const base = extractBaseValue({ ctx, a, q, state: trade });
-      if (base) {
-        facts.push(base.fact);
-        remember(trade, base);
-        used.add(q);
-        continue;
-      }
-      if (q.kind === "plain") continue;
-      // Aid words in the sentence win unless it is plainly about trade; aid spoken of in the sentences
-      // before only carries over to a sentence with no trade words of its own.
-      const ownAid = AID_CUE.test(a.text) && !STRONG_TRADE.test(a.text);
-      const carriedAid = aidSentence && !AID_CUE.test(a.text) && !STRONG_TRADE.test(a.text) && (AID_ANAPHORA.test(a.text) || !TRADE_PHRASE.test(a.text));
-      if (ownAid || carriedAid || (AID_CUE.test(a.text) && STRONG_TRADE.test(a.text) && !TRADE_CUE.test(a.text.slice(0, q.start)))) {
-        const r = extractAid(ctx, a, q, aid, rates.get(q) ?? null);
-        if (!("skip" in r)) {
-          used.add(q);
-          continue;
-        }
-      }
-      if (!isMeasure(q)) continue;
-      if (!TRADE_CUE.test(a.text)) {
-        qa.push(unplaced(id, a, q, "no trade, aid, contract or grant cue in its sentence"));
-        continue;
-      }
-      if (attachValueToTonnage(a, q, trade)) {
-        used.add(q);
-        continue;
-      }
-      const r = extractTrade({ ctx, a, q, state: trade });
-      if ("skip" in r) {
-        qa.push(unplaced(id, a, q, r.skip));
-        continue;
-      }
-      if (rates.has(q) && r.fact.money) r.fact.money.statedUsd = rates.get(q)!;
-      if (r.unresolved) r.fact.notes.push({ check: "unresolved_date", severity: "warning", message: r.unresolved });
-      facts.push(r.fact);
-      remember(trade, r.memo);
-      used.add(q);
-    }
-
-    const here = trade.memos.filter((m) => m.sentence === a.sentence.index && m.fact.evidence[0]!.rule !== "trade.base_value");
-    const previous = trade.memos.filter((m) => m.sentence === a.sentence.index - 1).at(-1);
-    const anaphoric = /^(?:This|It|That|Which)\b/.test(a.text);
-    for (const q of a.quantities) {
-      const pct = statedChange(a, q);
-      if (pct === null) continue;
-      const t = here.length ? here.reduce((best, m) => (Math.abs(m.at - q.start) < Math.abs(best.at - q.start) ? m : best)) : anaphoric ? previous : undefined;
-      if (t && t.fact.fields.status === "reported") t.fact.changes.push(changeRecord(pct, q.text));
-    }
-    const doubled = doubledChange(a);
-    if (doubled !== null) {
-      const t = here[0] ?? (anaphoric ? previous : undefined);
-      if (t && t.fact.changes.length === 0 && t.fact.fields.status === "reported") t.fact.changes.push(changeRecord(doubled, "doubled"));
-    }
-
-    const reported = here.filter((m) => m.fact.fields.status === "reported");
-    if (reported.length) {
-      const last = reported.at(-1)!;
-      trade.carried = { period: last.period, months: last.months, sentence: a.sentence.index };
-    }
-    if (AID_CUE.test(a.text)) aid.lastCue = a.sentence.index;
+    if (a.quantities.length > 0) placeQuantities(ctx, a, facts, qa, trade, aid);
+    recordChanges(a, trade);
   }
 
   const claimed = new Set(aid.frames.flatMap((fr) => fr.sentences));

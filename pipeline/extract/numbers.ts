@@ -1,5 +1,6 @@
 import type { Qualifier } from "../types.ts";
-import { SPELLED, spelledValue } from "./spelled.ts";
+import { anyOf } from "./anyof.ts";
+import { SPELLED, SPELLED_START, spelledValue } from "./spelled.ts";
 
 /** What a number measures, from the words around it. */
 export type QuantityKind = "money" | "mass" | "count" | "percent" | "multiplier" | "year" | "plain";
@@ -27,7 +28,25 @@ export interface Quantity {
 }
 
 const NUM = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?![\d])|\d+(?:\.\d+)?`;
-const CORE = new RegExp(String.raw`(?<![\d_.,-])(?:(${NUM})|(${SPELLED})(?![\w-]))`, "gi");
+const CORE = new RegExp(String.raw`(?<![\d_.,-])(?:(${NUM})|(${SPELLED})(?![\w-]))`, "yi");
+/**
+ * Where a number core can start: a digit or the first word of a spelled number. Scanning for these and
+ * trying the core only there finds the same matches as scanning with the core, at a fraction of the cost.
+ */
+const CORE_START = new RegExp(String.raw`\d|${SPELLED_START}`, "gi");
+
+/** The first number core at or after `from`. */
+function nextCore(text: string, from: number): RegExpExecArray | null {
+  CORE_START.lastIndex = from;
+  for (let s = CORE_START.exec(text); s; s = CORE_START.exec(text)) {
+    CORE.lastIndex = s.index;
+    const m = CORE.exec(text);
+    if (m) return m;
+    CORE_START.lastIndex = s.index + 1;
+  }
+  return null;
+}
+const RANGE = new RegExp(String.raw`^\s?(?:-|–|—|to)\s?(?:US\s?\$|\$)?\s?(${NUM})`);
 
 const SCALES: Record<string, number> = {
   thousand: 1e3, thousands: 1e3, k: 1e3, lakh: 1e5, lakhs: 1e5, million: 1e6, millions: 1e6, mln: 1e6, mn: 1e6, m: 1e6,
@@ -82,6 +101,8 @@ function parseNum(text: string): number {
 
 /** Rounds away binary noise from scaling ("987.9" × 1e6) so values print as written. */
 function clean(v: number): number {
+  // Whole numbers of up to twelve digits are exact already, and most figures are whole.
+  if (Number.isInteger(v) && v >= 0 && v < 1e12) return v;
   return Number(v.toPrecision(12));
 }
 
@@ -96,7 +117,11 @@ function currencyOfPrefix(p: string): string {
   return PREFIX_CODE[k] ?? PREFIX_CODE[p.trim()] ?? k;
 }
 
+/** Most words after a number are no countable noun. */
+const ANY_COUNT_NOUN = anyOf(COUNT_NOUNS.map(([re]) => re));
+
 function countUnit(noun: string): string | null {
+  if (!ANY_COUNT_NOUN.test(noun)) return null;
   for (const [re, unit] of COUNT_NOUNS) if (re.test(noun)) return unit;
   return null;
 }
@@ -127,10 +152,9 @@ function countAfter(rest: string): { unit: string; length: number } | null {
  */
 export function scanQuantities(text: string): Quantity[] {
   const out: Quantity[] = [];
-  CORE.lastIndex = 0;
   let m: RegExpExecArray | null;
   let consumedTo = 0;
-  while ((m = CORE.exec(text))) {
+  for (let from = 0; (m = nextCore(text, from)); from = m.index + m[0].length) {
     if (m.index < consumedTo) continue;
     const digits = m[1];
     const value0 = digits !== undefined ? parseNum(digits) : spelledValue(m[2]!);
@@ -151,7 +175,7 @@ export function scanQuantities(text: string): Quantity[] {
 
     let high: number | null = null;
     const fromBefore = /\bfrom\s(?:US\s?\$|\$)?\s?$/i.test(text.slice(Math.max(0, m.index - 12), m.index));
-    const range = new RegExp(String.raw`^\s?(?:-|–|—|to)\s?(?:US\s?\$|\$)?\s?(${NUM})`).exec(rest);
+    const range = RANGE.exec(rest);
     if (range && digits !== undefined && !fromBefore) {
       const second = parseNum(range[1]!);
       const after = rest.slice(range[0].length);

@@ -65,10 +65,14 @@ interface Published {
   iso: string;
 }
 
+/** The last date parsed: every sentence of an article is read against the same one. */
+let lastPublished: Published | null = null;
+
 function parsePublished(iso: string | null): Published | null {
   if (!iso) return null;
+  if (lastPublished?.iso === iso) return lastPublished;
   const [y, m, d] = iso.split("-").map(Number);
-  return { year: y!, month: m!, day: d!, iso };
+  return (lastPublished = { year: y!, month: m!, day: d!, iso });
 }
 
 const NO_DATE = "relative date and the article has no publication date";
@@ -95,7 +99,12 @@ function span(kind: PeriodMention["kind"], year: number | null | "unresolved", m
   return { kind, period: monthsPeriod(year, m1, m2), months: [m1, m2], year, unresolved: null };
 }
 
-const MONTH_HINT = new RegExp(MONTH, "i");
+/** Every month name starts with one of these; the case-sensitive patterns need it capitalised. */
+const MONTH_HINT = /jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec/i;
+const MONTH_CAPITAL_HINT = /Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec/;
+const MONTHS_HINT = /months/i;
+/** Solar-year patterns also need a year of the Hijri calendar, a far rarer sight than "Afghan". */
+const SOLAR_YEAR_HINT = /1[34]\d{2}/;
 
 /** Most specific first: the scanner keeps the first match at each position and skips overlaps. */
 const PATTERNS: Pattern[] = [
@@ -112,7 +121,7 @@ const PATTERNS: Pattern[] = [
     build: (m, pub) => span("period", yearOf(m[3], m[4], pub), monthNo(m[1]!), monthNo(m[2]!)),
   },
   {
-    hint: /months/i,
+    hint: MONTHS_HINT,
     // "first five months of this year", "in 5 months of 2023", "nine months of last year"
     re: new RegExp(String.raw`\b(?:(?:the\s)?first\s)?(${SMALL})\smonths\s${YREF}`, "gi"),
     build: (m, pub) => span("period", yearOf(m[2], m[3], pub), 1, smallNo(m[1]!)),
@@ -157,7 +166,7 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
-    hint: /solar|hijri|shamsi|afghan/i,
+    hint: SOLAR_YEAR_HINT,
     // "the first six months of the solar year 1402": Hijri Shamsi months 1-6 have 31 days, 7-11 have 30.
     re: new RegExp(String.raw`\b(?:(?:the\s)?first\s)?(${SMALL})\smonths\sof\s(?:the\s)?(?:solar|hijri|shamsi|afghan)\s(?:fiscal\s)?year\s(1[34]\d{2})\b`, "gi"),
     build: (m) => {
@@ -171,7 +180,7 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
-    hint: /solar|hijri|shamsi|afghan|\bSH\b|fiscal/i,
+    hint: SOLAR_YEAR_HINT,
     // Afghan solar (Hijri Shamsi) years: "solar year 1401", "1402 fiscal year"; a year starts at Nowruz (~21 March).
     re: /\b(?:(?:solar|hijri|shamsi|afghan)\s(?:fiscal\s)?year\s(1[34]\d{2})|(1[34]\d{2})\s(?:solar|hijri|shamsi|SH|fiscal)(?:\syear)?)\b/gi,
     build: (m) => {
@@ -188,19 +197,19 @@ const PATTERNS: Pattern[] = [
     build: () => ({ kind: "period", period: null, months: null, year: null, unresolved: "fiscal year: its start month depends on the reporting country" }),
   },
   {
-    hint: MONTH_HINT,
+    hint: MONTH_CAPITAL_HINT,
     // "on April 26", "Dec. 25, 2021", "April 26, 2024"
     re: new RegExp(String.raw`\b(${MONTH})\s(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s(${YEAR}))?`, "g"),
     build: (m, pub) => dateOf(Number(m[2]), monthNo(m[1]!), m[3], pub),
   },
   {
-    hint: MONTH_HINT,
+    hint: MONTH_CAPITAL_HINT,
     // "15 April", "25 September 2025"
     re: new RegExp(String.raw`\b(\d{1,2})(?:st|nd|rd|th)?\s(?:of\s)?(${MONTH})(?:,?\s(${YEAR}))?\b`, "g"),
     build: (m, pub) => dateOf(Number(m[1]), monthNo(m[2]!), m[3], pub),
   },
   {
-    hint: MONTH_HINT,
+    hint: MONTH_CAPITAL_HINT,
     // "In August of last year", "in April 2025", "last October"
     re: new RegExp(String.raw`\b(?:(${MONTH})\s${YREF}|([Ll]ast|[Tt]his|[Nn]ext)\s(${MONTH}))`, "g"),
     build: (m, pub) => {
@@ -229,7 +238,7 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
-    hint: /months/i,
+    hint: MONTHS_HINT,
     // "in six months", "for five months": a length with no anchor
     re: new RegExp(String.raw`\b(?:in|for|during|over)\s(${SMALL})\smonths\b`, "gi"),
     build: (m) => ({ kind: "duration", period: null, months: [1, smallNo(m[1]!)], year: null, unresolved: "duration without an anchor" }),
@@ -276,12 +285,24 @@ function dateOf(d: number, month: number, year: string | undefined, pub: Publish
   return p ? { kind: "date", period: p, months: [month, month], year: y, unresolved: null } : null;
 }
 
+/** Patterns share hints: each distinct hint is tested once per text, its result kept here (scanning is not reentrant). */
+const HINTS = [...new Set(PATTERNS.map((p) => p.hint))];
+const HINT_OF = PATTERNS.map((p) => HINTS.indexOf(p.hint));
+const UNTESTED = 0;
+const HIT = 1;
+const MISS = 2;
+const hintResults = new Uint8Array(HINTS.length);
+
 /** Finds period and date expressions in a text, resolving relative ones against the publication date. */
 export function scanPeriods(text: string, published: string | null): PeriodMention[] {
   const pub = parsePublished(published);
   const found: PeriodMention[] = [];
-  for (const p of PATTERNS) {
-    if (!p.hint.test(text)) continue;
+  hintResults.fill(UNTESTED);
+  for (let i = 0; i < PATTERNS.length; i++) {
+    const p = PATTERNS[i]!;
+    const h = HINT_OF[i]!;
+    if (hintResults[h] === UNTESTED) hintResults[h] = HINTS[h]!.test(text) ? HIT : MISS;
+    if (hintResults[h] === MISS) continue;
     p.re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = p.re.exec(text))) {

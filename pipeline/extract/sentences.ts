@@ -39,15 +39,34 @@ function capLength(start: number, end: number, body: string): [number, number][]
 // run that ends in no sentence start was retried to the run's end, quadratic in the run's length.
 const BOUNDARY = /(?<![.!?…])([.!?…]+)(["”’»)]*)(\s+)(?=["“‘«(]?[\p{Lu}\p{N}$])/gu;
 
+const LAST_WORD = /([\p{L}.]+)$/u;
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** The letters and dots ending at `end` (within 12 characters), lower-cased: "U.S", "Jan", "approx". */
+function wordBefore(text: string, end: number): string {
+  const from = Math.max(0, end - 12);
+  // Backwards over ASCII without a regex, as nearly all text is ASCII; any other character leaves it to the regex.
+  let i = end;
+  for (; i > from; i--) {
+    const c = text.charCodeAt(i - 1);
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 46)) break;
+  }
+  if (i === from || text.charCodeAt(i - 1) < 0x80) return text.slice(i, end).toLowerCase();
+  return LAST_WORD.exec(text.slice(from, end))?.[1]?.toLowerCase() ?? "";
+}
+
 function splitProse(body: string, start: number, end: number): [number, number][] {
   const text = body.slice(start, end);
   const out: [number, number][] = [];
   let from = 0;
   BOUNDARY.lastIndex = 0;
   for (let m = BOUNDARY.exec(text); m; m = BOUNDARY.exec(text)) {
-    const word = /([\p{L}.]+)$/u.exec(text.slice(Math.max(0, m.index - 12), m.index))?.[1]?.toLowerCase() ?? "";
+    const word = wordBefore(text, m.index);
     const isAbbrev = m[1] === "." && (ABBREVIATIONS.has(word.replace(/\.$/, "")) || /^\p{L}$/u.test(word));
-    const isDecimal = m[1] === "." && /\d$/.test(text.slice(0, m.index)) && /^\d/.test(text.slice(m.index + m[0].length));
+    const isDecimal = m[1] === "." && isDigit(text.charCodeAt(m.index - 1)) && isDigit(text.charCodeAt(m.index + m[0].length));
     if (isAbbrev || isDecimal) continue;
     const stop = m.index + m[1]!.length + m[2]!.length;
     out.push([start + from, start + stop]);
@@ -77,12 +96,16 @@ export function splitSentences(article: Article): Sentence[] {
     prevEnd = seg.end;
   }
   const out: Sentence[] = [];
+  const add = (s: number, e: number, paragraph: number) => {
+    const text = body.slice(s, e);
+    const trimmed = text.trim();
+    const lead = trimmed.length === text.length ? 0 : text.length - text.trimStart().length;
+    if (trimmed) out.push({ start: s + lead, end: s + lead + trimmed.length, text: trimmed, paragraph, index: out.length });
+  };
   for (const b of blocks) {
-    for (const [s, e] of splitProse(body, b.start, b.end).flatMap(([x, y]) => capLength(x, y, body))) {
-      const text = body.slice(s, e);
-      const lead = text.length - text.trimStart().length;
-      const trimmed = text.trim();
-      if (trimmed) out.push({ start: s + lead, end: s + lead + trimmed.length, text: trimmed, paragraph: b.paragraph, index: out.length });
+    for (const [x, y] of splitProse(body, b.start, b.end)) {
+      if (y - x <= MAX_SENTENCE) add(x, y, b.paragraph);
+      else for (const [s, e] of capLength(x, y, body)) add(s, e, b.paragraph);
     }
   }
   return out;

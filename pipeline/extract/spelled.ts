@@ -9,6 +9,8 @@ const TEN = Object.keys(TENS).join("|");
 const UNDER_100 = `(?:(?:${TEN})(?:[- ](?:${ONE}))?|${ONE})`;
 /** Spelled-out whole numbers below a thousand: "thirty six", "thirty-six", "two hundred and five". */
 export const SPELLED = `(?:${UNDER_100}(?: hundred(?:(?: and)? ${UNDER_100})?)?|(?:a|one) hundred(?:(?: and)? ${UNDER_100})?)`;
+/** How every spelled number begins. */
+export const SPELLED_START = `(?:${TEN}|${ONE}|a hundred)`;
 
 export function spelledValue(text: string): number | null {
   let total = 0;

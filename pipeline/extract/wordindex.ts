@@ -1,13 +1,18 @@
-/** A match of a dictionary phrase in a text. */
-export interface PhraseMatch<T> {
-  start: number;
-  end: number;
+interface Phrase<T> {
+  lower: string;
   text: string;
   value: T;
 }
 
+/** Phrases sharing an ASCII first word, longest first. */
+interface Bucket<T> {
+  first: string;
+  phrases: Phrase<T>[];
+}
+
 const WORD = /[\p{L}\p{N}]+/u;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** Letters and digits of any script; ASCII decided without a regex, as nearly all text is ASCII. */
 function isWordChar(text: string, i: number): boolean {
@@ -17,12 +22,36 @@ function isWordChar(text: string, i: number): boolean {
 }
 
 /**
+ * An ASCII word's slot in the first-word table, from its length and its first and last character lower-cased.
+ * Words that share a slot share its bucket; the table is small enough to stay in cache.
+ */
+const SLOTS = 4096;
+function sketch(length: number, first: number, last: number): number {
+  return ((((first | 0x20) * 31 + (last | 0x20)) * 31 + length) >>> 0) & (SLOTS - 1);
+}
+
+/** Whether text[i..) lower-cases to `lower`: compared in place for ASCII, which is nearly all text. */
+function startsWithLower(text: string, i: number, lower: string): boolean {
+  for (let k = 0; k < lower.length; k++) {
+    const c = text.charCodeAt(i + k);
+    if (c >= 128) return text.slice(i, i + lower.length).toLowerCase() === lower;
+    if (c !== lower.charCodeAt(k) && !(c >= 65 && c <= 90 && c + 32 === lower.charCodeAt(k))) return false;
+  }
+  return true;
+}
+
+/**
  * Finds dictionary phrases in a text, ignoring case, whole words only, longest first and left to right.
  * Indexed by each phrase's first word, so the cost is one pass over the words of the text whatever the
  * size of the dictionary (a single alternation of thousands of names was the extractor's slowest step).
+ * ASCII words are looked up by their sketch and compared in place: cutting and lower-casing every word
+ * of every sentence for a map lookup was most of the cost.
  */
 export class PhraseIndex<T> {
-  private readonly byFirstWord = new Map<string, { lower: string; text: string; value: T }[]>();
+  private readonly byFirstWord = new Map<string, Phrase<T>[]>();
+  private readonly buckets: Bucket<T>[][] = [[]];
+  /** Sketch → index into `buckets`; 0 = no first word has that sketch. */
+  private readonly slots = new Uint16Array(SLOTS);
 
   constructor(phrases: { text: string; value: T }[]) {
     for (const p of phrases) {
@@ -33,12 +62,34 @@ export class PhraseIndex<T> {
       list.push({ lower, text: p.text, value: p.value });
       this.byFirstWord.set(first, list);
     }
-    for (const list of this.byFirstWord.values()) list.sort((a, b) => b.lower.length - a.lower.length || (a.lower < b.lower ? -1 : 1));
+    for (const [first, list] of this.byFirstWord) {
+      list.sort((a, b) => b.lower.length - a.lower.length || (a.lower < b.lower ? -1 : 1));
+      if (!ASCII.test(first)) continue;
+      const at = sketch(first.length, first.charCodeAt(0), first.charCodeAt(first.length - 1));
+      if (this.slots[at] === 0) {
+        this.slots[at] = this.buckets.length;
+        this.buckets.push([]);
+      }
+      this.buckets[this.slots[at]!]!.push({ first, phrases: list });
+    }
   }
 
-  /** `accept` vets a match (e.g. capitalisation); a refused match is skipped whole, as a regex alternation would. */
-  find(text: string, accept: (phrase: string, matched: string, value: T) => boolean): PhraseMatch<T>[] {
-    const out: PhraseMatch<T>[] = [];
+  /** The phrases whose first word is text[i..j), a whole word. */
+  private phrasesAt(text: string, i: number, j: number, ascii: boolean): Phrase<T>[] | undefined {
+    // A word with other letters goes to the map: a few of them lower-case to ASCII (the Kelvin sign).
+    if (!ascii) return this.byFirstWord.get(text.slice(i, j).toLowerCase());
+    const slot = this.slots[sketch(j - i, text.charCodeAt(i), text.charCodeAt(j - 1))]!;
+    if (slot === 0) return undefined;
+    for (const b of this.buckets[slot]!) if (b.first.length === j - i && startsWithLower(text, i, b.first)) return b.phrases;
+    return undefined;
+  }
+
+  /**
+   * `make` turns a match into the caller's record, or refuses it with null (e.g. for its capitalisation);
+   * a refused match is skipped whole, as a regex alternation would.
+   */
+  find<R>(text: string, make: (start: number, end: number, matched: string, phrase: string, value: T) => R | null): R[] {
+    const out: R[] = [];
     const n = text.length;
     let i = 0;
     while (i < n) {
@@ -47,16 +98,20 @@ export class PhraseIndex<T> {
         continue;
       }
       let j = i + 1;
-      while (j < n && isWordChar(text, j)) j++;
-      const candidates = this.byFirstWord.get(text.slice(i, j).toLowerCase());
+      let ascii = text.charCodeAt(i) < 128;
+      while (j < n && isWordChar(text, j)) {
+        if (text.charCodeAt(j) >= 128) ascii = false;
+        j++;
+      }
+      const candidates = this.phrasesAt(text, i, j, ascii);
       let next = j;
       if (candidates) {
         for (const c of candidates) {
           const end = i + c.lower.length;
           if (end > n || (end < n && isWordChar(text, end))) continue;
-          const matched = text.slice(i, end);
-          if (matched.toLowerCase() !== c.lower) continue;
-          if (accept(c.text, matched, c.value)) out.push({ start: i, end, text: matched, value: c.value });
+          if (!startsWithLower(text, i, c.lower)) continue;
+          const made = make(i, end, text.slice(i, end), c.text, c.value);
+          if (made !== null) out.push(made);
           next = end;
           break;
         }

@@ -2,7 +2,7 @@ import type { ExtractedFact } from "../../types.ts";
 import { otherOf, type ArticleContext, type SentenceAnalysis } from "../analysis.ts";
 import { AID_AGGREGATE, AID_ANAPHORA, AID_CUE, AID_NEW_SHIPMENT, AID_PLEDGE, itemsIn, NOT_AID, NOT_COUNTED } from "../cues.ts";
 import type { Quantity } from "../numbers.ts";
-import { evidence, firstWithRole, periodFor, rolesIn, windowOf } from "./common.ts";
+import { evidence, firstWithRole, periodFor, sentenceRoles, windowOf } from "./common.ts";
 
 /** One shipment being assembled from consecutive sentences ("2,200 tons ..." then "The aid shipment, comprising 36 railway cars"). */
 export interface AidFrame {
@@ -16,8 +16,6 @@ export interface AidFrame {
 
 export interface AidState {
   frames: AidFrame[];
-  /** Last sentence that spoke of aid, even without a number: "a shipment of humanitarian aid arrived by rail from Kazakhstan". */
-  lastCue: number | null;
 }
 
 const INCLUDES = /\b(?:includ(?:e|es|ed|ing)|consist(?:s|ed|ing)?|compris(?:e|es|ed|ing)|such as|of which|contain(?:s|ed|ing)?|among them)\b/i;
@@ -26,9 +24,19 @@ const ANAPHORIC_START = /^(?:It|They|This|These|Those|The (?:aid|shipments?|carg
 const ITEM_AFTER = /^\s(?:of\s)?(?:\w+\s)?/;
 const PLACE_PRIORITY = ["border_crossing", "station", "port", "dry_port", "city", "capital", "province"];
 
-/** Aid is the topic: said here, in the two sentences before, or in a next sentence that goes on about it ("The consignments were handed over to the WFP"). */
-export function isAidSentence(a: SentenceAnalysis, state: AidState, next: SentenceAnalysis | undefined): boolean {
-  return AID_CUE.test(a.text) || (state.lastCue !== null && a.sentence.index - state.lastCue <= 2) || (next !== undefined && ANAPHORIC_START.test(next.text) && AID_CUE.test(next.text));
+/**
+ * Aid is the topic: said here, in the two sentences before (even without a number: "a shipment of humanitarian
+ * aid arrived by rail from Kazakhstan"), or in a next sentence that goes on about it ("The consignments were handed over to the WFP").
+ */
+export function isAidSentence(sentences: SentenceAnalysis[], a: SentenceAnalysis): boolean {
+  const i = a.sentence.index;
+  const next = sentences[i + 1];
+  return (
+    a.has(AID_CUE) ||
+    (i >= 1 && sentences[i - 1]!.has(AID_CUE)) ||
+    (i >= 2 && sentences[i - 2]!.has(AID_CUE)) ||
+    (next !== undefined && next.has(ANAPHORIC_START) && next.has(AID_CUE))
+  );
 }
 
 function field(q: Quantity): "weight_tonnes" | "railcars" | "value_usd" | "item" | null {
@@ -81,7 +89,7 @@ export function extractAid(ctx: ArticleContext, a: SentenceAnalysis, q: Quantity
   const startsNew = !sameSentence && AID_NEW_SHIPMENT.test(before) && !/\bin addition\b/i.test(before) ? true : false;
 
   if (recent && (f === "item" || (f === "weight_tonnes" && recent.fact.fields.weight_tonnes !== null))) {
-    const inList = sameSentence || (idx - recent.sentences.at(-1)! === 1 && INCLUDES.test(a.text));
+    const inList = sameSentence || (idx - recent.sentences.at(-1)! === 1 && a.has(INCLUDES));
     const item = f === "item" ? (itemAfter(a, q) ?? (q.unit && !["l", "pcs", "sets", "m3"].includes(q.unit) ? q.unit : null)) : itemAfter(a, q);
     if (inList && item && !startsNew) {
       if (f === "weight_tonnes" && sameSentence && recent.weightItem !== null) {
@@ -100,7 +108,7 @@ export function extractAid(ctx: ArticleContext, a: SentenceAnalysis, q: Quantity
   const column = f;
   const attach =
     recent && !startsNew && (column === "value_usd" ? recent.fact.money === null : recent.fact.fields[column] === null) &&
-    (sameSentence || AID_ANAPHORA.test(a.text) || /^(?:It|They|This|That)\b/.test(a.text));
+    (sameSentence || a.has(AID_ANAPHORA) || /^(?:It|They|This|That)\b/.test(a.text));
   const frame = attach ? recent! : newFrame(ctx);
   if (!attach) {
     const [ws, we] = windowOf(a, q);
@@ -127,10 +135,10 @@ export function completeAid(ctx: ArticleContext, frame: AidFrame, claimed: Set<n
   const byIndex = (i: number) => ctx.sentences[i];
   // Sentences that speak of this shipment without numbers of their own; one with numbers is another shipment.
   const free = (s: SentenceAnalysis | undefined): s is SentenceAnalysis => !!s && !claimed.has(s.sentence.index);
-  const context = [first - 1, first - 2].map(byIndex).filter((s): s is SentenceAnalysis => free(s) && AID_CUE.test(s.text) && !ANAPHORIC_START.test(s.text)).slice(0, 1);
+  const context = [first - 1, first - 2].map(byIndex).filter((s): s is SentenceAnalysis => free(s) && s.has(AID_CUE) && !s.has(ANAPHORIC_START)).slice(0, 1);
   const own = idxs.map(byIndex).filter((s): s is SentenceAnalysis => !!s);
   const next = byIndex(Math.max(...idxs) + 1);
-  const described = free(next) && ANAPHORIC_START.test(next.text) ? [next] : [];
+  const described = free(next) && next.has(ANAPHORIC_START) ? [next] : [];
   const all = [...context, ...own, ...described];
   const text = all.map((s) => s.text).join(" ");
   const f = frame.fact.fields;
@@ -139,7 +147,7 @@ export function completeAid(ctx: ArticleContext, frame: AidFrame, claimed: Set<n
   let recipient: string | null = null;
   let inferred = 0;
   for (const s of [...own, ...context]) {
-    const ents = rolesIn(s, 0, s.text.length);
+    const ents = sentenceRoles(s);
     recipient ??= firstWithRole(ents, "dest");
     donor ??= firstWithRole(ents, "origin");
     const subject = ents.find((e) => (e.role === "subject" || e.role === "owner" || e.role === "other") && e.kind !== "place" && e.iso3 !== recipient && e.iso3 !== "AFG");

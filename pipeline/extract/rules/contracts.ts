@@ -9,13 +9,13 @@ const INCLUDES_CUE = /\b(?:contracts?|agreements?|deals?)\s(?:include|includes|i
 
 /** A number is a contract's when a contract noun stands in its clause (or right after it: "a $4-million agreement") and the sentence signs or values it. */
 export function isContractQuantity(a: SentenceAnalysis, q: Quantity): boolean {
-  if (q.kind === "count") return q.unit === "agreements" && CONTRACT_CUE.test(a.text) && !NOT_CONTRACT.test(a.text);
+  if (q.kind === "count") return q.unit === "agreements" && a.has(CONTRACT_CUE) && !a.has(NOT_CONTRACT);
   if (q.kind !== "money" && q.kind !== "mass") return false;
   const [ws, we] = windowOf(a, q);
   const clause = a.text.slice(ws, Math.min(we, q.end + 30));
   if (!CONTRACT_NOUN.test(clause)) return false;
   if (NOT_CONTRACT.test(clause) || TURNOVER_CUE.test(a.text.slice(ws, q.qualStart))) return false;
-  return CONTRACT_CUE.test(a.text) || INCLUDES_CUE.test(a.text);
+  return a.has(CONTRACT_CUE) || a.has(INCLUDES_CUE);
 }
 
 /** One contract record per sentence (per money value): value, number of agreements, quantity, parties, place. */
@@ -62,7 +62,7 @@ export function extractContracts(ctx: ArticleContext, a: SentenceAnalysis, qs: Q
         n_contracts: n?.value ?? null,
         commodity: items,
         quantity_tonnes: t?.value ?? null,
-        status: CONTRACT_PLANNED.test(a.text) ? "planned" : "signed",
+        status: a.has(CONTRACT_PLANNED) ? "planned" : "signed",
       },
       money: m ? { amount: m.value, currency: m.currency, ...(stated !== undefined ? { statedUsd: stated } : {}) } : null,
       qualifier: (m ?? t ?? n)!.qualifier,

@@ -9,11 +9,11 @@ const GRANT_NOUN = /\b(?:grants?|scholarships?|quotas?)\b/i;
 
 /** Grant numbers in a sentence: counts of grants/students/institutions, or "from 30 to 60" beside a grant noun. */
 export function grantQuantities(a: SentenceAnalysis): { q: Quantity; field: "grants_per_year" | "students" | "institutions"; rule: string }[] {
-  if (!GRANT_CUE.test(a.text)) return [];
+  if (a.quantities.length === 0 || !a.has(GRANT_CUE)) return [];
   const out: { q: Quantity; field: "grants_per_year" | "students" | "institutions"; rule: string }[] = [];
   for (const q of a.quantities) {
     if (q.kind === "count" && q.unit && FIELD[q.unit]) out.push({ q, field: FIELD[q.unit]!, rule: "grant.count" });
-    else if ((q.kind === "plain" || q.kind === "count") && !q.scaled && GRANT_NOUN.test(a.text)) {
+    else if ((q.kind === "plain" || q.kind === "count") && !q.scaled && a.has(GRANT_NOUN)) {
       const left = a.text.slice(Math.max(0, q.qualStart - 6), q.qualStart);
       const fromTo = /\bfrom\s$/i.test(left) ? /^\s(?:to|up to)\s\d/.test(a.text.slice(q.end, q.end + 8)) : /\bto\s$/i.test(left) && out.some((o) => o.rule === "grant.from_to" && q.start - o.q.end < 8);
       if (fromTo) out.push({ q, field: "grants_per_year", rule: "grant.from_to" });

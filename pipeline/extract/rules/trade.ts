@@ -3,7 +3,7 @@ import { otherOf, type ArticleContext, type SentenceAnalysis } from "../analysis
 import { EXPORT_CUE, FORECAST_CUE, FROM_BEFORE, IMPORT_CUE, itemsIn, POTENTIAL_CUE, TARGET_CUE, TURNOVER_CUE, CHANGE_DOWN, CHANGE_UP, DOUBLED } from "../cues.ts";
 import type { Quantity } from "../numbers.ts";
 import { previousYear, monthsPeriod, type Period } from "../periods.ts";
-import { comparativeAfter, comparativeBefore, countriesIn, evidence, firstWithRole, periodFor, rolesIn, windowOf, type RoledEntity } from "./common.ts";
+import { comparativeAfter, comparativeBefore, countriesIn, evidence, firstWithRole, periodFor, rolesIn, sentenceRoles, windowOf, type RoledEntity } from "./common.ts";
 
 export type Flow = "export" | "import" | "turnover";
 export type TradeStatus = "reported" | "target" | "forecast" | "potential";
@@ -109,7 +109,7 @@ interface Pair {
   inferred: number;
 }
 
-function pairFor(ctx: ArticleContext, flow: Flow, ents: RoledEntity[], sentenceEnts: RoledEntity[], inherited: TradeMemo | null): Pair | null {
+function pairFor(ctx: ArticleContext, flow: Flow, ents: RoledEntity[], sentenceEnts: readonly RoledEntity[], inherited: TradeMemo | null): Pair | null {
   const named = ents.filter((e) => e.role !== "location");
   if (named.length === 0 && inherited) return { reporter: inherited.reporter, partner: inherited.partner, inferred: 1 };
   const role = (r: Parameters<typeof firstWithRole>[1]) => firstWithRole(ents, r);
@@ -212,7 +212,7 @@ export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: Extr
   }
   const flow = flowOf(a, q, ws, we);
   if (!flow) return { skip: "no trade cue" };
-  const sentenceEnts = rolesIn(a, 0, a.text.length);
+  const sentenceEnts = sentenceRoles(a);
   const sameSentence = state.memos.filter((m) => m.sentence === a.sentence.index).at(-1) ?? null;
   const recent = state.memos.at(-1);
   const inherited = sameSentence ?? (recent && a.sentence.index - recent.sentence <= 1 ? recent : null);
