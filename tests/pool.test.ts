@@ -3,9 +3,10 @@ import { generateArticles } from "../bench/generate.ts";
 import { buildGazetteer } from "../pipeline/extract/entities.ts";
 import { extractArticle } from "../pipeline/extract/extract.ts";
 import { ExtractPool, extractAll } from "../pipeline/extract/pool.ts";
-import { parseArticles } from "../pipeline/ingest/article.ts";
+import { parseArticle, parseArticles } from "../pipeline/ingest/article.ts";
 import { loadReference } from "../pipeline/ingest/reference.ts";
 import { DEFAULT_SOURCES, readInputs, readRegistry } from "../pipeline/run.ts";
+import { articleLines, readArticleLines } from "../pipeline/ops/factlines.ts";
 import type { Article, ExtractResult, Reference } from "../pipeline/types.ts";
 
 const enc = new TextEncoder();
@@ -45,6 +46,30 @@ describe("extractAll", () => {
     expect(pooled).toHaveLength(generated.length);
     expect(pooled).toEqual(expectedGenerated);
     pooled.forEach((r, i) => r.facts.forEach((f) => expect(f.article_id).toBe(generated[i]!.meta.article_id)));
+  }, 60_000);
+
+  it("parses and extracts raw files in workers into the article lines the in-process stages give", async () => {
+    const raw = () => [...generateArticles(11, 100)].map((a) => ({ source_file: a.name, bytes: enc.encode(a.text) }));
+    const files = [...raw(), { source_file: "empty.md", bytes: new Uint8Array() }];
+    const pool = new ExtractPool(reference, { threads: 2, inProcessBelow: 0, batchArticles: 9 });
+    try {
+      const lines = await pool.runFiles(files, new Map());
+      expect(files[0]!.bytes.byteLength).toBe(0);
+      const g = buildGazetteer(reference);
+      const expected = [...raw(), { source_file: "empty.md", bytes: new Uint8Array() }].map((f) => articleLines(parseArticle(f, new Map()), (a) => extractArticle(a, g), reference.fx));
+      expect(lines).toEqual(expected);
+      const parsed = lines.map(readArticleLines);
+      expect(parsed.at(-1)).toEqual({ rejected: "empty file" });
+      const articles = parsed.filter((p) => "meta" in p);
+      expect(articles.map((p) => p.meta.article_id)).toEqual(generated.map((a) => a.meta.article_id));
+      expect(articles.reduce((n, p) => n + p.facts.length, 0)).toBe(expectedGenerated.reduce((n, r) => n + r.facts.length, 0));
+      expect(articles[0]!.qa).toEqual(expectedGenerated[0]!.qa);
+      const first = articles.find((p) => p.facts.length > 0)!.facts[0]!;
+      expect(JSON.parse(first.key)[0]).toMatch(/^(trade_flows|aid_shipments|contracts|grants)$/);
+      expect(JSON.parse(first.json).article_id).toBe(articles.find((p) => p.facts.length > 0)!.meta.article_id);
+    } finally {
+      await pool.close();
+    }
   }, 60_000);
 
   it("runs small inputs and threads: 1 in-process, with the same results", async () => {

@@ -9,7 +9,11 @@ import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Article, ExtractResult, Reference } from "../types.ts";
-import { buildGazetteer } from "./entities.ts";
+import { articleLines } from "../ops/factlines.ts";
+import { mergePart, type PartMerge } from "../ops/mergepart.ts";
+import { parseArticle, type RawFile } from "../ingest/article.ts";
+import type { RegistryEntry } from "../ingest/registry.ts";
+import { buildGazetteer, type Gazetteer } from "./entities.ts";
 import { extractArticle } from "./extract.ts";
 
 export interface ExtractPoolOptions {
@@ -25,16 +29,56 @@ export interface ExtractPoolOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/**
+ * What a worker is asked to do with one batch: extract articles already parsed (results as objects), or
+ * — for archive runs — parse raw files and extract them, each answered as article lines (ops/factlines.ts):
+ * parsing, extraction, normalization and serialization all happen off the main thread, which takes in
+ * plain strings.
+ */
+export type Job =
+  | { form: "results"; articles: Article[] }
+  | { form: "files"; files: RawFile[]; registry: [string, RegistryEntry][] }
+  | { form: "merge"; dir: string; parts: number[] };
+
+/** What a job answers per item. */
+type Answer = ExtractResult | string | PartMerge;
+
 /** What a worker is sent: one batch, numbered so answers can be matched. */
 export interface WorkerRequest {
   id: number;
-  articles: Article[];
+  job: Job;
 }
 
-export type WorkerResponse = { id: number; results: ExtractResult[] } | { id: number; error: string };
+export type WorkerResponse = { id: number; results: Answer[] } | { id: number; error: string };
 
 const DEFAULTS = { inProcessBelow: 64, batchArticles: 64, batchChars: 256 * 1024 };
 type Settings = typeof DEFAULTS & Pick<ExtractPoolOptions, "onProgress">;
+
+/**
+ * Does one job; the same function in-process and in workers. `onItem` names the item in hand, for error
+ * messages. A merge job (ops/mergepart.ts) is here too: workers are the only other threads a run has.
+ */
+export async function runJob(job: Job, gazetteer: Gazetteer, reference: Reference, onItem: (name: string) => void = () => {}): Promise<Answer[]> {
+  if (job.form === "merge") {
+    const out: PartMerge[] = [];
+    for (const part of job.parts) {
+      onItem(`merge part ${part}`);
+      out.push(await mergePart(job.dir, part));
+    }
+    return out;
+  }
+  if (job.form === "results") {
+    return job.articles.map((a) => {
+      onItem(a.meta.article_id);
+      return extractArticle(a, gazetteer);
+    });
+  }
+  const registry = new Map(job.registry);
+  return job.files.map((f) => {
+    onItem(f.source_file);
+    return articleLines(parseArticle(f, registry), (a) => extractArticle(a, gazetteer), reference.fx);
+  });
+}
 
 /**
  * Worker threads cannot load TypeScript by themselves: a loader passed with `--import` in execArgv does not
@@ -65,18 +109,19 @@ function workerExecArgv(): string[] {
   return out;
 }
 
-function splitBatches(articles: Article[], maxArticles: number, maxChars: number): Article[][] {
-  const out: Article[][] = [];
-  let cur: Article[] = [];
-  let chars = 0;
-  for (const a of articles) {
-    if (cur.length > 0 && (cur.length >= maxArticles || chars + a.body.length > maxChars)) {
+function splitBatches<T>(items: T[], size: (x: T) => number, maxItems: number, maxSize: number): T[][] {
+  const out: T[][] = [];
+  let cur: T[] = [];
+  let total = 0;
+  for (const x of items) {
+    const n = size(x);
+    if (cur.length > 0 && (cur.length >= maxItems || total + n > maxSize)) {
       out.push(cur);
       cur = [];
-      chars = 0;
+      total = 0;
     }
-    cur.push(a);
-    chars += a.body.length;
+    cur.push(x);
+    total += n;
   }
   if (cur.length) out.push(cur);
   return out;
@@ -88,7 +133,7 @@ interface Slot {
 }
 
 interface Pending {
-  resolve: (r: ExtractResult[]) => void;
+  resolve: (r: Answer[]) => void;
   reject: (e: Error) => void;
 }
 
@@ -121,16 +166,13 @@ export class ExtractPool {
 
   readonly threads: number;
 
-  /** Extracts in-process with one gazetteer built on first use. */
-  private local(articles: Article[]): ExtractResult[] {
+  /** Runs a job in-process with one gazetteer built on first use. */
+  private async local(job: Job, total: number): Promise<Answer[]> {
     this.gazetteer ??= buildGazetteer(this.reference);
-    const g = this.gazetteer;
     const progress = this.opts.onProgress;
-    return articles.map((a, i) => {
-      const r = extractArticle(a, g);
-      progress?.(i + 1, articles.length);
-      return r;
-    });
+    const out = await runJob(job, this.gazetteer, this.reference);
+    progress?.(total, total);
+    return out;
   }
 
   private start(n: number): void {
@@ -163,36 +205,62 @@ export class ExtractPool {
     void this.close();
   }
 
-  private send(batch: Article[]): Promise<ExtractResult[]> {
+  private send(job: Job, transfer: ArrayBuffer[]): Promise<Answer[]> {
     if (this.failure) return Promise.reject(this.failure);
     const slot = this.slots.reduce((best, s) => (s.inFlight < best.inFlight ? s : best));
     const id = this.nextId++;
     slot.inFlight++;
-    return new Promise<ExtractResult[]>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, articles: batch } satisfies WorkerRequest);
+      slot.worker.postMessage({ id, job } satisfies WorkerRequest, transfer);
     });
   }
 
   /** Extracts every article; the i-th result belongs to the i-th article. */
   async run(articles: Article[]): Promise<ExtractResult[]> {
+    return (await this.dispatch(articles, (a) => a.body.length, (batch) => ({ form: "results", articles: batch }))) as ExtractResult[];
+  }
+
+  /**
+   * Parses and extracts raw files, answering each with its article lines (ops/factlines.ts). The files'
+   * bytes are moved to the workers, not copied: the caller must be done with them.
+   */
+  async runFiles(files: RawFile[], registry: Map<string, RegistryEntry>): Promise<string[]> {
+    const job = (batch: RawFile[]): Job => ({ form: "files", files: batch, registry: batch.flatMap((f) => (registry.has(f.source_file) ? [[f.source_file, registry.get(f.source_file)!] as [string, RegistryEntry]] : [])) });
+    const transfer = (batch: RawFile[]) => batch.map((f) => f.bytes.buffer).filter((b, i) => b instanceof ArrayBuffer && batch[i]!.bytes.byteLength === b.byteLength) as ArrayBuffer[];
+    return (await this.dispatch(files, (f) => f.bytes.length, job, transfer)) as string[];
+  }
+
+  /** Merges the spilled fact parts 0..parts-1 of `dir` (ops/mergepart.ts), one part per job, results in part order. */
+  async runMerges(dir: string, parts: number): Promise<PartMerge[]> {
+    const all = Array.from({ length: parts }, (_, p) => p);
+    return (await this.dispatch(all, () => 1, (batch) => ({ form: "merge", dir, parts: batch }), undefined, { batchItems: 1, inProcessBelow: 2 })) as PartMerge[];
+  }
+
+  private async dispatch<T>(
+    items: T[],
+    size: (x: T) => number,
+    job: (batch: T[]) => Job,
+    transfer: (batch: T[]) => ArrayBuffer[] = () => [],
+    limits = { batchItems: this.opts.batchArticles, inProcessBelow: this.opts.inProcessBelow },
+  ): Promise<Answer[]> {
     if (this.closed) throw new Error("extraction pool is closed");
     if (this.failure) throw this.failure;
-    if (this.threads <= 1 || articles.length < this.opts.inProcessBelow) return this.local(articles);
-    const batches = splitBatches(articles, this.opts.batchArticles, this.opts.batchChars);
+    if (this.threads <= 1 || items.length < limits.inProcessBelow) return this.local(job(items), items.length);
+    const batches = splitBatches(items, size, limits.batchItems, this.opts.batchChars);
     this.start(Math.min(this.threads, batches.length));
     // At most two batches queued per worker: enough to keep it busy, not so many that every body is
     // copied into the workers up front.
     const window = this.slots.length * 2;
-    const out: ExtractResult[][] = new Array(batches.length);
+    const out: Answer[][] = new Array(batches.length);
     let next = 0;
     let done = 0;
     const lane = async (): Promise<void> => {
       while (next < batches.length) {
         const i = next++;
-        out[i] = await this.send(batches[i]!);
+        out[i] = await this.send(job(batches[i]!), transfer(batches[i]!));
         done += batches[i]!.length;
-        this.opts.onProgress?.(done, articles.length);
+        this.opts.onProgress?.(done, items.length);
       }
     };
     await Promise.all(Array.from({ length: Math.min(window, batches.length) }, lane));

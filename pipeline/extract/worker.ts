@@ -1,27 +1,21 @@
 /**
  * Entry of an extraction worker thread (see pool.ts): builds the gazetteer once from the reference data
- * it is started with, then answers each batch of articles with their extraction results, in order.
+ * it is started with, then answers each batch with its results (or article lines), in order.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { Reference } from "../types.ts";
 import { buildGazetteer } from "./entities.ts";
-import { extractArticle } from "./extract.ts";
-import type { WorkerRequest, WorkerResponse } from "./pool.ts";
+import { runJob, type WorkerRequest, type WorkerResponse } from "./pool.ts";
 
 if (parentPort) {
   const port = parentPort;
-  const gazetteer = buildGazetteer((workerData as { reference: Reference }).reference);
-  port.on("message", (msg: WorkerRequest) => {
+  const { reference } = workerData as { reference: Reference };
+  const gazetteer = buildGazetteer(reference);
+  port.on("message", async (msg: WorkerRequest) => {
     let reply: WorkerResponse;
     let current = "";
     try {
-      reply = {
-        id: msg.id,
-        results: msg.articles.map((a) => {
-          current = a.meta.article_id;
-          return extractArticle(a, gazetteer);
-        }),
-      };
+      reply = { id: msg.id, results: await runJob(msg.job, gazetteer, reference, (name) => (current = name)) };
     } catch (err) {
       reply = { id: msg.id, error: `extraction failed on article ${current}: ${(err as Error).stack ?? err}` };
     }

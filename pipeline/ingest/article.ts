@@ -39,6 +39,14 @@ function codePoints(s: string): number {
   return n;
 }
 
+/**
+ * A copy of a string cut from the file's text. V8 keeps a slice pointing into its parent, so metadata
+ * holding slices would keep every article's whole text alive long after the body is dropped.
+ */
+function detached<T extends string | null>(s: T): T {
+  return (s === null ? null : Buffer.from(s, "utf8").toString("utf8")) as T;
+}
+
 /** Decodes, validates and segments one input file. Bad input becomes a `rejected` row, never an exception. */
 export function parseArticle(file: RawFile, registry: Map<string, RegistryEntry>): ParsedArticle {
   const { source_file, bytes } = file;
@@ -73,11 +81,11 @@ export function parseArticle(file: RawFile, registry: Map<string, RegistryEntry>
       body,
       segments,
       meta: {
-        article_id,
-        title,
-        publisher: fields.publisher?.trim() || reg?.publisher || null,
-        url: fields.url?.trim() || reg?.url || null,
-        published_date: published,
+        article_id: detached(article_id),
+        title: detached(title),
+        publisher: detached(fields.publisher?.trim() || reg?.publisher || null),
+        url: detached(fields.url?.trim() || reg?.url || null),
+        published_date: detached(published),
         published_basis: reg?.published_basis ?? (published ? "front matter" : null),
         source_file,
         sha256: createHash("sha256").update(bytes).digest("hex"),
@@ -88,13 +96,17 @@ export function parseArticle(file: RawFile, registry: Map<string, RegistryEntry>
   };
 }
 
+export function duplicateId(id: string, firstFile: string): string {
+  return `duplicate article id '${id}' (already used by ${firstFile})`;
+}
+
 /**
  * Parses every file; the second file claiming an id already taken is rejected. Order: by file name.
- * A run that parses its inputs a chunk at a time passes the same `seen` (id → file) to every chunk.
  */
-export function parseArticles(files: RawFile[], registry: Map<string, RegistryEntry>, seen = new Map<string, string>()): { articles: Article[]; rejected: Rejected[] } {
+export function parseArticles(files: RawFile[], registry: Map<string, RegistryEntry>): { articles: Article[]; rejected: Rejected[] } {
   const articles: Article[] = [];
   const rejected: Rejected[] = [];
+  const seen = new Map<string, string>();
   for (const f of [...files].sort((a, b) => (a.source_file < b.source_file ? -1 : a.source_file > b.source_file ? 1 : 0))) {
     const r = parseArticle(f, registry);
     if (!r.ok) {
@@ -104,7 +116,7 @@ export function parseArticles(files: RawFile[], registry: Map<string, RegistryEn
     const id = r.article.meta.article_id;
     const first = seen.get(id);
     if (first) {
-      rejected.push({ source_file: f.source_file, reason: `duplicate article id '${id}' (already used by ${first})` });
+      rejected.push({ source_file: f.source_file, reason: duplicateId(id, first) });
       continue;
     }
     seen.set(id, f.source_file);

@@ -6,27 +6,27 @@
  */
 import { createHash } from "node:crypto";
 import { ExtractPool } from "../extract/pool.ts";
-import { parseArticles } from "../ingest/article.ts";
+import { duplicateId, type RawFile } from "../ingest/article.ts";
 import { readFiles, type InputStat } from "../ingest/read.ts";
 import type { RegistryEntry } from "../ingest/registry.ts";
-import { normalizeFacts } from "../normalize/normalize.ts";
 import type { ChunkedRows } from "../publish/publish.ts";
-import { partitionKey } from "../reconcile/keys.ts";
 import { mergeFacts, type MergedRecord } from "../reconcile/merge.ts";
 import { finishDataset } from "../run.ts";
 import type { AidItem, Articles, Dataset, Evidence, QaCheck, Rejected } from "../schema/tables.ts";
-import type { Article, ExtractedFact, ExtractResult, Reference } from "../types.ts";
+import type { ExtractedFact, Reference } from "../types.ts";
 import type { ExtractCache } from "./cache.ts";
+import { readArticleLines } from "./factlines.ts";
 import type { Logger } from "./log.ts";
 import type { InputEntry } from "./manifest.ts";
-import { partOf, Spill } from "./spill.ts";
+import { EVIDENCE_BUCKETS, factSpill, readEvidenceBucket } from "./mergepart.ts";
+import { partOf } from "./spill.ts";
 
 /** Files read, parsed and extracted together: enough to keep both cores busy, few enough to bound memory. */
-const CHUNK = 1024;
+const CHUNK = 512;
+/** Chunks between reading and being taken in at once. */
+const IN_FLIGHT = 3;
 /** Articles per merge part: a part's facts are held in memory while it merges. */
 const ARTICLES_PER_PART = 2000;
-/** Evidence parts by the first hex digit of the id: in canonical order when read 0..f. */
-const EVIDENCE_PARTS = 16;
 
 export interface BuildRequest {
   input: string;
@@ -50,35 +50,27 @@ export interface Built {
 }
 
 interface ReadChunk {
-  articles: Article[];
-  rejected: Rejected[];
-  inputs: InputEntry[];
+  files: RawFile[];
+  hashes: string[];
+  stats: InputStat[];
 }
 
-async function readChunk(req: BuildRequest, stats: InputStat[], seen: Map<string, string>): Promise<ReadChunk> {
+async function readChunk(req: BuildRequest, stats: InputStat[]): Promise<ReadChunk> {
   const files = await readFiles(req.input, stats.map((s) => s.source_file));
-  const { articles, rejected } = parseArticles(files, req.registry, seen);
-  const bySource = new Map(articles.map((a) => [a.meta.source_file, a.meta.article_id]));
-  const inputs = files.map((f, i): InputEntry => ({
-    source_file: f.source_file,
-    sha256: createHash("sha256").update(f.bytes).digest("hex"),
-    bytes: f.bytes.length,
-    mtime_ms: stats[i]!.mtime_ms,
-    article_id: bySource.get(f.source_file) ?? null,
-    status: bySource.has(f.source_file) ? "accepted" : "rejected",
-  }));
-  return { articles, rejected, inputs };
+  return { files, hashes: files.map((f) => createHash("sha256").update(f.bytes).digest("hex")), stats };
 }
 
-/** Cached results where the cache has them; the rest extracted on the pool and cached. */
-async function extractChunk(articles: Article[], cache: ExtractCache, pool: ExtractPool): Promise<{ results: ExtractResult[]; fresh: number }> {
-  const results = await Promise.all(articles.map((a) => cache.get(a.meta)));
-  const missing = articles.filter((_, i) => results[i] === null);
-  const fresh = await pool.run(missing);
+/** Article lines from the cache where it has them; the rest parsed and extracted on the pool, and cached. */
+async function extractChunk(req: BuildRequest, c: ReadChunk, pool: ExtractPool): Promise<{ lines: string[]; fresh: number }> {
+  const keys = c.files.map((f, i) => req.cache.keyOf(f.source_file, c.hashes[i]!, req.registry.get(f.source_file)));
+  const lines = await Promise.all(keys.map((k) => req.cache.get(k)));
+  const missing = c.files.filter((_, i) => lines[i] === null);
+  const missingKeys = keys.filter((_, i) => lines[i] === null);
+  const fresh = await pool.runFiles(missing, req.registry);
   let k = 0;
-  for (let i = 0; i < results.length; i++) if (results[i] === null) results[i] = fresh[k++]!;
-  await Promise.all(missing.map((a, i) => cache.put(a.meta, fresh[i]!)));
-  return { results: results as ExtractResult[], fresh: missing.length };
+  for (let i = 0; i < lines.length; i++) if (lines[i] === null) lines[i] = fresh[k++]!;
+  await Promise.all(missingKeys.map((key, i) => req.cache.put(key, fresh[i]!)));
+  return { lines: lines as string[], fresh: missing.length };
 }
 
 export async function buildStreamed(req: BuildRequest): Promise<Built> {
@@ -90,60 +82,75 @@ export async function buildStreamed(req: BuildRequest): Promise<Built> {
   };
   const chunkSize = req.sizes?.chunk ?? CHUNK;
   const factParts = Math.max(1, Math.ceil(req.files.length / (req.sizes?.articlesPerPart ?? ARTICLES_PER_PART)));
-  const facts = new Spill<ExtractedFact>(req.spillDir, "facts", factParts);
+  const facts = factSpill(req.spillDir, factParts);
   const metas: Articles[] = [];
   const rejected: Rejected[] = [];
   const extractQa: QaCheck[] = [];
   const inputs: InputEntry[] = [];
   const seen = new Map<string, string>();
   let reextracted = 0;
+  let dataset: Built["dataset"];
   const pool = new ExtractPool(req.reference);
   try {
-    let next: Promise<ReadChunk> | null = readChunk(req, req.files.slice(0, chunkSize), seen);
-    for (let at = 0; next; at += chunkSize) {
-      const chunk: ReadChunk = await next;
-      // Read and parse the next chunk while this one is extracted.
-      next = at + chunkSize < req.files.length ? readChunk(req, req.files.slice(at + chunkSize, at + 2 * chunkSize), seen) : null;
-      const { results, fresh } = await extractChunk(chunk.articles, req.cache, pool);
-      reextracted += fresh;
-      for (const r of chunk.rejected) rejected.push(r);
-      for (const e of chunk.inputs) inputs.push(e);
-      for (let i = 0; i < chunk.articles.length; i++) {
-        const meta = chunk.articles[i]!.meta;
-        const r = results[i]!;
-        metas.push(meta);
-        for (const q of r.qa) extractQa.push(q);
-        for (const f of normalizeFacts(r.facts, new Map([[meta.article_id, meta.published_date]]), req.reference.fx)) {
-          await facts.add(partOf(partitionKey(f), factParts), f);
-        }
+    // Chunks go through read → extract with a few in flight, so the workers never wait for the main thread
+    // to take in a finished chunk; chunks are taken in file order, which decides duplicate ids.
+    const inFlight: Promise<ReadChunk & { lines: string[]; fresh: number }>[] = [];
+    const start = (at: number) => inFlight.push(readChunk(req, req.files.slice(at, at + chunkSize)).then(async (c) => ({ ...c, ...(await extractChunk(req, c, pool)) })));
+    let at = 0;
+    for (; at < req.files.length && inFlight.length < IN_FLIGHT; at += chunkSize) start(at);
+    for (let done = 0; inFlight.length > 0; ) {
+      const chunk = await inFlight.shift()!;
+      if (at < req.files.length) {
+        start(at);
+        at += chunkSize;
       }
-      req.log.progress(Math.min(at + chunkSize, req.files.length), req.files.length);
+      reextracted += chunk.fresh;
+      for (let i = 0; i < chunk.stats.length; i++) {
+        const source_file = chunk.stats[i]!.source_file;
+        const entry: InputEntry = { source_file, sha256: chunk.hashes[i]!, bytes: chunk.stats[i]!.size, mtime_ms: chunk.stats[i]!.mtime_ms, article_id: null, status: "rejected" };
+        inputs.push(entry);
+        const r = readArticleLines(chunk.lines[i]!);
+        if ("rejected" in r) {
+          rejected.push({ source_file, reason: r.rejected });
+          continue;
+        }
+        const first = seen.get(r.meta.article_id);
+        if (first !== undefined) {
+          rejected.push({ source_file, reason: duplicateId(r.meta.article_id, first) });
+          continue;
+        }
+        seen.set(r.meta.article_id, source_file);
+        Object.assign(entry, { article_id: r.meta.article_id, status: "accepted" });
+        metas.push(r.meta);
+        for (const q of r.qa) extractQa.push(q);
+        for (const f of r.facts) await facts.addLine(partOf(f.key, factParts), f.json);
+      }
+      done += chunk.stats.length;
+      req.log.progress(done, req.files.length);
     }
+    await facts.flush();
+    lap("extract");
+
+    // Parts merge on the pool's threads; their compact results come back in part order.
+    const merged = await pool.runMerges(req.spillDir, factParts);
+    const records: MergedRecord[] = [];
+    const aid_items: AidItem[] = [];
+    const qa: QaCheck[] = [];
+    for (const m of merged) {
+      for (const r of m.records) records.push(r);
+      for (const a of m.aid_items) aid_items.push(a);
+      for (const q of m.qa) qa.push(q);
+    }
+    records.sort((a, b) => (a.record_id < b.record_id ? -1 : a.record_id > b.record_id ? 1 : 0));
+    const streamed: ChunkedRows = {
+      async *chunks() {
+        for (let b = 0; b < EVIDENCE_BUCKETS; b++) yield await readEvidenceBucket(req.spillDir, factParts, b);
+      },
+    };
+    dataset = { ...finishDataset(metas, rejected, extractQa, { records, aid_items, qa }), evidence: streamed };
+    lap("reconcile");
   } finally {
     await pool.close();
   }
-  await facts.flush();
-  lap("extract");
-
-  const evidence = new Spill<Evidence>(req.spillDir, "evidence", EVIDENCE_PARTS);
-  const records: MergedRecord[] = [];
-  const aid_items: AidItem[] = [];
-  const qa: QaCheck[] = [];
-  for (let p = 0; p < factParts; p++) {
-    const merged = mergeFacts(await facts.read(p));
-    for (const r of merged.records) records.push(r);
-    for (const a of merged.aid_items) aid_items.push(a);
-    for (const q of merged.qa) qa.push(q);
-    for (const e of merged.evidence) await evidence.add(Number.parseInt(e.evidence_id[0]!, 16), e);
-  }
-  await evidence.flush();
-  records.sort((a, b) => (a.record_id < b.record_id ? -1 : a.record_id > b.record_id ? 1 : 0));
-  const tables = finishDataset(metas, rejected, extractQa, { records, aid_items, qa });
-  const streamed: ChunkedRows = {
-    async *chunks() {
-      for (let p = 0; p < EVIDENCE_PARTS; p++) yield await evidence.read(p);
-    },
-  };
-  lap("reconcile");
-  return { dataset: { ...tables, evidence: streamed }, inputs, rejected, reextracted, stages };
+  return { dataset, inputs, rejected, reextracted, stages };
 }

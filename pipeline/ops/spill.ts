@@ -26,7 +26,11 @@ export class Spill<T> {
   }
 
   async add(part: number, row: T): Promise<void> {
-    const line = JSON.stringify(row);
+    await this.addLine(part, JSON.stringify(row));
+  }
+
+  /** A row already serialized as JSON (one line). */
+  async addLine(part: number, line: string): Promise<void> {
     this.buffers[part]!.push(line);
     this.buffered += line.length;
     if (this.buffered >= FLUSH_AT) await this.flush();
