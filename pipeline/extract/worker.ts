@@ -11,14 +11,18 @@ if (parentPort) {
   const port = parentPort;
   const { reference } = workerData as { reference: Reference };
   const gazetteer = buildGazetteer(reference);
-  port.on("message", async (msg: WorkerRequest) => {
-    let reply: WorkerResponse;
-    let current = "";
-    try {
-      reply = { id: msg.id, results: await runJob(msg.job, gazetteer, reference, (name) => (current = name)) };
-    } catch (err) {
-      reply = { id: msg.id, error: `extraction failed on article ${current}: ${(err as Error).stack ?? err}` };
-    }
-    port.postMessage(reply);
+  // One job at a time, in the order sent: a merge job awaits file I/O, and two interleaved would hold two parts at once.
+  let queue = Promise.resolve();
+  port.on("message", (msg: WorkerRequest) => {
+    queue = queue.then(async () => {
+      let reply: WorkerResponse;
+      let current = "";
+      try {
+        reply = { id: msg.id, results: await runJob(msg.job, gazetteer, reference, (name) => (current = name)) };
+      } catch (err) {
+        reply = { id: msg.id, error: `extraction failed on article ${current}: ${(err as Error).stack ?? err}` };
+      }
+      port.postMessage(reply);
+    });
   });
 }

@@ -26,7 +26,7 @@ const CHUNK = 512;
 /** Chunks between reading and being taken in at once. */
 const IN_FLIGHT = 3;
 /** Articles per merge part: a part's facts are held in memory while it merges. */
-const ARTICLES_PER_PART = 2000;
+const ARTICLES_PER_PART = 1000;
 
 export interface BuildRequest {
   input: string;
