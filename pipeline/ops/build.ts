@@ -1,23 +1,25 @@
 /**
- * A full run at archive size in bounded memory. Inputs are read, parsed and extracted a chunk at a time
- * (the next chunk is read while the worker pool extracts the current one) and their texts dropped once
- * extracted; normalized facts are spilled to disk in parts by merge key, so each part merges on its own;
- * evidence, the one table as big as the corpus, is spilled by id prefix and streamed to the publisher in order.
+ * A full run at archive size, in bounded memory and on every core. The main thread reads and hashes files
+ * a chunk at a time and looks them up in the cache; the worker pool parses, extracts and serializes the
+ * rest (ops/factlines.ts), a few chunks in flight. Fact lines are spilled to disk in parts by merge key;
+ * the workers merge the parts independently and spill evidence, the one table as big as the corpus, by id
+ * prefix, so it reaches the publisher in order. The other tables are handed to the publisher, which drops
+ * each once written.
  */
 import { createHash } from "node:crypto";
 import { ExtractPool } from "../extract/pool.ts";
 import { duplicateId, type RawFile } from "../ingest/article.ts";
 import { readFiles, type InputStat } from "../ingest/read.ts";
 import type { RegistryEntry } from "../ingest/registry.ts";
-import type { ChunkedRows } from "../publish/publish.ts";
-import { mergeFacts, type MergedRecord } from "../reconcile/merge.ts";
+import type { ChunkedRows, PublishDataset } from "../publish/publish.ts";
+import type { MergedRecord } from "../reconcile/merge.ts";
 import { finishDataset } from "../run.ts";
-import type { AidItem, Articles, Dataset, Evidence, QaCheck, Rejected } from "../schema/tables.ts";
-import type { ExtractedFact, Reference } from "../types.ts";
+import type { AidItem, Articles, QaCheck, Rejected } from "../schema/tables.ts";
+import type { Reference } from "../types.ts";
 import type { ExtractCache } from "./cache.ts";
 import { readArticleLines } from "./factlines.ts";
-import type { Logger } from "./log.ts";
-import type { InputEntry } from "./manifest.ts";
+import { memoryMb, type Logger } from "./log.ts";
+import { qaSummary, type InputEntry, type Manifest } from "./manifest.ts";
 import { EVIDENCE_BUCKETS, factSpill, readEvidenceBucket } from "./mergepart.ts";
 import { partOf } from "./spill.ts";
 
@@ -42,7 +44,9 @@ export interface BuildRequest {
 }
 
 export interface Built {
-  dataset: Omit<Dataset, "evidence"> & { evidence: ChunkedRows };
+  /** Every table in chunks, each to be published once: the publisher drops a table's rows as soon as it is written. */
+  dataset: PublishDataset;
+  qa_summary: Manifest["qa_summary"];
   inputs: InputEntry[];
   rejected: Rejected[];
   reextracted: number;
@@ -73,12 +77,26 @@ async function extractChunk(req: BuildRequest, c: ReadChunk, pool: ExtractPool):
   return { lines: lines as string[], fresh: missing.length };
 }
 
+/** A table handed over to the publisher, which holds the rows only while it writes them. */
+function handedOver(rows: readonly unknown[]): ChunkedRows {
+  let held: readonly unknown[] | null = rows;
+  return {
+    async *chunks() {
+      if (held === null) throw new Error("a handed-over table can be published only once");
+      const out = held as Record<string, unknown>[];
+      held = null;
+      yield out;
+    },
+  };
+}
+
 export async function buildStreamed(req: BuildRequest): Promise<Built> {
   const stages: Record<string, number> = {};
   let t = performance.now();
   const lap = (name: string) => {
     stages[name] = Number(((performance.now() - t) / 1000).toFixed(3));
     t = performance.now();
+    req.log.info("stage done", { stage: name, seconds: stages[name], ...memoryMb() });
   };
   const chunkSize = req.sizes?.chunk ?? CHUNK;
   const factParts = Math.max(1, Math.ceil(req.files.length / (req.sizes?.articlesPerPart ?? ARTICLES_PER_PART)));
@@ -90,6 +108,7 @@ export async function buildStreamed(req: BuildRequest): Promise<Built> {
   const seen = new Map<string, string>();
   let reextracted = 0;
   let dataset: Built["dataset"];
+  let qa_summary: Built["qa_summary"];
   const pool = new ExtractPool(req.reference);
   try {
     // Chunks go through read → extract with a few in flight, so the workers never wait for the main thread
@@ -147,10 +166,12 @@ export async function buildStreamed(req: BuildRequest): Promise<Built> {
         for (let b = 0; b < EVIDENCE_BUCKETS; b++) yield await readEvidenceBucket(req.spillDir, factParts, b);
       },
     };
-    dataset = { ...finishDataset(metas, rejected, extractQa, { records, aid_items, qa }), evidence: streamed };
+    const tables = finishDataset(metas, rejected, extractQa, { records, aid_items, qa });
+    qa_summary = qaSummary(tables);
+    dataset = { ...(Object.fromEntries(Object.entries(tables).map(([name, rows]) => [name, handedOver(rows)])) as Record<keyof typeof tables, ChunkedRows>), evidence: streamed };
     lap("reconcile");
   } finally {
     await pool.close();
   }
-  return { dataset, inputs, rejected, reextracted, stages };
+  return { dataset, qa_summary, inputs, rejected, reextracted, stages };
 }

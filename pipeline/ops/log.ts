@@ -46,3 +46,9 @@ export function createLogger(format: LogFormat, stream: NodeJS.WriteStream = pro
     },
   };
 }
+
+/** Memory figures for stage log lines: this process's resident set (worker threads included) and the main thread's heap. */
+export function memoryMb(): { rss_mb: number; heap_mb: number } {
+  const m = process.memoryUsage();
+  return { rss_mb: Math.round(m.rss / 2 ** 20), heap_mb: Math.round(m.heapUsed / 2 ** 20) };
+}

@@ -22,7 +22,8 @@ export interface Manifest {
   row_counts: Record<string, number>;
   qa_summary: Record<string, Record<string, number>>;
   output_files: { path: string; bytes: number; sha256: string }[];
-  run: { started_at: string; finished_at: string; wall_s: number; stages_s: Record<string, number>; republished: boolean };
+  /** `peak_rss_mb`: the run's maximum resident set, worker threads included. */
+  run: { started_at: string; finished_at: string; wall_s: number; stages_s: Record<string, number>; peak_rss_mb: number; republished: boolean };
 }
 
 export const MANIFEST = "manifest.json";

@@ -6,8 +6,8 @@ import { PROJECT_ROOT } from "../paths.ts";
 import { ExtractCache } from "./cache.ts";
 import { rulesHash } from "./fingerprint.ts";
 import { acquireLock } from "./lock.ts";
-import type { Logger } from "./log.ts";
-import { compareInputs, outputIntact, qaSummary, readManifest, writeManifest, type InputEntry, type Manifest } from "./manifest.ts";
+import { memoryMb, type Logger } from "./log.ts";
+import { compareInputs, outputIntact, readManifest, writeManifest, type InputEntry, type Manifest } from "./manifest.ts";
 import { recoverOutput } from "./recover.ts";
 
 /** Exit codes, documented in README.md. */
@@ -118,6 +118,7 @@ async function locked(o: RunOptions): Promise<number> {
     t = performance.now();
     const report = await publish(built.dataset, o.out, { ...PUBLISH_INFO, version });
     stages.publish = Number(((performance.now() - t) / 1000).toFixed(3));
+    o.log.info("stage done", { stage: "publish", seconds: stages.publish, ...memoryMb() });
     // The report is derived from the published files; a failure to render it leaves the data published.
     if (o.report) {
       t = performance.now();
@@ -133,7 +134,7 @@ async function locked(o: RunOptions): Promise<number> {
       articles: compareInputs(prev?.inputs, built.inputs),
       articles_reextracted: built.reextracted,
       row_counts: report.rowCounts,
-      qa_summary: qaSummary(built.dataset),
+      qa_summary: built.qa_summary,
       output_files: report.files.map((f) => ({ path: f.path, bytes: f.bytes, sha256: f.sha256 })),
       run: finish(t0, started_at, stages, true),
     };
@@ -146,5 +147,6 @@ async function locked(o: RunOptions): Promise<number> {
 }
 
 function finish(t0: number, started_at: string, stages: Record<string, number>, republished: boolean): Manifest["run"] {
-  return { started_at, finished_at: new Date().toISOString(), wall_s: Number(((performance.now() - t0) / 1000).toFixed(3)), stages_s: stages, republished };
+  const peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
+  return { started_at, finished_at: new Date().toISOString(), wall_s: Number(((performance.now() - t0) / 1000).toFixed(3)), stages_s: stages, peak_rss_mb, republished };
 }

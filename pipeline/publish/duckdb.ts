@@ -23,7 +23,7 @@ export interface Database {
  * goes to disk rather than into RAM.
  */
 export async function openDatabase(path: string, tempDir: string): Promise<Database> {
-  const instance = await DuckDBInstance.create(path, { threads: "1", memory_limit: "512MB", temp_directory: tempDir });
+  const instance = await DuckDBInstance.create(path, { threads: "1", memory_limit: "256MB", temp_directory: tempDir });
   const connection = await instance.connect();
   const discard = () => {
     connection.closeSync();
