@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,24 +11,11 @@ import type { Logger } from "../pipeline/ops/log.ts";
 import { DEFAULT_SOURCES } from "../pipeline/paths.ts";
 import { publish } from "../pipeline/publish/publish.ts";
 import { buildDataset } from "../pipeline/run.ts";
+import { snapshot } from "./fixtures/snapshot.ts";
 
 const quiet: Logger = { info() {}, warn() {}, progress() {} };
 const info = { name: "t", title: "t", version: "0.0.0", sources: [] };
 let root: string;
-
-/** sha256 of every published file but the DuckDB database (whose bytes carry no guarantee), by path. */
-async function digests(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const walk = async (sub: string) => {
-    for (const e of await readdir(join(dir, sub), { withFileTypes: true })) {
-      const rel = sub ? `${sub}/${e.name}` : e.name;
-      if (e.isDirectory()) await walk(rel);
-      else if (e.name !== "dataset.duckdb") out[rel] = createHash("sha256").update(await readFile(join(dir, rel))).digest("hex");
-    }
-  };
-  await walk("");
-  return out;
-}
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "build-test-"));
@@ -61,6 +47,6 @@ describe("the streamed build", () => {
     const { dataset } = await buildDataset({ input });
     expect(dataset.evidence.length).toBeGreaterThan(500);
     await publish(dataset, join(root, "memory"), info);
-    expect(await digests(join(root, "streamed"))).toEqual(await digests(join(root, "memory")));
+    expect(await snapshot(join(root, "streamed"))).toEqual(await snapshot(join(root, "memory")));
   }, 120_000);
 });

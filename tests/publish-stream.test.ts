@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Dataset, Evidence, TradeFlow } from "../pipeline/schema/tables.ts";
+import { snapshot } from "./fixtures/snapshot.ts";
 import { publish, type ChunkedRows, type PublishDataset, type PublishInfo } from "../pipeline/publish/publish.ts";
 
 const INFO: PublishInfo = { name: "stream-test", title: "Streaming test", version: "0.0.1", sources: [] };
@@ -79,17 +79,6 @@ function chunked(rows: readonly Record<string, unknown>[], sizes: number[]): Chu
   return source;
 }
 
-const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
-
-/** sha256 of every file publish wrote, except dataset.duckdb (compared by content instead). */
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    const path = relative(dir, join(entry.parentPath, entry.name));
-    if (entry.isFile() && path !== "dataset.duckdb") out[path] = sha256(await readFile(join(dir, path)));
-  }
-  return out;
-}
 
 async function duckRows(dir: string, sql: string): Promise<unknown[][]> {
   const instance = await DuckDBInstance.create(":memory:");

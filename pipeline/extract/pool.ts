@@ -170,7 +170,12 @@ export class ExtractPool {
   private async local(job: Job, total: number): Promise<Answer[]> {
     this.gazetteer ??= buildGazetteer(this.reference);
     const progress = this.opts.onProgress;
-    const out = await runJob(job, this.gazetteer, this.reference);
+    // Each item starting means the one before it is done; the last is reported once all are.
+    let started = 0;
+    const out = await runJob(job, this.gazetteer, this.reference, () => {
+      if (started > 0) progress?.(started, total);
+      started++;
+    });
     progress?.(total, total);
     return out;
   }

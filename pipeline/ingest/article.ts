@@ -47,6 +47,11 @@ function detached<T extends string | null>(s: T): T {
   return (s === null ? null : Buffer.from(s, "utf8").toString("utf8")) as T;
 }
 
+/** A file's sha256 (hex) as the articles table and the run's manifest record it. */
+export function fileHash(bytes: Uint8Array | string): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
 /** Decodes, validates and segments one input file. Bad input becomes a `rejected` row, never an exception. */
 export function parseArticle(file: RawFile, registry: Map<string, RegistryEntry>): ParsedArticle {
   const { source_file, bytes } = file;
@@ -88,7 +93,7 @@ export function parseArticle(file: RawFile, registry: Map<string, RegistryEntry>
         published_date: detached(published),
         published_basis: reg?.published_basis ?? (published ? "front matter" : null),
         source_file,
-        sha256: createHash("sha256").update(bytes).digest("hex"),
+        sha256: fileHash(bytes),
         n_chars: codePoints(body),
         n_chrome_chars: chrome,
       },
@@ -130,6 +135,6 @@ export function articleFromText(article_id: string, body: string, published_date
   return {
     body,
     segments: segmentBody(body, title),
-    meta: { article_id, title, publisher: null, url: null, published_date, published_basis: null, source_file: `${article_id}.txt`, sha256: createHash("sha256").update(body).digest("hex"), n_chars: codePoints(body), n_chrome_chars: 0 },
+    meta: { article_id, title, publisher: null, url: null, published_date, published_basis: null, source_file: `${article_id}.txt`, sha256: fileHash(body), n_chars: codePoints(body), n_chrome_chars: 0 },
   };
 }

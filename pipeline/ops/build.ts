@@ -6,9 +6,8 @@
  * prefix, so it reaches the publisher in order. The other tables are handed to the publisher, which drops
  * each once written.
  */
-import { createHash } from "node:crypto";
 import { ExtractPool } from "../extract/pool.ts";
-import { duplicateId, type RawFile } from "../ingest/article.ts";
+import { duplicateId, fileHash, type RawFile } from "../ingest/article.ts";
 import { readFiles, type InputStat } from "../ingest/read.ts";
 import type { RegistryEntry } from "../ingest/registry.ts";
 import type { ChunkedRows, PublishDataset } from "../publish/publish.ts";
@@ -18,7 +17,7 @@ import type { AidItem, Articles, QaCheck, Rejected } from "../schema/tables.ts";
 import type { Reference } from "../types.ts";
 import type { ExtractCache } from "./cache.ts";
 import { readArticleLines } from "./factlines.ts";
-import { memoryMb, type Logger } from "./log.ts";
+import { stageClock, type Logger } from "./log.ts";
 import { qaSummary, type InputEntry, type Manifest } from "./manifest.ts";
 import { EVIDENCE_BUCKETS, factSpill, readEvidenceBucket } from "./mergepart.ts";
 import { partOf } from "./spill.ts";
@@ -61,7 +60,7 @@ interface ReadChunk {
 
 async function readChunk(req: BuildRequest, stats: InputStat[]): Promise<ReadChunk> {
   const files = await readFiles(req.input, stats.map((s) => s.source_file));
-  return { files, hashes: files.map((f) => createHash("sha256").update(f.bytes).digest("hex")), stats };
+  return { files, hashes: files.map((f) => fileHash(f.bytes)), stats };
 }
 
 /** Article lines from the cache where it has them; the rest parsed and extracted on the pool, and cached. */
@@ -92,12 +91,7 @@ function handedOver(rows: readonly unknown[]): ChunkedRows {
 
 export async function buildStreamed(req: BuildRequest): Promise<Built> {
   const stages: Record<string, number> = {};
-  let t = performance.now();
-  const lap = (name: string) => {
-    stages[name] = Number(((performance.now() - t) / 1000).toFixed(3));
-    t = performance.now();
-    req.log.info("stage done", { stage: name, seconds: stages[name], ...memoryMb() });
-  };
+  const clock = stageClock(stages, req.log);
   const chunkSize = req.sizes?.chunk ?? CHUNK;
   const factParts = Math.max(1, Math.ceil(req.files.length / (req.sizes?.articlesPerPart ?? ARTICLES_PER_PART)));
   const facts = factSpill(req.spillDir, factParts);
@@ -148,7 +142,7 @@ export async function buildStreamed(req: BuildRequest): Promise<Built> {
       req.log.progress(done, req.files.length);
     }
     await facts.flush();
-    lap("extract");
+    clock.lap("extract");
 
     // Parts merge on the pool's threads; their compact results come back in part order.
     const merged = await pool.runMerges(req.spillDir, factParts);
@@ -169,7 +163,7 @@ export async function buildStreamed(req: BuildRequest): Promise<Built> {
     const tables = finishDataset(metas, rejected, extractQa, { records, aid_items, qa });
     qa_summary = qaSummary(tables);
     dataset = { ...(Object.fromEntries(Object.entries(tables).map(([name, rows]) => [name, handedOver(rows)])) as Record<keyof typeof tables, ChunkedRows>), evidence: streamed };
-    lap("reconcile");
+    clock.lap("reconcile");
   } finally {
     await pool.close();
   }

@@ -52,3 +52,18 @@ export function memoryMb(): { rss_mb: number; heap_mb: number } {
   const m = process.memoryUsage();
   return { rss_mb: Math.round(m.rss / 2 ** 20), heap_mb: Math.round(m.heapUsed / 2 ** 20) };
 }
+
+/** Times consecutive stages into `stages` (seconds), logging each as it ends with the memory figures. */
+export function stageClock(stages: Record<string, number>, log: Logger): { lap(name: string): void; restart(): void } {
+  let t = performance.now();
+  return {
+    lap(name) {
+      stages[name] = Number(((performance.now() - t) / 1000).toFixed(3));
+      t = performance.now();
+      log.info("stage done", { stage: name, seconds: stages[name], ...memoryMb() });
+    },
+    restart() {
+      t = performance.now();
+    },
+  };
+}

@@ -1,12 +1,12 @@
-import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { fileHash } from "../ingest/article.ts";
 import { listInputs, readFiles, readRegistry, type InputStat } from "../ingest/read.ts";
 import { PROJECT_ROOT } from "../paths.ts";
 import { ExtractCache } from "./cache.ts";
 import { rulesHash } from "./fingerprint.ts";
 import { acquireLock } from "./lock.ts";
-import { memoryMb, type Logger } from "./log.ts";
+import { stageClock, type Logger } from "./log.ts";
 import { compareInputs, outputIntact, readManifest, writeManifest, type InputEntry, type Manifest } from "./manifest.ts";
 import { recoverOutput } from "./recover.ts";
 
@@ -36,6 +36,8 @@ const PUBLISH_INFO = {
 
 /** A file modified this close to the previous run's start may have changed after it was hashed (same size, same time stamp). */
 const RACY_MS = 2000;
+/** Files read and hashed together by the unchanged check. */
+const HASH_BATCH = 512;
 
 async function pipelineVersion(): Promise<string> {
   return (JSON.parse(await readFile(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }).version;
@@ -71,9 +73,11 @@ async function unchangedInputs(o: RunOptions, prev: Manifest, files: InputStat[]
     if (p.source_file !== f.source_file || p.bytes !== f.size) return null;
     if (p.mtime_ms !== f.mtime_ms || !(f.mtime_ms < trustedBefore)) toHash.push(i);
   }
-  const read = await readFiles(o.input, toHash.map((i) => files[i]!.source_file));
-  for (let k = 0; k < toHash.length; k++) {
-    if (createHash("sha256").update(read[k]!.bytes).digest("hex") !== prev.inputs[toHash[k]!]!.sha256) return null;
+  // A batch at a time: after an upgrade (no times recorded) every file is hashed, and an archive must not be held whole.
+  for (let k = 0; k < toHash.length; k += HASH_BATCH) {
+    const batch = toHash.slice(k, k + HASH_BATCH);
+    const read = await readFiles(o.input, batch.map((i) => files[i]!.source_file));
+    if (read.some((r, j) => fileHash(r.bytes) !== prev.inputs[batch[j]!]!.sha256)) return null;
   }
   return prev.inputs.map((p, i) => ({ ...p, mtime_ms: files[i]!.mtime_ms }));
 }
@@ -84,7 +88,7 @@ async function locked(o: RunOptions): Promise<number> {
   const stages: Record<string, number> = {};
   for (const note of await recoverOutput(o.out)) o.log.warn("recovered after an interrupted run", { action: note });
 
-  let t = performance.now();
+  const clock = stageClock(stages, o.log);
   const code_ = (dirs: string[]) => rulesHash(dirs.map((d) => join(PROJECT_ROOT, "pipeline", d)).concat(o.sourcesDir), PROJECT_ROOT);
   // Cached fact lines depend on the ingest, extract and normalize code, merge keys and reference data; the published bytes on all of it.
   const [files, extractionHash, rules, version, prev] = await Promise.all([listInputs(o.input), code_(["ingest", "extract", "normalize", "reconcile/keys.ts", "ops/factlines.ts", "types.ts", "ids.ts"]), code_(["."]), pipelineVersion(), readManifest(o.out)]);
@@ -92,7 +96,7 @@ async function locked(o: RunOptions): Promise<number> {
   // Same files, same code, same output: nothing to do, and no need even to load the pipeline's stages.
   const same = prev && prev.rules_hash === rules && prev.pipeline_version === version && (await outputIntact(o.out, prev)) ? await unchangedInputs(o, prev, files) : null;
   if (prev && same) {
-    stages.read = Number(((performance.now() - t) / 1000).toFixed(3));
+    clock.lap("read");
     const rejectedBefore = same.filter((p) => p.status === "rejected").length;
     await writeManifest(o.out, { ...prev, inputs: same, articles: compareInputs(prev.inputs, same), articles_reextracted: 0, run: finish(t0, started_at, stages, false) });
     o.log.info("nothing changed; output is up to date", { out: o.out, seconds: ((performance.now() - t0) / 1000).toFixed(2) });
@@ -106,7 +110,7 @@ async function locked(o: RunOptions): Promise<number> {
     readRegistry(o.sourcesDir),
   ]);
   const reference = await loadReference(o.sourcesDir);
-  stages.read = Number(((performance.now() - t) / 1000).toFixed(3));
+  clock.lap("read");
   await mkdir(dirname(o.out), { recursive: true });
   // Named like publish's staging folders, so the recovery after a killed run removes it too.
   const spillDir = await mkdtemp(join(dirname(o.out), `${basename(o.out)}.tmp-spill-`));
@@ -115,17 +119,15 @@ async function locked(o: RunOptions): Promise<number> {
     Object.assign(stages, built.stages);
     for (const r of built.rejected) o.log.warn("rejected input", { file: r.source_file, reason: r.reason });
     o.log.info("extracted", { articles: built.inputs.filter((i) => i.status === "accepted").length, reextracted: built.reextracted });
-    t = performance.now();
+    clock.restart();
     const report = await publish(built.dataset, o.out, { ...PUBLISH_INFO, version });
-    stages.publish = Number(((performance.now() - t) / 1000).toFixed(3));
-    o.log.info("stage done", { stage: "publish", seconds: stages.publish, ...memoryMb() });
+    clock.lap("publish");
     // The report is derived from the published files; a failure to render it leaves the data published.
     if (o.report) {
-      t = performance.now();
       await import("../report/build.ts")
         .then(({ writeReport }) => writeReport(o.out))
         .catch((err: Error) => o.log.warn("report not rendered; the data is published", { error: err.message }));
-      stages.report = Number(((performance.now() - t) / 1000).toFixed(3));
+      clock.lap("report");
     }
     const manifest: Manifest = {
       pipeline_version: version,

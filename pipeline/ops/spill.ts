@@ -21,10 +21,6 @@ export class Spill<T> {
     this.buffers = Array.from({ length: parts }, () => []);
   }
 
-  private path(part: number): string {
-    return join(this.dir, `${this.name}-${String(part).padStart(4, "0")}.ndjson`);
-  }
-
   async add(part: number, row: T): Promise<void> {
     await this.addLine(part, JSON.stringify(row));
   }
@@ -40,26 +36,30 @@ export class Spill<T> {
     for (let p = 0; p < this.parts; p++) {
       const lines = this.buffers[p]!;
       if (lines.length === 0) continue;
-      await appendFile(this.path(p), `${lines.join("\n")}\n`);
+      await appendFile(spillPath(this.dir, this.name, p), `${lines.join("\n")}\n`);
       this.buffers[p] = [];
     }
     this.buffered = 0;
   }
+}
 
-  /** The rows of one part, in the order they were added (call after `flush`). */
-  async read(part: number): Promise<T[]> {
-    const text = await readFile(this.path(part), "utf8").catch((e: NodeJS.ErrnoException) => {
-      if (e.code === "ENOENT") return "";
-      throw e;
-    });
-    const rows: T[] = [];
-    let from = 0;
-    for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", from)) {
-      rows.push(JSON.parse(text.slice(from, nl)) as T);
-      from = nl + 1;
-    }
-    return rows;
+function spillPath(dir: string, name: string, part: number): string {
+  return join(dir, `${name}-${String(part).padStart(4, "0")}.ndjson`);
+}
+
+/** The rows of one part of the spill `name` in `dir`, in the order they were added (read after its `flush`); none if it has no file. */
+export async function readSpilled<T>(dir: string, name: string, part: number): Promise<T[]> {
+  const text = await readFile(spillPath(dir, name, part), "utf8").catch((e: NodeJS.ErrnoException) => {
+    if (e.code === "ENOENT") return "";
+    throw e;
+  });
+  const rows: T[] = [];
+  let from = 0;
+  for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", from)) {
+    rows.push(JSON.parse(text.slice(from, nl)) as T);
+    from = nl + 1;
   }
+  return rows;
 }
 
 /** FNV-1a: a cheap, stable spread of keys over parts (not a security hash). */
