@@ -2,14 +2,16 @@ import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateArticles } from "../bench/generate.ts";
 import { deriveGrowth } from "../pipeline/derive/growth.ts";
+import { derivationGroup, deriveRecords } from "../pipeline/derive/records.ts";
 import { buildGazetteer } from "../pipeline/extract/entities.ts";
 import { extractArticle } from "../pipeline/extract/extract.ts";
 import { parseArticles } from "../pipeline/ingest/article.ts";
 import { loadReference } from "../pipeline/ingest/reference.ts";
 import { normalizeFacts } from "../pipeline/normalize/normalize.ts";
 import { factKey, partitionKey } from "../pipeline/reconcile/keys.ts";
-import { mergeFacts, type MergeResult } from "../pipeline/reconcile/merge.ts";
+import { mergeFacts, type MergedRecord, type MergeResult } from "../pipeline/reconcile/merge.ts";
 import { turnoverChecks } from "../pipeline/reconcile/turnover.ts";
+import { partOf } from "../pipeline/ops/spill.ts";
 import type { ExtractedFact } from "../pipeline/types.ts";
 
 let facts: ExtractedFact[];
@@ -66,5 +68,26 @@ describe("mergeFacts over key partitions", () => {
   it("keeps records compact: no extracted fact is referenced from them", () => {
     for (const r of whole.records) expect(Object.keys(r).sort()).toEqual(["changes", "halfUnit", "record_id", "row", "table"]);
     expect(whole.records.some((r) => r.halfUnit.value_usd > 0)).toBe(true);
+  });
+});
+
+describe("deriveRecords over derivation groups", () => {
+  it.each([2, 5])("gives the same rows and checks split into %i groups as over all records", (n) => {
+    const groups: MergedRecord[][] = Array.from({ length: n }, () => []);
+    for (const r of whole.records) groups[partOf(derivationGroup(r), n)]!.push(r);
+    expect(groups.filter((g) => g.some((r) => r.table === "trade_flows" && r.row.period_start !== null)).length).toBeGreaterThan(1);
+    const apart = groups.map(deriveRecords);
+    const all = deriveRecords(whole.records);
+    expect(all.growth_rates.length).toBeGreaterThan(0);
+    expect(all.qa.some((q) => q.check === "turnover_sum")).toBe(true);
+    for (const key of Object.keys(all) as (keyof typeof all)[]) expect(byJson(apart.flatMap((d) => d[key] as unknown[]))).toEqual(byJson(all[key] as unknown[]));
+  });
+
+  it("keeps a pair's dated trade flows together, whichever way round the pair is written", () => {
+    const flow = (reporter: string, partner: string, period_start: string | null, commodity: string | null = null) =>
+      ({ record_id: "0123456789abcdef", table: "trade_flows", row: { reporter_iso3: reporter, partner_iso3: partner, period_start, commodity }, changes: [], halfUnit: { value_usd: 0, quantity_tonnes: 0 } }) as MergedRecord;
+    expect(derivationGroup(flow("AFG", "KAZ", "2023-01-01"))).toBe(derivationGroup(flow("KAZ", "AFG", "2024-01-01")));
+    expect(derivationGroup(flow("AFG", "KAZ", "2023-01-01", "flour"))).not.toBe(derivationGroup(flow("AFG", "KAZ", "2023-01-01")));
+    expect(derivationGroup(flow("AFG", "KAZ", null))).toBe("0123456789abcdef");
   });
 });

@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Article, ExtractResult, Reference } from "../types.ts";
 import { articleLines } from "../ops/factlines.ts";
-import { mergePart, type PartMerge } from "../ops/mergepart.ts";
+import { deriveGroup, mergePart, type SpillLayout } from "../ops/partitions.ts";
 import { parseArticle, type RawFile } from "../ingest/article.ts";
 import type { RegistryEntry } from "../ingest/registry.ts";
 import { buildGazetteer, type Gazetteer } from "./entities.ts";
@@ -38,10 +38,13 @@ export interface ExtractPoolOptions {
 export type Job =
   | { form: "results"; articles: Article[] }
   | { form: "files"; files: RawFile[]; registry: [string, RegistryEntry][] }
-  | { form: "merge"; dir: string; parts: number[] };
+  | { form: "partition"; step: PartitionStep; layout: SpillLayout; indexes: number[] };
+
+/** A step of the archive run's reconcile and derive (ops/partitions.ts), done a partition at a time. */
+export type PartitionStep = "merge" | "derive";
 
 /** What a job answers per item. */
-type Answer = ExtractResult | string | PartMerge;
+type Answer = ExtractResult | string | null;
 
 /** What a worker is sent: one batch, numbered so answers can be matched. */
 export interface WorkerRequest {
@@ -56,16 +59,15 @@ type Settings = typeof DEFAULTS & Pick<ExtractPoolOptions, "onProgress">;
 
 /**
  * Does one job; the same function in-process and in workers. `onItem` names the item in hand, for error
- * messages. A merge job (ops/mergepart.ts) is here too: workers are the only other threads a run has.
+ * messages. Partition jobs (ops/partitions.ts) are here too: workers are the only other threads a run has.
  */
 export async function runJob(job: Job, gazetteer: Gazetteer, reference: Reference, onItem: (name: string) => void = () => {}): Promise<Answer[]> {
-  if (job.form === "merge") {
-    const out: PartMerge[] = [];
-    for (const part of job.parts) {
-      onItem(`merge part ${part}`);
-      out.push(await mergePart(job.dir, part));
+  if (job.form === "partition") {
+    for (const i of job.indexes) {
+      onItem(`${job.step} partition ${i}`);
+      await (job.step === "merge" ? mergePart(job.layout, i) : deriveGroup(job.layout, i));
     }
-    return out;
+    return job.indexes.map(() => null);
   }
   if (job.form === "results") {
     return job.articles.map((a) => {
@@ -236,10 +238,10 @@ export class ExtractPool {
     return (await this.dispatch(files, (f) => f.bytes.length, job, transfer)) as string[];
   }
 
-  /** Merges the spilled fact parts 0..parts-1 of `dir` (ops/mergepart.ts), one part per job, results in part order. */
-  async runMerges(dir: string, parts: number): Promise<PartMerge[]> {
-    const all = Array.from({ length: parts }, (_, p) => p);
-    return (await this.dispatch(all, () => 1, (batch) => ({ form: "merge", dir, parts: batch }), undefined, { batchItems: 1, inProcessBelow: 2 })) as PartMerge[];
+  /** Merges every fact part, or derives every record group, of a spill (ops/partitions.ts), a partition per job. */
+  async runPartitions(step: PartitionStep, layout: SpillLayout): Promise<void> {
+    const all = Array.from({ length: step === "merge" ? layout.parts : layout.groups }, (_, i) => i);
+    await this.dispatch(all, () => 1, (batch) => ({ form: "partition", step, layout, indexes: batch }), undefined, { batchItems: 1, inProcessBelow: 2 });
   }
 
   private async dispatch<T>(

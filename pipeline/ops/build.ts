@@ -1,26 +1,26 @@
 /**
  * A full run at archive size, in bounded memory and on every core. The main thread reads and hashes files
  * a chunk at a time and looks them up in the cache; the worker pool parses, extracts and serializes the
- * rest (ops/factlines.ts), a few chunks in flight. Fact lines are spilled to disk in parts by merge key;
- * the workers merge the parts independently and spill evidence, the one table as big as the corpus, by id
- * prefix, so it reaches the publisher in order. The other tables are handed to the publisher, which drops
- * each once written.
+ * rest (ops/factlines.ts), a few chunks in flight. Everything the main thread takes in goes to disk: facts in
+ * parts by merge key, articles and extraction checks in buckets. The workers then merge the parts and derive
+ * the record groups (ops/partitions.ts), and the publisher reads every table back a bucket at a time. What
+ * stays in memory is a line per input file, for the manifest.
  */
+import { undatedChecks } from "../derive/checks.ts";
 import { ExtractPool } from "../extract/pool.ts";
 import { duplicateId, fileHash, type RawFile } from "../ingest/article.ts";
 import { readFiles, type InputStat } from "../ingest/read.ts";
 import type { RegistryEntry } from "../ingest/registry.ts";
-import type { ChunkedRows, PublishDataset } from "../publish/publish.ts";
-import type { MergedRecord } from "../reconcile/merge.ts";
-import { finishDataset } from "../run.ts";
-import type { AidItem, Articles, QaCheck, Rejected } from "../schema/tables.ts";
+import type { PublishDataset } from "../publish/publish.ts";
+import { compareCodePoints } from "../publish/rows.ts";
+import type { QaCheck, Rejected } from "../schema/tables.ts";
 import type { Reference } from "../types.ts";
 import type { ExtractCache } from "./cache.ts";
 import { readArticleLines } from "./factlines.ts";
 import { stageClock, type Logger } from "./log.ts";
-import { qaSummary, type InputEntry, type Manifest } from "./manifest.ts";
-import { EVIDENCE_BUCKETS, factSpill, readEvidenceBucket } from "./mergepart.ts";
-import { partOf } from "./spill.ts";
+import { QaTally, type InputEntry, type Manifest } from "./manifest.ts";
+import { factSpill, spilledTables, spillLayout, SPILLS, type SpillLayout } from "./partitions.ts";
+import { idBucket, partOf, Spill, spilledLines } from "./spill.ts";
 
 /** Files read, parsed and extracted together: enough to keep both cores busy, few enough to bound memory. */
 const CHUNK = 512;
@@ -43,9 +43,10 @@ export interface BuildRequest {
 }
 
 export interface Built {
-  /** Every table in chunks, each to be published once: the publisher drops a table's rows as soon as it is written. */
+  /** Every table in chunks read back from the spill folder, which must stay until it is published. */
   dataset: PublishDataset;
-  qa_summary: Manifest["qa_summary"];
+  /** Counts of the QA rows, once the dataset is published (they are counted on their way out). */
+  qaSummary: () => Manifest["qa_summary"];
   inputs: InputEntry[];
   rejected: Rejected[];
   reextracted: number;
@@ -76,33 +77,42 @@ async function extractChunk(req: BuildRequest, c: ReadChunk, pool: ExtractPool):
   return { lines: lines as string[], fresh: missing.length };
 }
 
-/** A table handed over to the publisher, which holds the rows only while it writes them. */
-function handedOver(rows: readonly unknown[]): ChunkedRows {
-  let held: readonly unknown[] | null = rows;
-  return {
-    async *chunks() {
-      if (held === null) throw new Error("a handed-over table can be published only once");
-      const out = held as Record<string, unknown>[];
-      held = null;
-      yield out;
-    },
-  };
+/**
+ * Articles spilled in arrival order, bucketed by id range once every id is known: ids are the article's own
+ * (no hash to bucket by), so the ranges are cut from the sorted ids, an equal share per bucket.
+ */
+async function bucketArticles(l: SpillLayout, ids: string[]): Promise<void> {
+  ids.sort(compareCodePoints);
+  const per = Math.ceil(ids.length / l.buckets);
+  const splitters = ids.filter((_, i) => i > 0 && i % per === 0);
+  const out = new Spill<unknown>(l.dir, SPILLS.articles, l.buckets);
+  for await (const line of spilledLines(l.dir, SPILLS.articlesIn, 0)) {
+    const tab = line.indexOf("\t");
+    const id = line.slice(0, tab);
+    let lo = 0;
+    for (let hi = splitters.length; lo < hi; ) {
+      const mid = (lo + hi) >> 1;
+      if (compareCodePoints(splitters[mid]!, id) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    await out.addLine(lo, line.slice(tab + 1));
+  }
+  await out.flush();
 }
 
 export async function buildStreamed(req: BuildRequest): Promise<Built> {
   const stages: Record<string, number> = {};
   const clock = stageClock(stages, req.log);
   const chunkSize = req.sizes?.chunk ?? CHUNK;
-  const factParts = Math.max(1, Math.ceil(req.files.length / (req.sizes?.articlesPerPart ?? ARTICLES_PER_PART)));
-  const facts = factSpill(req.spillDir, factParts);
-  const metas: Articles[] = [];
+  const layout = spillLayout(req.spillDir, req.files.length, req.sizes?.articlesPerPart ?? ARTICLES_PER_PART);
+  const facts = factSpill(layout);
+  const articles = new Spill<unknown>(layout.dir, SPILLS.articlesIn, 1);
+  const checks = new Spill<QaCheck>(layout.dir, SPILLS.extractQa, layout.buckets);
+  const undated = new Spill<QaCheck>(layout.dir, SPILLS.undatedQa, layout.buckets);
   const rejected: Rejected[] = [];
-  const extractQa: QaCheck[] = [];
   const inputs: InputEntry[] = [];
   const seen = new Map<string, string>();
   let reextracted = 0;
-  let dataset: Built["dataset"];
-  let qa_summary: Built["qa_summary"];
   const pool = new ExtractPool(req.reference);
   try {
     // Chunks go through read → extract with a few in flight, so the workers never wait for the main thread
@@ -127,45 +137,34 @@ export async function buildStreamed(req: BuildRequest): Promise<Built> {
           rejected.push({ source_file, reason: r.rejected });
           continue;
         }
-        const first = seen.get(r.meta.article_id);
+        const id = r.meta.article_id;
+        const first = seen.get(id);
         if (first !== undefined) {
-          rejected.push({ source_file, reason: duplicateId(r.meta.article_id, first) });
+          rejected.push({ source_file, reason: duplicateId(id, first) });
           continue;
         }
-        seen.set(r.meta.article_id, source_file);
-        Object.assign(entry, { article_id: r.meta.article_id, status: "accepted" });
-        metas.push(r.meta);
-        for (const q of r.qa) extractQa.push(q);
-        for (const f of r.facts) await facts.addLine(partOf(f.key, factParts), f.json);
+        seen.set(id, source_file);
+        Object.assign(entry, { article_id: id, status: "accepted" });
+        await articles.addLine(0, `${id}\t${JSON.stringify(r.meta)}`);
+        for (const q of r.qa) await checks.add(idBucket(q.check_id, layout.buckets), q);
+        for (const q of undatedChecks([r.meta])) await undated.add(idBucket(q.check_id, layout.buckets), q);
+        for (const f of r.facts) await facts.addLine(partOf(f.key, layout.parts), f.json);
       }
       done += chunk.stats.length;
       req.log.progress(done, req.files.length);
     }
-    await facts.flush();
+    await Promise.all([facts.flush(), articles.flush(), checks.flush(), undated.flush()]);
     clock.lap("extract");
 
-    // Parts merge on the pool's threads; their compact results come back in part order.
-    const merged = await pool.runMerges(req.spillDir, factParts);
-    const records: MergedRecord[] = [];
-    const aid_items: AidItem[] = [];
-    const qa: QaCheck[] = [];
-    for (const m of merged) {
-      for (const r of m.records) records.push(r);
-      for (const a of m.aid_items) aid_items.push(a);
-      for (const q of m.qa) qa.push(q);
-    }
-    records.sort((a, b) => (a.record_id < b.record_id ? -1 : a.record_id > b.record_id ? 1 : 0));
-    const streamed: ChunkedRows = {
-      async *chunks() {
-        for (let b = 0; b < EVIDENCE_BUCKETS; b++) yield await readEvidenceBucket(req.spillDir, factParts, b);
-      },
-    };
-    const tables = finishDataset(metas, rejected, extractQa, { records, aid_items, qa });
-    qa_summary = qaSummary(tables);
-    dataset = { ...(Object.fromEntries(Object.entries(tables).map(([name, rows]) => [name, handedOver(rows)])) as Record<keyof typeof tables, ChunkedRows>), evidence: streamed };
+    // Every part merges before any group derives: a group takes records from every part.
+    await pool.runPartitions("merge", layout);
+    await pool.runPartitions("derive", layout);
+    await bucketArticles(layout, [...seen.keys()]);
     clock.lap("reconcile");
   } finally {
     await pool.close();
   }
-  return { dataset, qa_summary, inputs, rejected, reextracted, stages };
+  const qa = new QaTally();
+  const dataset: PublishDataset = { ...spilledTables(layout, (rows) => qa.add(rows)), rejected };
+  return { dataset, qaSummary: () => qa.summary(), inputs, rejected, reextracted, stages };
 }

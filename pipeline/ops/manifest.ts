@@ -1,6 +1,6 @@
 import { readFile, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Dataset } from "../schema/tables.ts";
+import type { QaCheck } from "../schema/tables.ts";
 
 export interface InputEntry {
   source_file: string;
@@ -60,14 +60,21 @@ export function compareInputs(prev: InputEntry[] | undefined, now: InputEntry[])
   return { new: added, changed, unchanged, removed };
 }
 
-export function qaSummary(d: Pick<Dataset, "qa_checks">): Manifest["qa_summary"] {
-  const out: Manifest["qa_summary"] = {};
-  for (const q of d.qa_checks) {
-    const c = (out[q.check] ??= {});
-    const k = q.passed === false ? "failed" : q.severity;
-    c[k] = (c[k] ?? 0) + 1;
+/** Counts of QA rows by check and outcome (failed, else severity), taken a chunk at a time. */
+export class QaTally {
+  private readonly counts: Manifest["qa_summary"] = {};
+
+  add(rows: readonly QaCheck[]): void {
+    for (const q of rows) {
+      const c = (this.counts[q.check] ??= {});
+      const k = q.passed === false ? "failed" : q.severity;
+      c[k] = (c[k] ?? 0) + 1;
+    }
   }
-  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
+
+  summary(): Manifest["qa_summary"] {
+    return Object.fromEntries(Object.entries(this.counts).sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
 }
 
 /** The previous output is still what its manifest describes (every file present with its size). */

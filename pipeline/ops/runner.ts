@@ -136,7 +136,7 @@ async function locked(o: RunOptions): Promise<number> {
       articles: compareInputs(prev?.inputs, built.inputs),
       articles_reextracted: built.reextracted,
       row_counts: report.rowCounts,
-      qa_summary: built.qa_summary,
+      qa_summary: built.qaSummary(),
       output_files: report.files.map((f) => ({ path: f.path, bytes: f.bytes, sha256: f.sha256 })),
       run: finish(t0, started_at, stages, true),
     };

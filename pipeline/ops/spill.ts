@@ -1,5 +1,7 @@
+import { createReadStream } from "node:fs";
 import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 
 /** Buffered characters across all parts before they are written out. */
 const FLUSH_AT = 8 * 1024 * 1024;
@@ -60,6 +62,33 @@ export async function readSpilled<T>(dir: string, name: string, part: number): P
     from = nl + 1;
   }
   return rows;
+}
+
+/** The rows of one part across several spills, in the order of `names`: a table assembled from what each worker spilled. */
+export async function readSpilledAcross<T>(dir: string, names: readonly string[], part: number): Promise<T[]> {
+  const rows: T[] = [];
+  for (const name of names) for (const row of await readSpilled<T>(dir, name, part)) rows.push(row);
+  return rows;
+}
+
+/** The lines of one part, a line at a time, for parts that are too big to read whole. */
+export async function* spilledLines(dir: string, name: string, part: number): AsyncGenerator<string> {
+  const input = createReadStream(spillPath(dir, name, part), "utf8");
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  try {
+    for await (const line of lines) yield line;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+}
+
+/**
+ * The bucket of a hex id (as ids.ts makes them) among `buckets` buckets, monotone in the id: reading
+ * buckets 0, 1, ... gives ids in ascending order bucket by bucket, so a table spilled this way reaches the
+ * publisher in canonical order a bucket at a time.
+ */
+export function idBucket(id: string, buckets: number): number {
+  return Math.floor((Number.parseInt(id.slice(0, 3), 16) * buckets) / 4096);
 }
 
 /** FNV-1a: a cheap, stable spread of keys over parts (not a security hash). */
