@@ -36,7 +36,7 @@ describe("the streamed build", () => {
     const input = join(root, "in");
     const [registry, reference, files] = await Promise.all([readRegistry(DEFAULT_SOURCES), loadReference(DEFAULT_SOURCES), listInputs(input)]);
     const spillDir = await mkdtemp(join(root, "spill-"));
-    const built = await buildStreamed({ input, files, registry, reference, cache: new ExtractCache(join(root, "cache"), "test"), spillDir, log: quiet, sizes: { chunk: 16, articlesPerPart: 20 } });
+    const built = await buildStreamed({ input, files, registry, reference, cache: new ExtractCache(join(root, "cache"), "test"), spillDir, log: quiet, sizes: { chunk: 16, bytesPerPart: 40_000 } });
     expect(built.inputs).toHaveLength(151);
     expect(built.rejected).toHaveLength(1);
     expect(built.rejected[0]!.reason).toMatch(/^duplicate article id/);

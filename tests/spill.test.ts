@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stableId } from "../pipeline/ids.ts";
-import { idBucket, partOf, readSpilled, readSpilledAcross, Spill, spilledLines } from "../pipeline/ops/spill.ts";
+import { mergeRuns, RunWriter, writeRun } from "../pipeline/ops/runs.ts";
+import { partOf, readSpilled, readSpilledAcross, Spill } from "../pipeline/ops/spill.ts";
 
 let dir: string;
 beforeAll(async () => {
@@ -14,23 +14,59 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe("idBucket", () => {
-  it("is monotone in the id, so buckets read in order give ids in order", () => {
-    const hex = fc.stringMatching(/^[0-9a-f]{16}$/);
-    fc.assert(
-      fc.property(hex, hex, fc.integer({ min: 1, max: 4096 }), (a, b, n) => {
-        const [x, y] = a < b ? [a, b] : [b, a];
-        expect(idBucket(x, n)).toBeLessThanOrEqual(idBucket(y, n));
-        expect(idBucket(y, n)).toBeLessThan(n);
+interface R {
+  k: string;
+  n: number;
+}
+const byKey = (a: R, b: R) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0);
+
+async function readAll(names: string[], chunkRows = 3): Promise<{ rows: R[]; chunks: number[] }> {
+  const rows: R[] = [];
+  const chunks: number[] = [];
+  for await (const chunk of mergeRuns<R>(dir, names, byKey, chunkRows)) {
+    chunks.push(chunk.length);
+    rows.push(...chunk);
+  }
+  return { rows, chunks };
+}
+
+describe("sorted runs", () => {
+  it("merge into one order, equal keys in the order the runs are named, in chunks", async () => {
+    await writeRun(dir, "r1", [{ k: "c", n: 1 }, { k: "a", n: 1 }, { k: "e", n: 1 }], byKey);
+    await writeRun(dir, "r2", [{ k: "b", n: 2 }, { k: "c", n: 2 }], byKey);
+    await writeRun(dir, "r3", [], byKey);
+    const { rows, chunks } = await readAll(["r2", "r1", "r3", "missing"]);
+    expect(rows.map((r) => `${r.k}${r.n}`)).toEqual(["a1", "b2", "c2", "c1", "e1"]);
+    expect(chunks).toEqual([3, 2]);
+  });
+
+  it("read runs bigger than a block, with characters split across blocks", async () => {
+    const big = Array.from({ length: 5000 }, (_, i) => ({ k: `k${String(i).padStart(5, "0")}`, n: i, text: "ğ€é".repeat(i % 7) }));
+    await writeRun(dir, "big", [...big].reverse(), byKey);
+    const { rows } = await readAll(["big"], 4096);
+    expect(rows).toEqual(big);
+  });
+
+  it("give the sorted union of any rows, however they were split into runs", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(fc.record({ k: fc.string({ maxLength: 3 }), n: fc.nat(9) }), { maxLength: 20 }), { maxLength: 6 }), async (runs) => {
+        const names = runs.map((_, i) => `p${i}`);
+        for (let i = 0; i < runs.length; i++) await writeRun(dir, names[i]!, [...runs[i]!], byKey);
+        const { rows } = await readAll(names, 5);
+        expect(rows.map((r) => r.k)).toEqual(runs.flat().map((r) => r.k).sort());
+        await Promise.all(names.map((n) => rm(join(dir, `${n}.run`), { force: true })));
       }),
+      { numRuns: 30 },
     );
   });
 
-  it("spreads hashed ids over every bucket", () => {
-    const used = new Set(Array.from({ length: 2000 }, (_, i) => idBucket(stableId("row", i), 50)));
-    expect(used.size).toBe(50);
-    expect(idBucket("000", 50)).toBe(0);
-    expect(idBucket("fff", 50)).toBe(49);
+  it("written as rows arrive keep arrival order among equal keys", async () => {
+    const w = new RunWriter<R>(dir, "w", byKey, 2);
+    for (const r of [{ k: "b", n: 1 }, { k: "a", n: 1 }, { k: "b", n: 2 }, { k: "a", n: 2 }, { k: "a", n: 3 }]) await w.add(r);
+    await w.flush();
+    expect(w.runs()).toEqual(["w-0", "w-1", "w-2"]);
+    const { rows } = await readAll(w.runs(), 10);
+    expect(rows.map((r) => `${r.k}${r.n}`)).toEqual(["a1", "a2", "a3", "b1", "b2"]);
   });
 });
 
@@ -45,11 +81,6 @@ describe("Spill", () => {
     expect((await readSpilled<{ n: number }>(dir, "a", 0)).map((r) => r.n)).toEqual([0, 3, 99]);
     expect((await readSpilledAcross<{ n: number }>(dir, ["a", "b"], 1)).map((r) => r.n)).toEqual([1, 4, 7]);
     expect(await readSpilled(dir, "a", 7)).toEqual([]);
-    const lines: string[] = [];
-    for await (const line of spilledLines(dir, "b", 2)) lines.push(line);
-    expect(lines).toEqual(['{"n":5}', '{"n":8}']);
-    for await (const line of spilledLines(dir, "missing", 0)) lines.push(line);
-    expect(lines).toHaveLength(2);
   });
 
   it("spreads keys over parts the same way every run", () => {

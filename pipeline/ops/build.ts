@@ -2,9 +2,9 @@
  * A full run at archive size, in bounded memory and on every core. The main thread reads and hashes files
  * a chunk at a time and looks them up in the cache; the worker pool parses, extracts and serializes the
  * rest (ops/factlines.ts), a few chunks in flight. Everything the main thread takes in goes to disk: facts in
- * parts by merge key, articles and extraction checks in buckets. The workers then merge the parts and derive
- * the record groups (ops/partitions.ts), and the publisher reads every table back a bucket at a time. What
- * stays in memory is a line per input file, for the manifest.
+ * parts by merge key, articles and extraction checks as sorted runs. The workers then merge the parts and
+ * derive the record groups (ops/partitions.ts), and the publisher reads every table back from sorted runs, a
+ * chunk at a time. What stays in memory is a line per input file, for the manifest.
  */
 import { undatedChecks } from "../derive/checks.ts";
 import { ExtractPool } from "../extract/pool.ts";
@@ -12,22 +12,19 @@ import { duplicateId, fileHash, type RawFile } from "../ingest/article.ts";
 import { readFiles, type InputStat } from "../ingest/read.ts";
 import type { RegistryEntry } from "../ingest/registry.ts";
 import type { PublishDataset } from "../publish/publish.ts";
-import { compareCodePoints } from "../publish/rows.ts";
-import type { QaCheck, Rejected } from "../schema/tables.ts";
+import type { Rejected } from "../schema/tables.ts";
 import type { Reference } from "../types.ts";
 import type { ExtractCache } from "./cache.ts";
 import { readArticleLines } from "./factlines.ts";
 import { stageClock, type Logger } from "./log.ts";
 import { QaTally, type InputEntry, type Manifest } from "./manifest.ts";
-import { factSpill, spilledTables, spillLayout, SPILLS, type SpillLayout } from "./partitions.ts";
-import { idBucket, partOf, Spill, spilledLines } from "./spill.ts";
+import { factSpill, mainRuns, spilledTables, spillLayout } from "./partitions.ts";
+import { partOf } from "./spill.ts";
 
 /** Files read, parsed and extracted together: enough to keep both cores busy, few enough to bound memory. */
 const CHUNK = 512;
 /** Chunks between reading and being taken in at once. */
 const IN_FLIGHT = 3;
-/** Articles per merge part: a part's facts are held in memory while it merges. */
-const ARTICLES_PER_PART = 1000;
 
 export interface BuildRequest {
   input: string;
@@ -39,7 +36,7 @@ export interface BuildRequest {
   spillDir: string;
   log: Logger;
   /** Smaller chunks and parts than the defaults, for tests that must cross their boundaries. */
-  sizes?: { chunk?: number; articlesPerPart?: number };
+  sizes?: { chunk?: number; bytesPerPart?: number };
 }
 
 export interface Built {
@@ -77,38 +74,13 @@ async function extractChunk(req: BuildRequest, c: ReadChunk, pool: ExtractPool):
   return { lines: lines as string[], fresh: missing.length };
 }
 
-/**
- * Articles spilled in arrival order, bucketed by id range once every id is known: ids are the article's own
- * (no hash to bucket by), so the ranges are cut from the sorted ids, an equal share per bucket.
- */
-async function bucketArticles(l: SpillLayout, ids: string[]): Promise<void> {
-  ids.sort(compareCodePoints);
-  const per = Math.ceil(ids.length / l.buckets);
-  const splitters = ids.filter((_, i) => i > 0 && i % per === 0);
-  const out = new Spill<unknown>(l.dir, SPILLS.articles, l.buckets);
-  for await (const line of spilledLines(l.dir, SPILLS.articlesIn, 0)) {
-    const tab = line.indexOf("\t");
-    const id = line.slice(0, tab);
-    let lo = 0;
-    for (let hi = splitters.length; lo < hi; ) {
-      const mid = (lo + hi) >> 1;
-      if (compareCodePoints(splitters[mid]!, id) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    await out.addLine(lo, line.slice(tab + 1));
-  }
-  await out.flush();
-}
-
 export async function buildStreamed(req: BuildRequest): Promise<Built> {
   const stages: Record<string, number> = {};
   const clock = stageClock(stages, req.log);
   const chunkSize = req.sizes?.chunk ?? CHUNK;
-  const layout = spillLayout(req.spillDir, req.files.length, req.sizes?.articlesPerPart ?? ARTICLES_PER_PART);
+  const layout = spillLayout(req.spillDir, req.files.reduce((n, f) => n + f.size, 0), req.sizes?.bytesPerPart);
   const facts = factSpill(layout);
-  const articles = new Spill<unknown>(layout.dir, SPILLS.articlesIn, 1);
-  const checks = new Spill<QaCheck>(layout.dir, SPILLS.extractQa, layout.buckets);
-  const undated = new Spill<QaCheck>(layout.dir, SPILLS.undatedQa, layout.buckets);
+  const runs = mainRuns(layout);
   const rejected: Rejected[] = [];
   const inputs: InputEntry[] = [];
   const seen = new Map<string, string>();
@@ -145,26 +117,31 @@ export async function buildStreamed(req: BuildRequest): Promise<Built> {
         }
         seen.set(id, source_file);
         Object.assign(entry, { article_id: id, status: "accepted" });
-        await articles.addLine(0, `${id}\t${JSON.stringify(r.meta)}`);
-        for (const q of r.qa) await checks.add(idBucket(q.check_id, layout.buckets), q);
-        for (const q of undatedChecks([r.meta])) await undated.add(idBucket(q.check_id, layout.buckets), q);
+        await runs.articles.add(r.meta);
+        for (const q of r.qa) await runs.extractQa.add(q);
+        for (const q of undatedChecks([r.meta])) await runs.undatedQa.add(q);
         for (const f of r.facts) await facts.addLine(partOf(f.key, layout.parts), f.json);
       }
       done += chunk.stats.length;
       req.log.progress(done, req.files.length);
     }
-    await Promise.all([facts.flush(), articles.flush(), checks.flush(), undated.flush()]);
-    clock.lap("extract");
-
-    // Every part merges before any group derives: a group takes records from every part.
-    await pool.runPartitions("merge", layout);
-    await pool.runPartitions("derive", layout);
-    await bucketArticles(layout, [...seen.keys()]);
-    clock.lap("reconcile");
   } finally {
     await pool.close();
   }
+  await Promise.all([facts.flush(), runs.articles.flush(), runs.extractQa.flush(), runs.undatedQa.flush()]);
+  clock.lap("extract");
+
+  // Fresh workers merge: V8 keeps a worker's heap at the high-water mark extraction left it at.
+  const mergers = new ExtractPool(req.reference);
+  try {
+    // Every part merges before any group derives: a group takes records from every part.
+    await mergers.runPartitions("merge", layout);
+    await mergers.runPartitions("derive", layout);
+  } finally {
+    await mergers.close();
+  }
+  clock.lap("reconcile");
   const qa = new QaTally();
-  const dataset: PublishDataset = { ...spilledTables(layout, (rows) => qa.add(rows)), rejected };
+  const dataset: PublishDataset = { ...spilledTables(layout, runs, (rows) => qa.add(rows)), rejected };
   return { dataset, qaSummary: () => qa.summary(), inputs, rejected, reextracted, stages };
 }

@@ -1,7 +1,5 @@
-import { createReadStream } from "node:fs";
 import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 
 /** Buffered characters across all parts before they are written out. */
 const FLUSH_AT = 8 * 1024 * 1024;
@@ -69,26 +67,6 @@ export async function readSpilledAcross<T>(dir: string, names: readonly string[]
   const rows: T[] = [];
   for (const name of names) for (const row of await readSpilled<T>(dir, name, part)) rows.push(row);
   return rows;
-}
-
-/** The lines of one part, a line at a time, for parts that are too big to read whole. */
-export async function* spilledLines(dir: string, name: string, part: number): AsyncGenerator<string> {
-  const input = createReadStream(spillPath(dir, name, part), "utf8");
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  try {
-    for await (const line of lines) yield line;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-  }
-}
-
-/**
- * The bucket of a hex id (as ids.ts makes them) among `buckets` buckets, monotone in the id: reading
- * buckets 0, 1, ... gives ids in ascending order bucket by bucket, so a table spilled this way reaches the
- * publisher in canonical order a bucket at a time.
- */
-export function idBucket(id: string, buckets: number): number {
-  return Math.floor((Number.parseInt(id.slice(0, 3), 16) * buckets) / 4096);
 }
 
 /** FNV-1a: a cheap, stable spread of keys over parts (not a security hash). */

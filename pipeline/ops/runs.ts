@@ -1,0 +1,157 @@
+/**
+ * Sorted runs: rows written to disk in key order (JSON lines), and merged back into one ordered stream
+ * a chunk at a time. The external sort behind an archive run: whatever the number of rows, the reader holds
+ * one block and one row per run, plus the chunk it hands on.
+ */
+import { open, writeFile, type FileHandle } from "node:fs/promises";
+import { join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
+
+export type Compare<T> = (a: T, b: T) => number;
+
+/** Bytes read from a run at a time. */
+const BLOCK = 64 * 1024;
+
+export const runPath = (dir: string, name: string) => join(dir, `${name}.run`);
+
+/** Writes `rows` (sorted here, in place) as the run `name`; an empty run writes no file. */
+export async function writeRun<T>(dir: string, name: string, rows: T[], compare: Compare<T>): Promise<void> {
+  if (rows.length === 0) return;
+  rows.sort(compare);
+  await writeFile(runPath(dir, name), `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`);
+}
+
+/** Rows added in any order, written out as a new sorted run every `rowsPerRun`: for rows that arrive over a long time. */
+export class RunWriter<T> {
+  private rows: T[] = [];
+  private readonly names: string[] = [];
+
+  constructor(
+    private readonly dir: string,
+    private readonly name: string,
+    private readonly compare: Compare<T>,
+    private readonly rowsPerRun = 20_000,
+  ) {}
+
+  async add(row: T): Promise<void> {
+    this.rows.push(row);
+    if (this.rows.length >= this.rowsPerRun) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.rows.length === 0) return;
+    const name = `${this.name}-${this.names.length}`;
+    this.names.push(name);
+    const rows = this.rows;
+    this.rows = [];
+    await writeRun(this.dir, name, rows, this.compare);
+  }
+
+  /** The runs written so far, in the order rows arrived. */
+  runs(): string[] {
+    return [...this.names];
+  }
+}
+
+/** One run read a block at a time, a line at a time. */
+class RunReader {
+  private readonly block = Buffer.allocUnsafe(BLOCK);
+  private readonly decoder = new StringDecoder("utf8");
+  private lines: string[] = [];
+  private at = 0;
+  private rest = "";
+
+  private constructor(private readonly handle: FileHandle) {}
+
+  static async open(path: string): Promise<RunReader | null> {
+    const handle = await open(path, "r").catch((e: NodeJS.ErrnoException) => {
+      if (e.code === "ENOENT") return null;
+      throw e;
+    });
+    return handle && new RunReader(handle);
+  }
+
+  /** The next line, or null at the end (the file is then closed). */
+  async next(): Promise<string | null> {
+    while (this.at >= this.lines.length) {
+      const { bytesRead } = await this.handle.read(this.block, 0, BLOCK, null);
+      if (bytesRead === 0) {
+        await this.handle.close();
+        return null;
+      }
+      const lines = (this.rest + this.decoder.write(this.block.subarray(0, bytesRead))).split("\n");
+      this.rest = lines.pop()!;
+      this.lines = lines;
+      this.at = 0;
+    }
+    return this.lines[this.at++]!;
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close().catch(() => {});
+  }
+}
+
+interface Head<T> {
+  row: T;
+  run: number;
+}
+
+/**
+ * The rows of the runs `names` of `dir` in one order, in chunks of `chunkRows`: by `compare`, and rows that
+ * compare equal in the order of `names` (so a caller can keep the first of a key). Missing runs are empty.
+ */
+export async function* mergeRuns<T>(dir: string, names: readonly string[], compare: Compare<T>, chunkRows: number): AsyncGenerator<T[]> {
+  const readers = await Promise.all(names.map((n) => RunReader.open(runPath(dir, n))));
+  const before = (a: Head<T>, b: Head<T>) => {
+    const c = compare(a.row, b.row);
+    return c < 0 || (c === 0 && a.run < b.run);
+  };
+  const heap: Head<T>[] = [];
+  const push = (h: Head<T>) => {
+    let i = heap.push(h) - 1;
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      if (!before(heap[i]!, heap[up]!)) break;
+      [heap[i], heap[up]] = [heap[up]!, heap[i]!];
+      i = up;
+    }
+  };
+  const pop = (): Head<T> => {
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      for (let i = 0; ; ) {
+        const [l, r] = [2 * i + 1, 2 * i + 2];
+        let min = i;
+        if (l < heap.length && before(heap[l]!, heap[min]!)) min = l;
+        if (r < heap.length && before(heap[r]!, heap[min]!)) min = r;
+        if (min === i) break;
+        [heap[i], heap[min]] = [heap[min]!, heap[i]!];
+        i = min;
+      }
+    }
+    return top;
+  };
+  const advance = async (run: number) => {
+    const line = await readers[run]!.next();
+    if (line !== null) push({ row: JSON.parse(line) as T, run });
+  };
+  try {
+    for (let run = 0; run < readers.length; run++) if (readers[run]) await advance(run);
+    let chunk: T[] = [];
+    while (heap.length > 0) {
+      const { row, run } = pop();
+      chunk.push(row);
+      await advance(run);
+      if (chunk.length >= chunkRows) {
+        yield chunk;
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield chunk;
+  } finally {
+    await Promise.all(readers.map((r) => r?.close()));
+  }
+}
