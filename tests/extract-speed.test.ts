@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { anyOf } from "../pipeline/extract/anyof.ts";
+import { ITEMS, itemsIn } from "../pipeline/extract/cues.ts";
+import { ANY_LETTER, firstLetters, wordInitials } from "../pipeline/extract/initials.ts";
 import { scanQuantities } from "../pipeline/extract/numbers.ts";
+import { scanPeriods } from "../pipeline/extract/periods.ts";
 import { PhraseIndex } from "../pipeline/extract/wordindex.ts";
 
 // The shortcuts taken for speed (pre-tests, in-place comparison, candidate scanning) must find what the slow paths found.
@@ -48,5 +51,48 @@ describe("scanQuantities candidates", () => {
       ["twenty-one wagons", "count", 21],
       ["1,200 tons", "mass", 1200],
     ]);
+  });
+});
+
+describe("first letters against word initials", () => {
+  const letters = (mask: number) => (mask === ANY_LETTER ? "any" : [...Array(26).keys()].filter((i) => mask & (1 << i)).map((i) => String.fromCharCode(97 + i)).join(""));
+
+  it("reads the letters a pattern's match begins with, and any letter when it cannot tell", () => {
+    expect(letters(firstLetters(/\bwheat flour\b/i))).toBe("w");
+    expect(letters(firstLetters(/\b(?:oil)\b(?! products)/i))).toBe("o");
+    expect(letters(firstLetters(/\bmedicines?\b|\bdrugs\b/i))).toBe("dm");
+    expect(letters(firstLetters(/\b(?:(?:c|d)e|f)/))).toBe("cdf");
+    for (const re of [/\b(?:un)?known/i, /\bs?ugar/i, /\b[ab]c/, /x\b/, /\bk/iu, /\bflour|sugar/i]) expect(firstLetters(re)).toBe(ANY_LETTER);
+  });
+  it("finds the letters that begin words, as \\b sees them", () => {
+    expect(letters(wordInitials("10tons of Wheat_flour, (rice) x-ray é-b _z"))).toBe("borwx");
+  });
+  it("never rules out an item that matches", () => {
+    for (const [re, name] of ITEMS) {
+      const text = `1,000 tons of ${name} and ${name.toUpperCase()}`;
+      if (re.test(text)) expect(firstLetters(re) & wordInitials(text)).not.toBe(0);
+    }
+    expect(itemsIn("Sunflower oil, WHEAT FLOUR and cars")).toEqual(["sunflower oil", "wheat flour", "vehicles"]);
+  });
+});
+
+describe("period hints", () => {
+  it("let every kind of period pattern run", () => {
+    const cases: [string, string[]][] = [
+      ["Trade grew against the same period of 2023.", ["the same period of 2023"]],
+      ["Exports in January-February of 2023 rose.", ["January-February of 2023"]],
+      ["In the first five months of 2023 trade rose.", ["the first five months of 2023"]],
+      ["In the second half of 2022 trade rose.", ["the second half of 2022"]],
+      ["During the third quarter trade rose.", ["During the third quarter"]],
+      ["In 4M23 trade rose, and in 1H2023 too.", ["4M23", "1H2023"]],
+      ["In the first six months of the solar year 1402 trade rose.", ["the first six months of the solar year 1402"]],
+      ["In FY2023 and 2022-23 trade rose.", ["FY2023", "2022-23"]],
+      ["On Dec. 25, 2021, on 15 April and last October trains left.", ["Dec. 25, 2021", "15 April", "last October"]],
+      ["Over the past five years trade rose.", ["Over the past five years"]],
+      ["Since 2005, from 2019 to 2023 and last year trade rose.", ["Since 2005", "from 2019 to 2023", "last year"]],
+      ["On Thursday a train left.", ["Thursday"]],
+      ["In the 1402 fiscal year, H2 2023 and Q3 2024 and 9M2023.", ["1402 fiscal year", "H2 2023", "Q3 2024", "9M2023"]],
+    ];
+    for (const [text, found] of cases) expect(scanPeriods(text, "2024-06-01").map((p) => p.text)).toEqual(found);
   });
 });

@@ -29,6 +29,22 @@ export interface ArticleContext {
 }
 
 /**
+ * Each cue gets a number on first use, so that a sentence keeps what it knows of the first 32 cues in two
+ * bit sets (a map per sentence was much of what asking cost); the rules use a dozen.
+ */
+const CUE_IDS = new Map<RegExp, number>();
+const KEPT_CUES = 32;
+
+function cueId(cue: RegExp): number {
+  let id = CUE_IDS.get(cue);
+  if (id === undefined) {
+    if (cue.global || cue.sticky) throw new Error(`cue ${cue} keeps state between tests`);
+    CUE_IDS.set(cue, (id = CUE_IDS.size));
+  }
+  return id;
+}
+
+/**
  * Periods and channels are scanned on first use: most sentences carry no number, and the rules read
  * those only around numbers. Entities are always scanned, as every sentence counts toward the main pair.
  */
@@ -38,7 +54,10 @@ class Analysis implements SentenceAnalysis {
   readonly entities: EntityMention[];
   private scannedPeriods: PeriodMention[] | null = null;
   private scannedChannels: ChannelMention[] | null = null;
-  private derived: Map<RegExp | ((a: SentenceAnalysis) => unknown), unknown> | null = null;
+  /** Bit `cueId(cue)` set: the cue was tested (`cuesTested`) and matched (`cuesHit`). */
+  private cuesTested = 0;
+  private cuesHit = 0;
+  private derived: Map<(a: SentenceAnalysis) => unknown, unknown> | null = null;
 
   constructor(
     readonly sentence: Sentence,
@@ -75,11 +94,14 @@ class Analysis implements SentenceAnalysis {
   }
 
   has(cue: RegExp): boolean {
-    if (cue.global || cue.sticky) throw new Error(`cue ${cue} keeps state between tests`);
-    this.derived ??= new Map();
-    let hit = this.derived.get(cue) as boolean | undefined;
-    if (hit === undefined) this.derived.set(cue, (hit = cue.test(this.text)));
-    return hit;
+    const id = cueId(cue);
+    if (id >= KEPT_CUES) return cue.test(this.text);
+    const bit = 1 << id;
+    if ((this.cuesTested & bit) === 0) {
+      this.cuesTested |= bit;
+      if (cue.test(this.text)) this.cuesHit |= bit;
+    }
+    return (this.cuesHit & bit) !== 0;
   }
 
   derive<T>(of: (a: SentenceAnalysis) => T): T {
@@ -122,17 +144,19 @@ export function otherOf(ctx: ArticleContext, iso3: string | null): string | null
   return ctx.focus ?? ctx.hub;
 }
 
+/** Adds a mention of a country; a module function, as tsx names every closure as it is made. */
+function count(counts: Map<string, { n: number; first: number }>, iso3: string, weight: number, pos: number): void {
+  const c = counts.get(iso3);
+  if (c) c.n += weight;
+  else counts.set(iso3, { n: weight, first: pos });
+}
+
 export function analyzeArticle(article: Article, gazetteer: Gazetteer): ArticleContext {
   const published = article.meta.published_date;
   const sentences = splitSentences(article).map((s) => analyzeSentence(s, published, gazetteer));
   const counts = new Map<string, { n: number; first: number }>();
-  const count = (iso3: string, weight: number, pos: number) => {
-    const c = counts.get(iso3) ?? { n: 0, first: pos };
-    c.n += weight;
-    counts.set(iso3, c);
-  };
-  gazetteer.entities(article.meta.title ?? "").forEach((e, i) => count(e.iso3, 2, -1000 + i));
-  for (const s of sentences) for (const e of s.entities) count(e.iso3, e.kind === "place" ? 0.5 : 1, s.sentence.start + e.start);
+  gazetteer.entities(article.meta.title ?? "").forEach((e, i) => count(counts, e.iso3, 2, -1000 + i));
+  for (const s of sentences) for (const e of s.entities) count(counts, e.iso3, e.kind === "place" ? 0.5 : 1, s.sentence.start + e.start);
   const ranked = [...counts.entries()].sort((a, b) => b[1].n - a[1].n || a[1].first - b[1].first).map(([k]) => k);
   const hub = counts.has("AFG") ? "AFG" : (ranked[1] ?? null);
   const focus = ranked.find((k) => k !== hub) ?? null;

@@ -1,5 +1,5 @@
+import { createRequire } from "node:module";
 import type { Country } from "world-countries";
-import countriesJson from "world-countries/countries.json" with { type: "json" };
 import type { Reference } from "../types.ts";
 import { PhraseIndex } from "./wordindex.ts";
 
@@ -36,25 +36,36 @@ interface Alias {
   placeKind: string | null;
 }
 
-const worldCountries = countriesJson as unknown as Country[];
+/**
+ * Required, not imported: tsx turns an imported JSON file into a module to compile, which for these 1.4 MB
+ * took ~140 ms in every thread that builds a gazetteer (each extraction worker); require only parses it.
+ */
+function worldCountries(): Country[] {
+  return createRequire(import.meta.url)("world-countries/countries.json") as Country[];
+}
 
 /** Short codes in world-countries' altSpellings ("KZ", "AF") would match ordinary capitals in text. */
 const MIN_ALT_SPELLING = 4;
 
 const ALL_CAPS = /^[\p{Lu}\p{N}.&-]+$/u;
 
+const UPPER_START = /^\p{Lu}/u;
+
 /**
  * Matching ignores case ("Mazar-I-Sharif"), but an alias written in capitals (WHO, US, UAE) must match
- * exactly, and a country name or demonym must be capitalised ("turkey" the bird is not Türkiye).
+ * exactly (`exact`, decided once per alias), and a country name or demonym must be capitalised ("turkey"
+ * the bird is not Türkiye).
  */
-function accepts(alias: string, matched: string, isPlace: boolean): boolean {
-  if (ALL_CAPS.test(alias)) return matched === alias;
-  return isPlace || /^\p{Lu}/u.test(matched);
+function accepts(alias: string, exact: boolean, matched: string, isPlace: boolean): boolean {
+  if (exact) return matched === alias;
+  if (isPlace) return true;
+  const c = matched.charCodeAt(0);
+  return c < 128 ? c >= 65 && c <= 90 : UPPER_START.test(matched);
 }
 
 function countryAliases(ref: Reference): Alias[] {
   const out: Alias[] = [];
-  for (const c of worldCountries) {
+  for (const c of worldCountries()) {
     const names = [c.name.common, c.name.official, ...c.altSpellings.filter((s) => s.length >= MIN_ALT_SPELLING && /^[A-Z][\p{L} .'-]+$/u.test(s))];
     for (const n of names) out.push({ text: n, iso3: c.cca3, kind: "name", place: null, placeKind: null });
     const dem = c.demonyms?.eng;
@@ -79,17 +90,18 @@ export function buildGazetteer(ref: Reference): Gazetteer {
     const prev = byText.get(key);
     if (!prev || (prev.kind === "place" && a.kind !== "place")) byText.set(key, { ...a, place: a.place ?? prev?.place ?? null, placeKind: a.placeKind ?? prev?.placeKind ?? null });
   }
-  const entityIndex = new PhraseIndex([...byText.values()].map((a) => ({ text: a.text, value: a })));
-  const channelIndex = new PhraseIndex(ref.agencies.flatMap((a) => [a.channel, ...a.aliases].map((n) => ({ text: n, value: { channel: a.channel, iso3: a.country_iso3 } }))));
+  const entityIndex = new PhraseIndex([...byText.values()].map((a) => ({ text: a.text, value: { ...a, exact: ALL_CAPS.test(a.text) } })));
+  const channelIndex = new PhraseIndex(
+    ref.agencies.flatMap((a) => [a.channel, ...a.aliases].map((n) => ({ text: n, value: { channel: a.channel, iso3: a.country_iso3, exact: ALL_CAPS.test(n) } }))),
+  );
+  // Made once, not per text: tsx names every closure as it is made.
+  const entity = (start: number, end: number, matched: string, alias: string, a: Alias & { exact: boolean }): EntityMention | null =>
+    accepts(alias, a.exact, matched, a.kind === "place") ? { start, end, text: matched, iso3: a.iso3, kind: a.kind, place: a.place, placeKind: a.placeKind } : null;
+  const channel = (start: number, end: number, matched: string, alias: string, c: { channel: string; iso3: string | null; exact: boolean }): ChannelMention | null =>
+    accepts(alias, c.exact, matched, true) ? { start, end, channel: c.channel, iso3: c.iso3 } : null;
 
   return {
-    entities(text) {
-      return entityIndex.find(text, (start, end, matched, alias, a): EntityMention | null =>
-        accepts(alias, matched, a.kind === "place") ? { start, end, text: matched, iso3: a.iso3, kind: a.kind, place: a.place, placeKind: a.placeKind } : null,
-      );
-    },
-    channels(text) {
-      return channelIndex.find(text, (start, end, matched, alias, c): ChannelMention | null => (accepts(alias, matched, true) ? { start, end, channel: c.channel, iso3: c.iso3 } : null));
-    },
+    entities: (text) => entityIndex.find(text, entity),
+    channels: (text) => channelIndex.find(text, channel),
   };
 }

@@ -112,7 +112,6 @@ function placeQuantities(ctx: ArticleContext, a: SentenceAnalysis, facts: Extrac
     contractQs.forEach((q) => used.add(q));
   }
 
-  const aidSentence = isAidSentence(ctx.sentences, a);
   for (const q of a.quantities) {
     if (used.has(q)) continue;
     const aidable = isMeasure(q) || q.kind === "count";
@@ -130,9 +129,9 @@ function placeQuantities(ctx: ArticleContext, a: SentenceAnalysis, facts: Extrac
     }
     if (q.kind === "plain") continue;
     // Aid words in the sentence win unless it is plainly about trade; aid spoken of in the sentences
-    // before only carries over to a sentence with no trade words of its own.
+    // before only carries over to a sentence with no trade words of its own (asked last: it reads neighbours).
     const ownAid = a.has(AID_CUE) && !a.has(STRONG_TRADE);
-    const carriedAid = aidSentence && !a.has(AID_CUE) && !a.has(STRONG_TRADE) && (a.has(AID_ANAPHORA) || !a.has(TRADE_PHRASE));
+    const carriedAid = !a.has(AID_CUE) && !a.has(STRONG_TRADE) && (a.has(AID_ANAPHORA) || !a.has(TRADE_PHRASE)) && isAidSentence(ctx.sentences, a);
     if (ownAid || carriedAid || (a.has(AID_CUE) && a.has(STRONG_TRADE) && !TRADE_CUE.test(a.text.slice(0, q.start)))) {
       const r = extractAid(ctx, a, q, aid, rates.get(q) ?? null);
       if (!("skip" in r)) {

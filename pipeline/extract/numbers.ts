@@ -95,6 +95,7 @@ const QUALIFIERS: [RegExp, Qualifier][] = [
 ];
 
 function parseNum(text: string): number {
+  if (!text.includes(",")) return Number(text); // most figures have no comma
   if (/^\d+,\d{1,2}$/.test(text)) return Number(text.replace(",", "."));
   return Number(text.replace(/,/g, ""));
 }

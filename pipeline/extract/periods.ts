@@ -87,8 +87,8 @@ function yearOf(explicit: string | undefined, relative: string | undefined, pub:
 }
 
 interface Pattern {
-  /** A cheap test for a word or digit every match contains, so most patterns skip most sentences. */
-  hint: RegExp;
+  /** Hints (below), one of which every match contains, so most patterns skip most sentences. */
+  hints: number;
   re: RegExp;
   build: (m: RegExpExecArray, pub: Published | null) => Omit<PeriodMention, "start" | "end" | "text"> | null;
 }
@@ -99,41 +99,96 @@ function span(kind: PeriodMention["kind"], year: number | null | "unresolved", m
   return { kind, period: monthsPeriod(year, m1, m2), months: [m1, m2], year, unresolved: null };
 }
 
-/** Every month name starts with one of these; the case-sensitive patterns need it capitalised. */
-const MONTH_HINT = /jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec/i;
-const MONTH_CAPITAL_HINT = /Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec/;
-const MONTHS_HINT = /months/i;
-/** Solar-year patterns also need a year of the Hijri calendar, a far rarer sight than "Afghan". */
-const SOLAR_YEAR_HINT = /1[34]\d{2}/;
+/**
+ * Hints: words or digit shapes that patterns need, all found in one pass over a text (testing a regex per
+ * hint, one after the other, cost more than the patterns they spared). Each is as loose as the test it
+ * stands for, or looser: a hint only lets a pattern run.
+ */
+const HINT_PERIOD_WORD = 1 << 0; // /period|year|figure|level/i
+const HINT_MONTH = 1 << 1; // /jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec/i: every month name starts so
+const HINT_MONTHS = 1 << 2; // /months/i
+const HINT_HALF = 1 << 3; // /half/i
+const HINT_QUARTER = 1 << 4; // /quarter|Q[1-4]/i
+const HINT_SHORTHAND = 1 << 5; // /\d[MHQ]|[HQ][1-4]/
+const HINT_SOLAR_YEAR = 1 << 6; // /1[34]\d{2}/: a year of the Hijri calendar, a far rarer sight than "Afghan"
+const HINT_FISCAL = 1 << 7; // /fiscal|financial|budget|FY|\d[/–-]\d/
+const HINT_PAST = 1 << 8; // /past|last|previous/i
+const HINT_SINCE = 1 << 9; // /since/i
+const HINT_YEAR_DIGITS = 1 << 10; // /\d{4}/
+const HINT_WEEKDAY = 1 << 11; // /day\b/
+
+/**
+ * The hint words, ignoring case, and runs of digits (whose shapes are read in code). No word begins another
+ * word of the list, so whichever starts at a place is the one found there; words are looked for at every place.
+ */
+const HINT_WORDS = /(\d+)|(period|year|figure|level)|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|(months)|(half)|(quarter)|([hq][1-4])|(fiscal|financial|budget)|(fy)|(past|last|previous)|(since)|(day)\b/gi;
+const SOLAR_DIGITS = /1[34]\d{2}/;
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** The hints a text gives. */
+function hintsOf(text: string): number {
+  let found = 0;
+  HINT_WORDS.lastIndex = 0;
+  for (let m = HINT_WORDS.exec(text); m; m = HINT_WORDS.exec(text)) {
+    const digits = m[1];
+    if (digits !== undefined) {
+      // The whole run, so the search goes on after it.
+      if (digits.length >= 4) found |= SOLAR_DIGITS.test(digits) ? HINT_YEAR_DIGITS | HINT_SOLAR_YEAR : HINT_YEAR_DIGITS;
+      const end = m.index + digits.length;
+      const next = text[end];
+      if (next === "M" || next === "H" || next === "Q") found |= HINT_SHORTHAND;
+      else if ((next === "/" || next === "–" || next === "-") && isDigitCode(text.charCodeAt(end + 1))) found |= HINT_FISCAL;
+      continue;
+    }
+    if (m[2] !== undefined) found |= HINT_PERIOD_WORD;
+    else if (m[3] !== undefined) found |= HINT_MONTH;
+    else if (m[4] !== undefined) found |= HINT_MONTHS;
+    else if (m[5] !== undefined) found |= HINT_HALF;
+    else if (m[6] !== undefined) found |= HINT_QUARTER;
+    else if (m[7] !== undefined) {
+      const letter = m[7][0]!;
+      if (letter === "q" || letter === "Q") found |= HINT_QUARTER;
+      if (letter === "H" || letter === "Q") found |= HINT_SHORTHAND;
+    } else if (m[8] !== undefined || m[9] === "FY") found |= HINT_FISCAL;
+    else if (m[10] !== undefined) found |= HINT_PAST;
+    else if (m[11] !== undefined) found |= HINT_SINCE;
+    else if (m[12] === "day") found |= HINT_WEEKDAY;
+    HINT_WORDS.lastIndex = m.index + 1;
+  }
+  return found;
+}
 
 /** Most specific first: the scanner keeps the first match at each position and skips overlaps. */
 const PATTERNS: Pattern[] = [
   {
-    hint: /period|year|figure|level/i,
+    hints: HINT_PERIOD_WORD,
     // "the same period in 2023", "the same period of last year", "the previous year", "a year earlier"
     re: new RegExp(String.raw`\b(?:(?:the\s)?same period\s(?:(?:of|in|last)\s)?(?:the\s)?(?:(${YEAR})|(last|previous)\s?(?:year)?)?|(?:the\s)?previous year|the year before|a year (?:earlier|ago|before)|(?:against|over|compared (?:to|with)|than|versus|vs\.?)\s(?:the\s)?(?:last|previous) year|(?:compared (?:to|with)|than(?: in)?|against|versus|vs\.?|(?:the\s)?figures?\s(?:for|of|in)|(?:the\s)?level\s(?:of|in))\s(?:in\s)?(${YEAR}))\b`, "gi"),
     build: (m) => ({ kind: "comparative", period: null, months: null, year: m[1] ? Number(m[1]) : m[3] ? Number(m[3]) : null, unresolved: null }),
   },
   {
-    hint: MONTH_HINT,
+    hints: HINT_MONTH,
     // "January-February of 2023", "between January and February 2023", "January–May this year"
     re: new RegExp(String.raw`\b(?:between\s)?(${MONTH})\s?(?:-|–|—|to|through|and)\s?(${MONTH}),?\s${YREF}`, "gi"),
     build: (m, pub) => span("period", yearOf(m[3], m[4], pub), monthNo(m[1]!), monthNo(m[2]!)),
   },
   {
-    hint: MONTHS_HINT,
+    hints: HINT_MONTHS,
     // "first five months of this year", "in 5 months of 2023", "nine months of last year"
     re: new RegExp(String.raw`\b(?:(?:the\s)?first\s)?(${SMALL})\smonths\s${YREF}`, "gi"),
     build: (m, pub) => span("period", yearOf(m[2], m[3], pub), 1, smallNo(m[1]!)),
   },
   {
-    hint: /half/i,
+    hints: HINT_HALF,
     // "first half of 2022", "the second half of this year"
     re: new RegExp(String.raw`\b(?:the\s)?(first|second|1st|2nd)\shalf\s${YREF}`, "gi"),
     build: (m, pub) => (/^(first|1st)$/i.test(m[1]!) ? span("period", yearOf(m[2], m[3], pub), 1, 6) : span("period", yearOf(m[2], m[3], pub), 7, 12)),
   },
   {
-    hint: /quarter|half/i,
+    hints: HINT_QUARTER | HINT_HALF,
     // "in the third quarter", "the first half": of the publication year
     re: /\b(?:in|during|for|over)\s(?:the\s)?(first|second|third|fourth|1st|2nd|3rd|4th)\s(quarter|half)(?!\s(?:of|in)\b)(?!\s(?:19|20)\d{2})/gi,
     build: (m, pub) => {
@@ -144,7 +199,7 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
-    hint: /quarter|Q[1-4]/i,
+    hints: HINT_QUARTER,
     // "first quarter of 2023", "Q1 2023", "the third quarter of last year"
     re: new RegExp(String.raw`\b(?:(?:the\s)?(first|second|third|fourth|1st|2nd|3rd|4th)\squarter|Q([1-4]))\s${YREF}`, "gi"),
     build: (m, pub) => {
@@ -153,7 +208,7 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
-    hint: /\d[MHQ]|[HQ][1-4]/,
+    hints: HINT_SHORTHAND,
     // Business-press shorthand: "4M23", "9M2023", "1H23", "H1 2023", "1Q23"
     re: /\b(?:(\d{1,2})M|([12])H|H([12])\s?|([1-4])Q|Q([1-4])\s?)((?:20)?\d{2})\b/g,
     build: (m) => {
@@ -166,7 +221,7 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
-    hint: SOLAR_YEAR_HINT,
+    hints: HINT_SOLAR_YEAR,
     // "the first six months of the solar year 1402": Hijri Shamsi months 1-6 have 31 days, 7-11 have 30.
     re: new RegExp(String.raw`\b(?:(?:the\s)?first\s)?(${SMALL})\smonths\sof\s(?:the\s)?(?:solar|hijri|shamsi|afghan)\s(?:fiscal\s)?year\s(1[34]\d{2})\b`, "gi"),
     build: (m) => {
@@ -180,7 +235,7 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
-    hint: SOLAR_YEAR_HINT,
+    hints: HINT_SOLAR_YEAR,
     // Afghan solar (Hijri Shamsi) years: "solar year 1401", "1402 fiscal year"; a year starts at Nowruz (~21 March).
     re: /\b(?:(?:solar|hijri|shamsi|afghan)\s(?:fiscal\s)?year\s(1[34]\d{2})|(1[34]\d{2})\s(?:solar|hijri|shamsi|SH|fiscal)(?:\syear)?)\b/gi,
     build: (m) => {
@@ -191,25 +246,25 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
-    hint: /fiscal|financial|budget|FY|\d[/–-]\d/,
+    hints: HINT_FISCAL,
     // "fiscal year 2022-23", "FY2023": boundaries differ by country (July, April, Nowruz), so never guessed.
     re: new RegExp(String.raw`\b(?:(?:fiscal|financial|budget)\s(?:year\s)?(?:of\s)?(${YEAR})(?:\s?[-–/]\s?(?:\d{2}|${YEAR}))?|FY\s?'?(\d{2,4})(?:\s?[-–/]\s?\d{2,4})?|(${YEAR})\s?[/–-]\s?\d{2}(?!\d))\b`, "gi"),
     build: () => ({ kind: "period", period: null, months: null, year: null, unresolved: "fiscal year: its start month depends on the reporting country" }),
   },
   {
-    hint: MONTH_CAPITAL_HINT,
+    hints: HINT_MONTH,
     // "on April 26", "Dec. 25, 2021", "April 26, 2024"
     re: new RegExp(String.raw`\b(${MONTH})\s(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s(${YEAR}))?`, "g"),
     build: (m, pub) => dateOf(Number(m[2]), monthNo(m[1]!), m[3], pub),
   },
   {
-    hint: MONTH_CAPITAL_HINT,
+    hints: HINT_MONTH,
     // "15 April", "25 September 2025"
     re: new RegExp(String.raw`\b(\d{1,2})(?:st|nd|rd|th)?\s(?:of\s)?(${MONTH})(?:,?\s(${YEAR}))?\b`, "g"),
     build: (m, pub) => dateOf(Number(m[1]), monthNo(m[2]!), m[3], pub),
   },
   {
-    hint: MONTH_CAPITAL_HINT,
+    hints: HINT_MONTH,
     // "In August of last year", "in April 2025", "last October"
     re: new RegExp(String.raw`\b(?:(${MONTH})\s${YREF}|([Ll]ast|[Tt]his|[Nn]ext)\s(${MONTH}))`, "g"),
     build: (m, pub) => {
@@ -222,7 +277,7 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
-    hint: /past|last|previous/i,
+    hints: HINT_PAST,
     // "in the past six months", "over the past five years", "the last 3 years"
     re: new RegExp(String.raw`\b(?:in|over|during|for)?\s?the\s(?:past|last|previous)\s(${SMALL})\s(months|years)\b`, "gi"),
     build: (m, pub) => {
@@ -238,31 +293,31 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
-    hint: MONTHS_HINT,
+    hints: HINT_MONTHS,
     // "in six months", "for five months": a length with no anchor
     re: new RegExp(String.raw`\b(?:in|for|during|over)\s(${SMALL})\smonths\b`, "gi"),
     build: (m) => ({ kind: "duration", period: null, months: [1, smallNo(m[1]!)], year: null, unresolved: "duration without an anchor" }),
   },
   {
-    hint: /since/i,
+    hints: HINT_SINCE,
     // "since 2005": from then to publication
     re: new RegExp(String.raw`\bsince\s(${YEAR})\b`, "gi"),
     build: (m, pub) => ({ kind: "period", period: pub ? { start: `${m[1]}-01-01`, end: pub.iso } : null, months: null, year: Number(m[1]), unresolved: pub ? null : NO_DATE }),
   },
   {
-    hint: /\d{4}/,
+    hints: HINT_YEAR_DIGITS,
     // "2021-2022", "from 2019 to 2023"
     re: new RegExp(String.raw`\b(?:from\s|between\s)?(${YEAR})\s?(?:-|–|to|and)\s?(${YEAR})\b`, "gi"),
     build: (m) => (Number(m[2]) > Number(m[1]) ? { kind: "period", period: { start: `${m[1]}-01-01`, end: `${m[2]}-12-31` }, months: null, year: null, unresolved: null } : null),
   },
   {
-    hint: /year|\d{4}/i,
+    hints: HINT_PERIOD_WORD | HINT_YEAR_DIGITS,
     // "last year", "this year", "in 2022"
     re: new RegExp(String.raw`\b(?:(?:in|during|for|of|by)\s)?${YREF}\b`, "gi"),
     build: (m, pub) => span("period", yearOf(m[1], m[2], pub), 1, 12),
   },
   {
-    hint: /day\b/,
+    hints: HINT_WEEKDAY,
     // "on Thursday": the latest such weekday on or before publication
     re: new RegExp(String.raw`\b(?:on\s|last\s)?(${WEEKDAY})\b`, "g"),
     build: (m, pub) => {
@@ -285,24 +340,14 @@ function dateOf(d: number, month: number, year: string | undefined, pub: Publish
   return p ? { kind: "date", period: p, months: [month, month], year: y, unresolved: null } : null;
 }
 
-/** Patterns share hints: each distinct hint is tested once per text, its result kept here (scanning is not reentrant). */
-const HINTS = [...new Set(PATTERNS.map((p) => p.hint))];
-const HINT_OF = PATTERNS.map((p) => HINTS.indexOf(p.hint));
-const UNTESTED = 0;
-const HIT = 1;
-const MISS = 2;
-const hintResults = new Uint8Array(HINTS.length);
-
 /** Finds period and date expressions in a text, resolving relative ones against the publication date. */
 export function scanPeriods(text: string, published: string | null): PeriodMention[] {
   const pub = parsePublished(published);
   const found: PeriodMention[] = [];
-  hintResults.fill(UNTESTED);
+  const hints = hintsOf(text);
   for (let i = 0; i < PATTERNS.length; i++) {
+    if ((PATTERNS[i]!.hints & hints) === 0) continue;
     const p = PATTERNS[i]!;
-    const h = HINT_OF[i]!;
-    if (hintResults[h] === UNTESTED) hintResults[h] = HINTS[h]!.test(text) ? HIT : MISS;
-    if (hintResults[h] === MISS) continue;
     p.re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = p.re.exec(text))) {
@@ -314,7 +359,8 @@ export function scanPeriods(text: string, published: string | null): PeriodMenti
       const e = m.index + m[0].length;
       if (found.some((f) => s < f.end && e > f.start)) continue;
       const built = p.build(m, pub);
-      if (built) found.push({ start: s, end: e, text: text.slice(s, e), ...built });
+      // Written out, not spread: every mention gets the same shape, which keeps the code reading them fast.
+      if (built) found.push({ start: s, end: e, text: text.slice(s, e), kind: built.kind, period: built.period, months: built.months, year: built.year, unresolved: built.unresolved });
     }
   }
   return found.sort((a, b) => a.start - b.start);

@@ -65,7 +65,7 @@ function splitProse(body: string, start: number, end: number): [number, number][
   BOUNDARY.lastIndex = 0;
   for (let m = BOUNDARY.exec(text); m; m = BOUNDARY.exec(text)) {
     const word = wordBefore(text, m.index);
-    const isAbbrev = m[1] === "." && (ABBREVIATIONS.has(word.replace(/\.$/, "")) || /^\p{L}$/u.test(word));
+    const isAbbrev = m[1] === "." && (ABBREVIATIONS.has(word.endsWith(".") ? word.slice(0, -1) : word) || /^\p{L}$/u.test(word));
     const isDecimal = m[1] === "." && isDigit(text.charCodeAt(m.index - 1)) && isDigit(text.charCodeAt(m.index + m[0].length));
     if (isAbbrev || isDecimal) continue;
     const stop = m.index + m[1]!.length + m[2]!.length;
@@ -96,17 +96,27 @@ export function splitSentences(article: Article): Sentence[] {
     prevEnd = seg.end;
   }
   const out: Sentence[] = [];
-  const add = (s: number, e: number, paragraph: number) => {
-    const text = body.slice(s, e);
-    const trimmed = text.trim();
-    const lead = trimmed.length === text.length ? 0 : text.length - text.trimStart().length;
-    if (trimmed) out.push({ start: s + lead, end: s + lead + trimmed.length, text: trimmed, paragraph, index: out.length });
-  };
   for (const b of blocks) {
     for (const [x, y] of splitProse(body, b.start, b.end)) {
-      if (y - x <= MAX_SENTENCE) add(x, y, b.paragraph);
-      else for (const [s, e] of capLength(x, y, body)) add(s, e, b.paragraph);
+      if (y - x <= MAX_SENTENCE) addTrimmed(out, body, x, y, b.paragraph);
+      else for (const [s, e] of capLength(x, y, body)) addTrimmed(out, body, s, e, b.paragraph);
     }
   }
   return out;
+}
+
+const SPACE = /\s/;
+
+/** What `trim` strips (JavaScript's \s), decided without a regex for ASCII. */
+function isSpace(body: string, i: number): boolean {
+  const c = body.charCodeAt(i);
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return SPACE.test(body[i]!);
+}
+
+/** Adds body[s..e) without its surrounding white space, unless nothing is left; bounds found in place, not by trimming a copy. */
+function addTrimmed(out: Sentence[], body: string, s: number, e: number, paragraph: number): void {
+  while (s < e && isSpace(body, s)) s++;
+  while (e > s && isSpace(body, e - 1)) e--;
+  if (e > s) out.push({ start: s, end: e, text: body.slice(s, e), paragraph, index: out.length });
 }

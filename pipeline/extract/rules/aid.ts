@@ -128,17 +128,20 @@ function unitCode(unit: string | null): string {
   return unit === "l" || unit === "sets" || unit === "m3" ? unit : "pcs";
 }
 
+/** Sentences that speak of a shipment without numbers of their own; one with numbers is another shipment. */
+function isFree(s: SentenceAnalysis | undefined, claimed: Set<number>): s is SentenceAnalysis {
+  return !!s && !claimed.has(s.sentence.index);
+}
+
 /** Fills donor, recipient, kind, period, mode, items, channel and place from the frame's sentences and the aid sentence before them. */
 export function completeAid(ctx: ArticleContext, frame: AidFrame, claimed: Set<number>): void {
   const idxs = [...frame.sentences];
   const first = Math.min(...idxs);
-  const byIndex = (i: number) => ctx.sentences[i];
-  // Sentences that speak of this shipment without numbers of their own; one with numbers is another shipment.
-  const free = (s: SentenceAnalysis | undefined): s is SentenceAnalysis => !!s && !claimed.has(s.sentence.index);
-  const context = [first - 1, first - 2].map(byIndex).filter((s): s is SentenceAnalysis => free(s) && s.has(AID_CUE) && !s.has(ANAPHORIC_START)).slice(0, 1);
-  const own = idxs.map(byIndex).filter((s): s is SentenceAnalysis => !!s);
-  const next = byIndex(Math.max(...idxs) + 1);
-  const described = free(next) && next.has(ANAPHORIC_START) ? [next] : [];
+  const sentences = ctx.sentences;
+  const context = [first - 1, first - 2].map((i) => sentences[i]).filter((s): s is SentenceAnalysis => isFree(s, claimed) && s.has(AID_CUE) && !s.has(ANAPHORIC_START)).slice(0, 1);
+  const own = idxs.map((i) => sentences[i]).filter((s): s is SentenceAnalysis => !!s);
+  const next = sentences[Math.max(...idxs) + 1];
+  const described = isFree(next, claimed) && next.has(ANAPHORIC_START) ? [next] : [];
   const all = [...context, ...own, ...described];
   const text = all.map((s) => s.text).join(" ");
   const f = frame.fact.fields;
@@ -158,7 +161,7 @@ export function completeAid(ctx: ArticleContext, frame: AidFrame, claimed: Set<n
     inferred++;
   }
   if (donor === recipient) donor = null;
-  const channels = [...own, ...context, ...[1, 2].map((d) => byIndex(Math.max(...idxs) + d)).filter(free)].flatMap((s) => s.channels);
+  const channels = [...own, ...context, ...[1, 2].map((d) => sentences[Math.max(...idxs) + d]).filter((s): s is SentenceAnalysis => isFree(s, claimed))].flatMap((s) => s.channels);
   if (!donor) {
     donor = channels.find((c) => c.iso3 && c.iso3 !== recipient)?.iso3 ?? otherOf(ctx, recipient);
     inferred++;

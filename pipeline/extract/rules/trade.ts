@@ -109,39 +109,42 @@ interface Pair {
   inferred: number;
 }
 
+/**
+ * A pair from one known side and maybe the other; the article's main pair supplies a missing other side.
+ * A module function, not a closure in pairFor: tsx names every closure as it is made, a cost on each call.
+ */
+function fill(ctx: ArticleContext, known: string | null, other: string | null): Pair | null {
+  if (known && other && known !== other) return { reporter: known, partner: other, inferred: 0 };
+  if (known && !other) {
+    const o = otherOf(ctx, known);
+    return o && o !== known ? { reporter: known, partner: o, inferred: 1 } : null;
+  }
+  return null;
+}
+
 function pairFor(ctx: ArticleContext, flow: Flow, ents: RoledEntity[], sentenceEnts: readonly RoledEntity[], inherited: TradeMemo | null): Pair | null {
   const named = ents.filter((e) => e.role !== "location");
   if (named.length === 0 && inherited) return { reporter: inherited.reporter, partner: inherited.partner, inferred: 1 };
-  const role = (r: Parameters<typeof firstWithRole>[1]) => firstWithRole(ents, r);
-  const sentRole = (r: Parameters<typeof firstWithRole>[1]) => firstWithRole(sentenceEnts, r);
-  const fill = (known: string | null, other: string | null): Pair | null => {
-    if (known && other && known !== other) return { reporter: known, partner: other, inferred: 0 };
-    if (known && !other) {
-      const o = otherOf(ctx, known);
-      return o && o !== known ? { reporter: known, partner: o, inferred: 1 } : null;
-    }
-    return null;
-  };
   if (flow === "export") {
-    const exporter = role("origin") ?? role("owner") ?? role("subject") ?? sentRole("origin") ?? sentRole("owner");
-    const importer = role("dest") ?? role("partner") ?? sentRole("dest") ?? sentRole("partner") ?? countriesIn(named).find((c) => c !== exporter) ?? null;
+    const exporter = firstWithRole(ents, "origin") ?? firstWithRole(ents, "owner") ?? firstWithRole(ents, "subject") ?? firstWithRole(sentenceEnts, "origin") ?? firstWithRole(sentenceEnts, "owner");
+    const importer = firstWithRole(ents, "dest") ?? firstWithRole(ents, "partner") ?? firstWithRole(sentenceEnts, "dest") ?? firstWithRole(sentenceEnts, "partner") ?? countriesIn(named).find((c) => c !== exporter) ?? null;
     if (!exporter && importer) {
       const o = otherOf(ctx, importer);
       return o && o !== importer ? { reporter: o, partner: importer, inferred: 1 } : null;
     }
-    return fill(exporter, importer);
+    return fill(ctx, exporter, importer);
   }
   if (flow === "import") {
-    const subject = role("subject");
-    const owner = role("owner");
-    const origin = role("origin") ?? sentRole("origin");
-    const importer = role("dest") ?? (subject && subject !== owner ? subject : null) ?? (origin ? owner : null) ?? subject ?? owner;
+    const subject = firstWithRole(ents, "subject");
+    const owner = firstWithRole(ents, "owner");
+    const origin = firstWithRole(ents, "origin") ?? firstWithRole(sentenceEnts, "origin");
+    const importer = firstWithRole(ents, "dest") ?? (subject && subject !== owner ? subject : null) ?? (origin ? owner : null) ?? subject ?? owner;
     const exporter = origin ?? (owner && owner !== importer ? owner : null);
     if (!importer && exporter) {
       const o = otherOf(ctx, exporter);
       return o && o !== exporter ? { reporter: o, partner: exporter, inferred: 1 } : null;
     }
-    return fill(importer, exporter);
+    return fill(ctx, importer, exporter);
   }
   const pairs = ents.filter((e) => e.role === "pair").map((e) => e.iso3);
   const countries = [...new Set([...pairs, ...countriesIn(named)])];
