@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Article, ExtractResult, Reference } from "../types.ts";
 import { articleLines } from "../ops/factlines.ts";
-import { deriveGroup, mergePart, type SpillLayout } from "../ops/partitions.ts";
+import type { SpillLayout } from "../ops/partitions.ts";
 import { parseArticle, type RawFile } from "../ingest/article.ts";
 import type { RegistryEntry } from "../ingest/registry.ts";
 import { buildGazetteer, type Gazetteer } from "./entities.ts";
@@ -27,6 +27,11 @@ export interface ExtractPoolOptions {
   batchChars?: number;
   /** Called as articles finish (in batches, not necessarily in input order): articles done so far, of total. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * A worker's old-generation heap, in MB (default 512). V8 otherwise lets each worker's heap grow far past
+   * what it holds; the default leaves room for the largest article accepted (5 MB of the densest text needs ~320).
+   */
+  heapMb?: number;
 }
 
 /**
@@ -54,7 +59,7 @@ export interface WorkerRequest {
 
 export type WorkerResponse = { id: number; results: Answer[] } | { id: number; error: string };
 
-const DEFAULTS = { inProcessBelow: 64, batchArticles: 64, batchChars: 256 * 1024 };
+const DEFAULTS = { inProcessBelow: 64, batchArticles: 64, batchChars: 256 * 1024, heapMb: 512 };
 type Settings = typeof DEFAULTS & Pick<ExtractPoolOptions, "onProgress">;
 
 /**
@@ -63,6 +68,8 @@ type Settings = typeof DEFAULTS & Pick<ExtractPoolOptions, "onProgress">;
  */
 export async function runJob(job: Job, gazetteer: Gazetteer, reference: Reference, onItem: (name: string) => void = () => {}): Promise<Answer[]> {
   if (job.form === "partition") {
+    // Imported on first use: it brings the table schemas (zod) along, a quarter of a second of every worker's start.
+    const { deriveGroup, mergePart } = await import("../ops/partitions.ts");
     for (const i of job.indexes) {
       onItem(`${job.step} partition ${i}`);
       await (job.step === "merge" ? mergePart(job.layout, i) : deriveGroup(job.layout, i));
@@ -162,6 +169,7 @@ export class ExtractPool {
       inProcessBelow: options.inProcessBelow ?? DEFAULTS.inProcessBelow,
       batchArticles: Math.max(1, options.batchArticles ?? DEFAULTS.batchArticles),
       batchChars: Math.max(1, options.batchChars ?? DEFAULTS.batchChars),
+      heapMb: options.heapMb ?? DEFAULTS.heapMb,
       onProgress: options.onProgress,
     };
   }
@@ -186,7 +194,7 @@ export class ExtractPool {
     const code = bootstrap();
     const execArgv = workerExecArgv();
     while (this.slots.length < n) {
-      const worker = new Worker(code, { eval: true, execArgv, workerData: { reference: this.reference } });
+      const worker = new Worker(code, { eval: true, execArgv, workerData: { reference: this.reference }, resourceLimits: { maxOldGenerationSizeMb: this.opts.heapMb } });
       const slot: Slot = { worker, inFlight: 0 };
       worker.on("message", (msg: WorkerResponse) => {
         const p = this.pending.get(msg.id);

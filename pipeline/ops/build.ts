@@ -18,11 +18,17 @@ import type { ExtractCache } from "./cache.ts";
 import { readArticleLines } from "./factlines.ts";
 import { stageClock, type Logger } from "./log.ts";
 import { QaTally, type InputEntry, type Manifest } from "./manifest.ts";
-import { factSpill, mainRuns, spilledTables, spillLayout } from "./partitions.ts";
+import { factSpill, mainRuns, PARTITION_HEAP_MB, spilledTables, spillLayout } from "./partitions.ts";
 import { partOf } from "./spill.ts";
 
-/** Files read, parsed and extracted together: enough to keep both cores busy, few enough to bound memory. */
+/**
+ * Files read, parsed and extracted together: enough to keep both cores busy, few enough to bound memory.
+ * A chunk also closes at CHUNK_BYTES of input: what extraction makes of a file grows with its size.
+ */
 const CHUNK = 512;
+const CHUNK_BYTES = 4 << 20;
+/** Runs of fewer files extract in-process (starting workers costs more); bigger runs use the workers for every chunk, however small. */
+const SMALL_RUN = 64;
 /** Chunks between reading and being taken in at once. */
 const IN_FLIGHT = 3;
 
@@ -74,10 +80,25 @@ async function extractChunk(req: BuildRequest, c: ReadChunk, pool: ExtractPool):
   return { lines: lines as string[], fresh: missing.length };
 }
 
+/** Where chunks start, and the end: at most `files` files and CHUNK_BYTES of input each (but at least one file). */
+function chunkBounds(stats: InputStat[], files: number): number[] {
+  const bounds = [0];
+  let bytes = 0;
+  for (let i = 0; i < stats.length; i++) {
+    if (i > bounds.at(-1)! && (i - bounds.at(-1)! >= files || bytes + stats[i]!.size > CHUNK_BYTES)) {
+      bounds.push(i);
+      bytes = 0;
+    }
+    bytes += stats[i]!.size;
+  }
+  if (stats.length > 0) bounds.push(stats.length);
+  return bounds;
+}
+
 export async function buildStreamed(req: BuildRequest): Promise<Built> {
   const stages: Record<string, number> = {};
   const clock = stageClock(stages, req.log);
-  const chunkSize = req.sizes?.chunk ?? CHUNK;
+  const chunks = chunkBounds(req.files, req.sizes?.chunk ?? CHUNK);
   const layout = spillLayout(req.spillDir, req.files.reduce((n, f) => n + f.size, 0), req.sizes?.bytesPerPart);
   const facts = factSpill(layout);
   const runs = mainRuns(layout);
@@ -85,20 +106,17 @@ export async function buildStreamed(req: BuildRequest): Promise<Built> {
   const inputs: InputEntry[] = [];
   const seen = new Map<string, string>();
   let reextracted = 0;
-  const pool = new ExtractPool(req.reference);
+  const pool = new ExtractPool(req.reference, req.files.length < SMALL_RUN ? { inProcessBelow: SMALL_RUN } : { inProcessBelow: 0 });
   try {
     // Chunks go through read → extract with a few in flight, so the workers never wait for the main thread
     // to take in a finished chunk; chunks are taken in file order, which decides duplicate ids.
     const inFlight: Promise<ReadChunk & { lines: string[]; fresh: number }>[] = [];
-    const start = (at: number) => inFlight.push(readChunk(req, req.files.slice(at, at + chunkSize)).then(async (c) => ({ ...c, ...(await extractChunk(req, c, pool)) })));
-    let at = 0;
-    for (; at < req.files.length && inFlight.length < IN_FLIGHT; at += chunkSize) start(at);
+    const start = (k: number) => inFlight.push(readChunk(req, req.files.slice(chunks[k]!, chunks[k + 1])).then(async (c) => ({ ...c, ...(await extractChunk(req, c, pool)) })));
+    let next = 0;
+    for (; next < chunks.length - 1 && inFlight.length < IN_FLIGHT; next++) start(next);
     for (let done = 0; inFlight.length > 0; ) {
       const chunk = await inFlight.shift()!;
-      if (at < req.files.length) {
-        start(at);
-        at += chunkSize;
-      }
+      if (next < chunks.length - 1) start(next++);
       reextracted += chunk.fresh;
       for (let i = 0; i < chunk.stats.length; i++) {
         const source_file = chunk.stats[i]!.source_file;
@@ -132,7 +150,7 @@ export async function buildStreamed(req: BuildRequest): Promise<Built> {
   clock.lap("extract");
 
   // Fresh workers merge: V8 keeps a worker's heap at the high-water mark extraction left it at.
-  const mergers = new ExtractPool(req.reference);
+  const mergers = new ExtractPool(req.reference, { heapMb: PARTITION_HEAP_MB });
   try {
     // Every part merges before any group derives: a group takes records from every part.
     await mergers.runPartitions("merge", layout);

@@ -26,8 +26,14 @@ export interface SpillLayout {
   groups: number;
 }
 
-/** Input bytes per fact part: a part's facts, and what merging them takes, stay within a worker's heap whatever the articles. */
-export const BYTES_PER_PART = 4 << 20;
+/**
+ * Input bytes per fact part, so that a part's facts stay few whatever the articles: ~14k facts (~40 MB of
+ * heap to merge) in news-like text, ~5× that in the densest adversarial text, either way well within
+ * PARTITION_HEAP_MB.
+ */
+export const BYTES_PER_PART = 2 << 20;
+/** Heap of a worker that merges parts and derives groups (ExtractPoolOptions.heapMb). */
+export const PARTITION_HEAP_MB = 256;
 /** Merged records are about a thirtieth of the facts of a part: a few parts' worth make a group. */
 const PARTS_PER_GROUP = 4;
 /** Rows per chunk handed to the publisher. */
