@@ -4,7 +4,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mergeRuns, RunWriter, writeRun } from "../pipeline/ops/runs.ts";
-import { partOf, readSpilled, readSpilledAcross, Spill } from "../pipeline/ops/spill.ts";
+import { asciiJson, partOf, readSpilled, readSpilledAcross, Spill } from "../pipeline/ops/spill.ts";
 
 let dir: string;
 beforeAll(async () => {
@@ -86,5 +86,16 @@ describe("Spill", () => {
   it("spreads keys over parts the same way every run", () => {
     expect(partOf('["trade_flows","export"]', 7)).toBe(partOf('["trade_flows","export"]', 7));
     expect(new Set(Array.from({ length: 200 }, (_, i) => partOf(`key ${i}`, 7))).size).toBe(7);
+  });
+});
+
+describe("asciiJson", () => {
+  it("writes pure ASCII that parses back to the same value, astral characters and control escapes included", () => {
+    const value = { quote: "Kazakhstan — “wheat” ğ 😀", tab: "a\tb\nc", n: 1.5, none: null };
+    const json = asciiJson(value);
+    expect(json).toMatch(/^[\x20-\x7e]*$/);
+    expect(json).toContain("\\u2014");
+    expect(JSON.parse(json)).toEqual(value);
+    expect(asciiJson({ plain: "ascii only" })).toBe(JSON.stringify({ plain: "ascii only" }));
   });
 });

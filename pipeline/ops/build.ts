@@ -29,6 +29,8 @@ const CHUNK = 512;
 const CHUNK_BYTES = 4 << 20;
 /** Runs of fewer files extract in-process (starting workers costs more); bigger runs use the workers for every chunk, however small. */
 const SMALL_RUN = 64;
+/** Fact parts (of BYTES_PER_PART) beyond which the merge gets workers of its own. */
+const FRESH_MERGERS_ABOVE = 16;
 /** Chunks between reading and being taken in at once. */
 const IN_FLIGHT = 3;
 
@@ -107,6 +109,7 @@ export async function buildStreamed(req: BuildRequest): Promise<Built> {
   const seen = new Map<string, string>();
   let reextracted = 0;
   const pool = new ExtractPool(req.reference, req.files.length < SMALL_RUN ? { inProcessBelow: SMALL_RUN } : { inProcessBelow: 0 });
+  let mergers = pool;
   try {
     // Chunks go through read → extract with a few in flight, so the workers never wait for the main thread
     // to take in a finished chunk; chunks are taken in file order, which decides duplicate ids.
@@ -143,20 +146,20 @@ export async function buildStreamed(req: BuildRequest): Promise<Built> {
       done += chunk.stats.length;
       req.log.progress(done, req.files.length);
     }
-  } finally {
-    await pool.close();
-  }
-  await Promise.all([facts.flush(), runs.articles.flush(), runs.extractQa.flush(), runs.undatedQa.flush()]);
-  clock.lap("extract");
+    await Promise.all([facts.flush(), runs.articles.flush(), runs.extractQa.flush(), runs.undatedQa.flush()]);
+    clock.lap("extract");
 
-  // Fresh workers merge: V8 keeps a worker's heap at the high-water mark extraction left it at.
-  const mergers = new ExtractPool(req.reference, { heapMb: PARTITION_HEAP_MB });
-  try {
+    // A long run merges on fresh workers: V8 keeps a worker's heap at the high-water mark extraction left it
+    // at. A short one keeps its workers, whose start would cost more than the merge.
+    if (layout.parts > FRESH_MERGERS_ABOVE) {
+      await pool.close();
+      mergers = new ExtractPool(req.reference, { heapMb: PARTITION_HEAP_MB });
+    }
     // Every part merges before any group derives: a group takes records from every part.
     await mergers.runPartitions("merge", layout);
     await mergers.runPartitions("derive", layout);
   } finally {
-    await mergers.close();
+    await Promise.all([pool.close(), mergers.close()]);
   }
   clock.lap("reconcile");
   const qa = new QaTally();

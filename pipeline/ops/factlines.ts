@@ -5,21 +5,22 @@
  * or re-serializes a fact.
  *
  * Text format: line 1 is `{"meta": ...}` or `{"rejected": reason}`; for an article, line 2 is the JSON
- * array of its QA rows and every further line is a fact's merge key (JSON), a tab, and the fact (JSON).
- * JSON text never holds a raw tab or newline.
+ * array of its QA rows and every further line is a fact's merge key (JSON of factKey), a tab, and the fact
+ * (JSON). All of it is ASCII JSON (ops/spill.ts), which never holds a raw tab or newline.
  */
 import type { ParsedArticle } from "../ingest/article.ts";
 import { normalizeFacts } from "../normalize/normalize.ts";
-import { partitionKey } from "../reconcile/keys.ts";
+import { factKey } from "../reconcile/keys.ts";
 import type { Articles, QaCheck } from "../schema/tables.ts";
 import type { Article, ExtractResult, FxRate } from "../types.ts";
+import { asciiJson } from "./spill.ts";
 
 export function articleLines(parsed: ParsedArticle, extract: (a: Article) => ExtractResult, fx: FxRate[]): string {
-  if (!parsed.ok) return JSON.stringify({ rejected: parsed.rejected.reason });
+  if (!parsed.ok) return asciiJson({ rejected: parsed.rejected.reason });
   const { meta } = parsed.article;
   const result = extract(parsed.article);
-  const lines = [JSON.stringify({ meta }), JSON.stringify(result.qa)];
-  for (const f of normalizeFacts(result.facts, new Map([[meta.article_id, meta.published_date]]), fx)) lines.push(`${partitionKey(f)}\t${JSON.stringify(f)}`);
+  const lines = [asciiJson({ meta }), asciiJson(result.qa)];
+  for (const f of normalizeFacts(result.facts, new Map([[meta.article_id, meta.published_date]]), fx)) lines.push(`${asciiJson(factKey(f))}\t${asciiJson(f)}`);
   return lines.join("\n");
 }
 

@@ -6,6 +6,7 @@
 import { open, writeFile, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
+import { asciiJson } from "./spill.ts";
 
 export type Compare<T> = (a: T, b: T) => number;
 
@@ -18,7 +19,7 @@ export const runPath = (dir: string, name: string) => join(dir, `${name}.run`);
 export async function writeRun<T>(dir: string, name: string, rows: T[], compare: Compare<T>): Promise<void> {
   if (rows.length === 0) return;
   rows.sort(compare);
-  await writeFile(runPath(dir, name), `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`);
+  await writeFile(runPath(dir, name), `${rows.map(asciiJson).join("\n")}\n`);
 }
 
 /** Rows added in any order, written out as a new sorted run every `rowsPerRun`: for rows that arrive over a long time. */
