@@ -27,14 +27,14 @@ export interface SpillLayout {
 }
 
 /**
- * Input bytes per fact part, so that a part's facts stay few whatever the articles: ~14k facts (~40 MB of
+ * Input bytes per fact part, so that a part's facts stay few whatever the articles: ~7k facts (~20 MB of
  * heap to merge) in news-like text, ~5× that in the densest adversarial text, either way well within
  * PARTITION_HEAP_MB.
  */
 export const BYTES_PER_PART = 2 << 20;
 /** Heap of a worker that merges parts and derives groups (ExtractPoolOptions.heapMb). */
 export const PARTITION_HEAP_MB = 256;
-/** Merged records are about a thirtieth of the facts of a part: a few parts' worth make a group. */
+/** Merged records are about a fifth of the facts of a part: a few parts' worth make a group. */
 const PARTS_PER_GROUP = 4;
 /** Rows per chunk handed to the publisher. */
 const CHUNK_ROWS = 8192;
@@ -48,7 +48,7 @@ type TableName = keyof Dataset;
 const numbered = (name: string, n: number) => Array.from({ length: n }, (_, i) => `${name}-${i}`);
 
 /** The order runs are sorted in: the table's primary key, as the publisher orders it. */
-export function keyOrder<T>(table: TableName): Compare<T> {
+function keyOrder<T>(table: TableName): Compare<T> {
   const def = TABLES.find((t) => t.name === table)!;
   const { compareKeys } = canonicalOrder(def, columnsOf(def));
   return compareKeys as unknown as Compare<T>;
