@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateArticles } from "../bench/generate.ts";
 import { listInputs, readRegistry } from "../pipeline/ingest/read.ts";
 import { loadReference } from "../pipeline/ingest/reference.ts";
-import { buildStreamed } from "../pipeline/ops/build.ts";
+import { buildStreamed, chunkBounds } from "../pipeline/ops/build.ts";
 import { ExtractCache } from "../pipeline/ops/cache.ts";
 import type { Logger } from "../pipeline/ops/log.ts";
 import { DEFAULT_SOURCES } from "../pipeline/paths.ts";
@@ -49,4 +49,18 @@ describe("the streamed build", () => {
     await publish(dataset, join(root, "memory"), info);
     expect(await snapshot(join(root, "streamed"))).toEqual(await snapshot(join(root, "memory")));
   }, 120_000);
+});
+
+describe("chunks of input", () => {
+  const stats = (sizes: number[]) => sizes.map((size, i) => ({ source_file: `f${i}`, size, mtime_ms: 0 }));
+
+  it("close at a number of files or of bytes, whichever comes first", () => {
+    expect(chunkBounds(stats([1, 1, 1, 1, 1]), 2, 100)).toEqual([0, 2, 4, 5]);
+    expect(chunkBounds(stats([40, 40, 40, 10, 10]), 10, 100)).toEqual([0, 2, 5]);
+  });
+
+  it("hold a file bigger than the byte limit alone, and nothing when there are no files", () => {
+    expect(chunkBounds(stats([10, 500, 10]), 10, 100)).toEqual([0, 1, 2, 3]);
+    expect(chunkBounds([], 10, 100)).toEqual([0]);
+  });
 });

@@ -82,12 +82,12 @@ async function extractChunk(req: BuildRequest, c: ReadChunk, pool: ExtractPool):
   return { lines: lines as string[], fresh: missing.length };
 }
 
-/** Where chunks start, and the end: at most `files` files and CHUNK_BYTES of input each (but at least one file). */
-function chunkBounds(stats: InputStat[], files: number): number[] {
+/** Where chunks start, and the end: at most `files` files and `maxBytes` of input each (but at least one file). */
+export function chunkBounds(stats: InputStat[], files: number, maxBytes = CHUNK_BYTES): number[] {
   const bounds = [0];
   let bytes = 0;
   for (let i = 0; i < stats.length; i++) {
-    if (i > bounds.at(-1)! && (i - bounds.at(-1)! >= files || bytes + stats[i]!.size > CHUNK_BYTES)) {
+    if (i > bounds.at(-1)! && (i - bounds.at(-1)! >= files || bytes + stats[i]!.size > maxBytes)) {
       bounds.push(i);
       bytes = 0;
     }
