@@ -1,7 +1,9 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { stableId } from "../ids.ts";
 import type { RegistryEntry } from "../ingest/registry.ts";
+
+const ENTRY = ".lines";
 
 /**
  * Per-file parse and extraction output on disk (article lines, ops/factlines.ts), keyed by the file's name,
@@ -16,6 +18,19 @@ export class ExtractCache {
 
   /** Subfolders known to exist: an archive run puts 100,000 entries into 256 of them. */
   private readonly made = new Set<string>();
+  /** Keys on disk when the run began, listed once: a cold run of 100,000 files then asks the disk for none of its misses. */
+  private present: Promise<Set<string>> | null = null;
+
+  private listed(): Promise<Set<string>> {
+    this.present ??= (async () => {
+      const keys = new Set<string>();
+      for (const sub of await readdir(this.dir).catch(() => [])) {
+        for (const name of await readdir(join(this.dir, sub)).catch(() => [])) if (name.endsWith(ENTRY)) keys.add(name.slice(0, -ENTRY.length));
+      }
+      return keys;
+    })();
+    return this.present;
+  }
 
   /** An entry is the outcome of parsing and extracting one file: a function of its name, bytes and registry row. */
   keyOf(sourceFile: string, sha256: string, registry: RegistryEntry | undefined): string {
@@ -23,10 +38,11 @@ export class ExtractCache {
   }
 
   private path(key: string): string {
-    return join(this.dir, key.slice(0, 2), `${key}.lines`);
+    return join(this.dir, key.slice(0, 2), `${key}${ENTRY}`);
   }
 
   async get(key: string): Promise<string | null> {
+    if (!(await this.listed()).has(key)) return null;
     try {
       return await readFile(this.path(key), "utf8");
     } catch {
