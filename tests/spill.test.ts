@@ -4,7 +4,8 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mergeRuns, RunWriter, writeRun } from "../pipeline/ops/runs.ts";
-import { asciiJson, partOf, readSpilled, readSpilledAcross, Spill } from "../pipeline/ops/spill.ts";
+import { asciiJson } from "../pipeline/ops/asciiJson.ts";
+import { partOf, readSpilled, readSpilledAcross, Spill } from "../pipeline/ops/spill.ts";
 
 let dir: string;
 beforeAll(async () => {

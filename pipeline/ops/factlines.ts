@@ -13,7 +13,7 @@ import { normalizeFacts } from "../normalize/normalize.ts";
 import { factKey } from "../reconcile/keys.ts";
 import type { Articles, QaCheck } from "../schema/tables.ts";
 import type { Article, ExtractResult, FxRate } from "../types.ts";
-import { asciiJson } from "./spill.ts";
+import { asciiJson } from "./asciiJson.ts";
 
 export function articleLines(parsed: ParsedArticle, extract: (a: Article) => ExtractResult, fx: FxRate[]): string {
   if (!parsed.ok) return asciiJson({ rejected: parsed.rejected.reason });

@@ -8,7 +8,6 @@
  * - every published table is written as sorted runs (ops/runs.ts), by the part or group that made its rows,
  *   and the publisher takes the runs merged, in canonical order, a chunk at a time (spilledTables).
  */
-import { uniqueChecks } from "../derive/checks.ts";
 import { derivationGroup, deriveRecords } from "../derive/records.ts";
 import type { ChunkedRows, PublishDataset } from "../publish/publish.ts";
 import { canonicalOrder, type Row } from "../publish/rows.ts";
@@ -54,8 +53,10 @@ function keyOrder<T>(table: TableName): Compare<T> {
   return compareKeys as unknown as Compare<T>;
 }
 
+const FACTS = "facts";
+
 /** Where the main thread spills normalized facts, in parts by merge key. */
-export const factSpill = (l: SpillLayout) => new Spill<ExtractedFact>(l.dir, "facts", l.parts);
+export const factSpill = (l: SpillLayout) => new Spill<ExtractedFact>(l.dir, FACTS, l.parts);
 
 /** Runs the main thread writes while it takes in extracted articles: articles, their extraction checks, and undated-article checks. */
 export function mainRuns(l: SpillLayout) {
@@ -69,7 +70,7 @@ export type MainRuns = ReturnType<typeof mainRuns>;
 
 /** Merges one fact part: evidence, items and merge checks as sorted runs, records to their groups. */
 export async function mergePart(l: SpillLayout, part: number): Promise<void> {
-  const { records, evidence, aid_items, qa } = mergeFacts(await readSpilled<ExtractedFact>(l.dir, "facts", part));
+  const { records, evidence, aid_items, qa } = mergeFacts(await readSpilled<ExtractedFact>(l.dir, FACTS, part));
   await writeRun(l.dir, `evidence-${part}`, evidence, keyOrder("evidence"));
   await writeRun(l.dir, `aid_items-${part}`, aid_items, keyOrder("aid_items"));
   await writeRun(l.dir, `qa-merge-${part}`, qa, keyOrder("qa_checks"));
@@ -100,8 +101,11 @@ function firstOfEachCheck(onQa: (rows: QaCheck[]) => void): () => (rows: Row[]) 
   return () => {
     let last: string | null = null;
     return (rows) => {
-      const kept = uniqueChecks(rows as QaCheck[]).filter((q) => q.check_id !== last);
-      last = kept.at(-1)?.check_id ?? last;
+      const kept: QaCheck[] = [];
+      for (const q of rows as QaCheck[]) {
+        if (q.check_id !== last) kept.push(q);
+        last = q.check_id;
+      }
       onQa(kept);
       return kept;
     };

@@ -91,7 +91,7 @@ async function locked(o: RunOptions): Promise<number> {
   const clock = stageClock(stages, o.log);
   const code_ = (dirs: string[]) => rulesHash(dirs.map((d) => join(PROJECT_ROOT, "pipeline", d)).concat(o.sourcesDir), PROJECT_ROOT);
   // Cached fact lines depend on the ingest, extract and normalize code, merge keys and reference data; the published bytes on all of it.
-  const [files, extractionHash, rules, version, prev] = await Promise.all([listInputs(o.input), code_(["ingest", "extract", "normalize", "reconcile/keys.ts", "ops/factlines.ts", "types.ts", "ids.ts"]), code_(["."]), pipelineVersion(), readManifest(o.out)]);
+  const [files, extractionHash, rules, version, prev] = await Promise.all([listInputs(o.input), code_(["ingest", "extract", "normalize", "reconcile/keys.ts", "ops/factlines.ts", "ops/asciiJson.ts", "types.ts", "ids.ts"]), code_(["."]), pipelineVersion(), readManifest(o.out)]);
   o.log.info("listed inputs", { files: files.length, input: o.input });
   // Same files, same code, same output: nothing to do, and no need even to load the pipeline's stages.
   const same = prev && prev.rules_hash === rules && prev.pipeline_version === version && (await outputIntact(o.out, prev)) ? await unchangedInputs(o, prev, files) : null;

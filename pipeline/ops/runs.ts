@@ -6,7 +6,7 @@
 import { open, writeFile, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { asciiJson } from "./spill.ts";
+import { asciiJson } from "./asciiJson.ts";
 
 export type Compare<T> = (a: T, b: T) => number;
 
@@ -72,14 +72,11 @@ class RunReader {
     return handle && new RunReader(handle);
   }
 
-  /** The next line, or null at the end (the file is then closed). */
+  /** The next line, or null at the end. */
   async next(): Promise<string | null> {
     while (this.at >= this.lines.length) {
       const { bytesRead } = await this.handle.read(this.block, 0, BLOCK, null);
-      if (bytesRead === 0) {
-        await this.handle.close();
-        return null;
-      }
+      if (bytesRead === 0) return null;
       const lines = (this.rest + this.decoder.write(this.block.subarray(0, bytesRead))).split("\n");
       this.rest = lines.pop()!;
       this.lines = lines;
@@ -88,8 +85,8 @@ class RunReader {
     return this.lines[this.at++]!;
   }
 
-  async close(): Promise<void> {
-    await this.handle.close().catch(() => {});
+  close(): Promise<void> {
+    return this.handle.close();
   }
 }
 

@@ -1,18 +1,6 @@
 import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
-
-const NON_ASCII = /[^\x00-\x7f]/;
-const EACH_NON_ASCII = /[^\x00-\x7f]/g;
-
-/**
- * JSON with every non-ASCII character escaped (`\u2014`): the same value once parsed, but pure ASCII, which
- * V8 holds in one byte per character instead of two and decodes from UTF-8 without a second look.
- * Everything an archive run moves between threads or through disk is written this way.
- */
-export function asciiJson(value: unknown): string {
-  const json = JSON.stringify(value);
-  return NON_ASCII.test(json) ? json.replace(EACH_NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) : json;
-}
+import { asciiJson } from "./asciiJson.ts";
 
 /** Buffered characters across all parts before they are written out. */
 const FLUSH_AT = 8 * 1024 * 1024;
@@ -20,7 +8,7 @@ const FLUSH_AT = 8 * 1024 * 1024;
 /**
  * Rows too many to hold at archive size, parked on disk as JSON lines in numbered parts, each part read back
  * whole later. Which part a row goes to is the caller's choice: rows that must meet (same merge key, same
- * id prefix) share a part, so each part can be processed on its own.
+ * derivation group) share a part, so each part can be processed on its own.
  */
 export class Spill<T> {
   private readonly buffers: string[][];
