@@ -44,16 +44,15 @@ export async function openDatabase(path: string, tempDir: string): Promise<Datab
 
 /**
  * Creates the table with typed columns and documents it with COMMENTs, while it is empty (altering
- * a table that holds rows costs far more). A PRIMARY KEY constraint is declared only when every
- * key column is required, because DuckDB forbids NULL in key columns (aid_items' key includes the
- * nullable `unit`); the table comment always states the logical key and foreign keys.
+ * a table that holds rows costs far more). Keys are stated in the table comment, not declared: the
+ * publisher has already checked them (validate.ts), and DuckDB holds a declared key's index in memory
+ * whole, ~80 bytes a row, which at archive size was the largest thing a run held (and made loading 2×
+ * slower).
  */
 export async function createTable(connection: DuckDBConnection, table: TableColumns): Promise<void> {
   const { def, columns } = table;
   const name = quoteIdent(def.name);
   const definitions = columns.map((c) => `${quoteIdent(c.name)} ${c.sql}${c.required ? " NOT NULL" : ""}`);
-  const keyIsRequired = def.primaryKey.every((k) => columns.find((c) => c.name === k)?.required);
-  if (keyIsRequired) definitions.push(`PRIMARY KEY (${def.primaryKey.map(quoteIdent).join(", ")})`);
   await connection.run(`CREATE TABLE ${name} (${definitions.join(", ")})`);
   await connection.run(`COMMENT ON TABLE ${name} IS ${sqlString(tableComment(table))}`);
   for (const column of columns) {
