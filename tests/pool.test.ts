@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { generateArticles } from "../bench/generate.ts";
 import { buildGazetteer } from "../pipeline/extract/entities.ts";
 import { extractArticle } from "../pipeline/extract/extract.ts";
-import { ExtractPool, extractAll } from "../pipeline/extract/pool.ts";
+import { ExtractPool, extractAll, workerExecArgv } from "../pipeline/extract/pool.ts";
 import { parseArticle, parseArticles } from "../pipeline/ingest/article.ts";
 import { loadReference } from "../pipeline/ingest/reference.ts";
 import { DEFAULT_SOURCES, readInputs, readRegistry } from "../pipeline/run.ts";
@@ -94,4 +94,13 @@ describe("extractAll", () => {
     const broken = { ...generated[3]!, segments: null } as unknown as Article;
     await expect(extractAll([generated[0]!, broken], reference, { threads: 2, inProcessBelow: 0 })).rejects.toThrow(new RegExp(generated[3]!.meta.article_id));
   }, 60_000);
+});
+
+describe("workerExecArgv", () => {
+  it("drops tsx's loader and heap sizes (a worker refuses them), keeps the rest", () => {
+    const tsx = "/p/node_modules/tsx/dist/loader.mjs";
+    expect(
+      workerExecArgv(["--require", "/p/node_modules/tsx/dist/preflight.cjs", "--import", `file://${tsx}`, "--max-old-space-size=512", "--max_semi_space_size", "16", "--enable-source-maps", "--import", "/p/other.mjs"]),
+    ).toEqual(["--enable-source-maps", "--import", "/p/other.mjs"]);
+  });
 });

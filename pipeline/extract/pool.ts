@@ -102,10 +102,13 @@ function bootstrap(): string {
   return `import(${JSON.stringify(pathToFileURL(api).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); }).catch((e) => { console.error(e); process.exit(70); });`;
 }
 
-/** The parent's execArgv without tsx's own flags: the bootstrap registers tsx in the worker, and an inherited `--import` of it would get in the way. */
-function workerExecArgv(): string[] {
+/**
+ * The parent's execArgv without tsx's own flags (the bootstrap registers tsx in the worker, and an inherited
+ * `--import` of it would get in the way) and without heap sizes, which a worker refuses: its heap is set by
+ * `resourceLimits`.
+ */
+export function workerExecArgv(args: readonly string[] = process.execArgv): string[] {
   const out: string[] = [];
-  const args = process.execArgv;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if ((a === "--import" || a === "--require" || a === "--loader" || a === "-r") && /[\\/]tsx[\\/]/.test(args[i + 1] ?? "")) {
@@ -113,6 +116,10 @@ function workerExecArgv(): string[] {
       continue;
     }
     if (/^--(?:import|require|loader)=.*[\\/]tsx[\\/]/.test(a)) continue;
+    if (/^--max[-_](?:old|semi)[-_]space[-_]size(?:=|$)/.test(a)) {
+      if (!a.includes("=")) i++;
+      continue;
+    }
     out.push(a);
   }
   return out;
