@@ -10,8 +10,9 @@
  *    (loading the model, building the gazetteer) and a warm-up on the first 20 articles;
  * 3. extraction throughput in-process: reads and parses the corpus in chunks and extracts it with the
  *    worker pool (pipeline/extract/pool.ts), counting only extraction time. The workers' start and
- *    warm-up (128 articles each) are timed apart, as `pool_start_s`: they are the pool's set-up, as
- *    loading the model is wink-nlp's;
+ *    warm-up are timed apart, as `pool_start_s`: they are the pool's set-up, as loading the model is
+ *    wink-nlp's. The warm-up gives each worker about what the baseline's timed pass had before it (20
+ *    articles and one pass over the sample): the first M MB of articles per worker;
  * 4. linearity: time per KB of adversarial text (bench/adversarial.ts) at 10 KB, 100 KB and 1 MB;
  * 5. the whole pipeline twice through its public entry (pipeline/cli.ts, with the Node flags of `npm run pipeline`), cold then
  *    unchanged, with wall time, the child's peak RSS (GNU time, else /proc polling) and the stage times
@@ -38,8 +39,6 @@ import { GENERATOR_VERSION, generateCorpus } from "./generate.ts";
 
 const USAGE = "usage: npm run bench -- --articles N [--seed S] [--threads T] [--work DIR] [--baseline-mb M] [--no-linearity] [--no-e2e]";
 const CHUNK = 4096;
-/** Articles per worker extracted before the timing starts: a few batches each. */
-const WARM_PER_WORKER = 128;
 /** Stage timings the pipeline writes to its manifest (run.stages_s); `extract` covers reading, parsing and extracting, which overlap. */
 const STAGES = ["read", "extract", "reconcile", "publish", "report"];
 
@@ -95,7 +94,15 @@ interface ExtractFigures {
   rss_peak: number;
 }
 
-async function measureExtraction(dir: string, threads: number): Promise<ExtractFigures> {
+/** The first articles, up to `bytes` of bodies. */
+function firstBytes(articles: Article[], bytes: number): Article[] {
+  let n = 0;
+  let sum = 0;
+  while (n < articles.length && sum < bytes) sum += Buffer.byteLength(articles[n++]!.body);
+  return articles.slice(0, n);
+}
+
+async function measureExtraction(dir: string, threads: number, warmBytesPerWorker: number): Promise<ExtractFigures> {
   const [registry, reference] = await Promise.all([readRegistry(DEFAULT_SOURCES), loadReference(DEFAULT_SOURCES)]);
   const names = await articleNames(dir);
   const rss = rssSampler();
@@ -113,7 +120,7 @@ async function measureExtraction(dir: string, threads: number): Promise<ExtractF
       read_parse_s += (performance.now() - t) / 1000;
       if (i === 0) {
         t = performance.now();
-        await pool.run(articles.slice(0, WARM_PER_WORKER * pool.threads));
+        await pool.run(firstBytes(articles, warmBytesPerWorker * pool.threads));
         pool_start_s = (performance.now() - t) / 1000;
       }
       for (const f of files) input_bytes += f.bytes.length;
@@ -323,7 +330,7 @@ async function main(): Promise<number> {
   f.speedup_1thread_vs_baseline = round(bl.wink_s / bl.ours_1t_s, 2);
 
   log(`extraction with ${threads} thread(s)`);
-  const ex = await measureExtraction(c.dir, threads);
+  const ex = await measureExtraction(c.dir, threads, baselineMb * 1e6);
   f.input_mb = round(mb(ex.input_bytes), 2);
   f.read_parse_s = round(ex.read_parse_s, 2);
   f.pool_start_s = round(ex.pool_start_s, 2);
