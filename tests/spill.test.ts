@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -21,10 +21,10 @@ interface R {
 }
 const byKey = (a: R, b: R) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0);
 
-async function readAll(names: string[], chunkRows = 3): Promise<{ rows: R[]; chunks: number[] }> {
+async function readAll(names: string[], chunkRows = 3, fanIn?: number): Promise<{ rows: R[]; chunks: number[] }> {
   const rows: R[] = [];
   const chunks: number[] = [];
-  for await (const chunk of mergeRuns<R>(dir, names, byKey, chunkRows)) {
+  for await (const chunk of mergeRuns<R>(dir, names, byKey, chunkRows, fanIn)) {
     chunks.push(chunk.length);
     rows.push(...chunk);
   }
@@ -55,6 +55,29 @@ describe("sorted runs", () => {
         for (let i = 0; i < runs.length; i++) await writeRun(dir, names[i]!, [...runs[i]!], byKey);
         const { rows } = await readAll(names, 5);
         expect(rows.map((r) => r.k)).toEqual(runs.flat().map((r) => r.k).sort());
+        await Promise.all(names.map((n) => rm(join(dir, `${n}.run`), { force: true })));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it("merge many runs a few at a time into the same rows, equal keys still in name order, and leave no file behind", async () => {
+    const names = Array.from({ length: 11 }, (_, i) => `f${i}`);
+    for (let i = 0; i < names.length; i++) await writeRun(dir, names[i]!, i === 4 ? [] : [{ k: "k", n: i }, { k: String.fromCharCode(97 + (i % 5)), n: i }], byKey);
+    const wide = await readAll([...names, "missing"], 4);
+    const narrow = await readAll([...names, "missing"], 4, 2);
+    expect(narrow).toEqual(wide);
+    expect(narrow.rows.filter((r) => r.k === "k").map((r) => r.n)).toEqual([0, 1, 2, 3, 5, 6, 7, 8, 9, 10]);
+    expect(narrow.rows.map((r) => r.k)).toEqual([...narrow.rows.map((r) => r.k)].sort());
+    expect((await readdir(dir)).filter((f) => f.startsWith("~merge"))).toEqual([]);
+  });
+
+  it("give the same rows whatever the fan-in", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(fc.record({ k: fc.string({ maxLength: 2 }), n: fc.nat(9) }), { maxLength: 8 }), { maxLength: 9 }), fc.integer({ min: 2, max: 4 }), async (runs, fanIn) => {
+        const names = runs.map((_, i) => `q${i}`);
+        for (let i = 0; i < runs.length; i++) await writeRun(dir, names[i]!, [...runs[i]!], byKey);
+        expect((await readAll(names, 5, fanIn)).rows).toEqual((await readAll(names, 5)).rows);
         await Promise.all(names.map((n) => rm(join(dir, `${n}.run`), { force: true })));
       }),
       { numRuns: 30 },
