@@ -36,6 +36,7 @@ import { DEFAULT_SOURCES, PROJECT_ROOT } from "../pipeline/paths.ts";
 import type { Article } from "../pipeline/types.ts";
 import { ADVERSARIAL } from "./adversarial.ts";
 import { GENERATOR_VERSION, generateCorpus } from "./generate.ts";
+import { pipelineNodeFlags } from "./pipelineFlags.ts";
 
 const USAGE = "usage: npm run bench -- --articles N [--seed S] [--threads T] [--work DIR] [--baseline-mb M] [--no-linearity] [--no-e2e]";
 const CHUNK = 4096;
@@ -246,14 +247,8 @@ function procPeak(pid: number): { stop: () => number | null } {
   };
 }
 
-/** The Node flags `npm run pipeline` gives (its heap size among them), so the run measured is the one users start, without npm's and tsx's launcher processes around it. */
-async function pipelineNodeFlags(): Promise<string[]> {
-  const pkg = JSON.parse(await readFile(join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
-  return pkg.scripts.pipeline!.split(/\s+/).filter((t) => t.startsWith("--"));
-}
-
 async function runPipeline(input: string, out: string, cache: string): Promise<RunFigures> {
-  const args = [...(await pipelineNodeFlags()), "--import", "tsx", join(PROJECT_ROOT, "pipeline/cli.ts"), "--input", input, "--out", out, "--cache", cache, "--log-format", "json", "--no-report"];
+  const args = [...(await pipelineNodeFlags(PROJECT_ROOT)), "--import", "tsx", join(PROJECT_ROOT, "pipeline/cli.ts"), "--input", input, "--out", out, "--cache", cache, "--log-format", "json", "--no-report"];
   const gnuTime = existsSync("/usr/bin/time");
   const [cmd, argv] = gnuTime ? ["/usr/bin/time", ["-v", process.execPath, ...args]] : [process.execPath, args];
   const t0 = performance.now();

@@ -4,6 +4,8 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateArticles } from "../bench/generate.ts";
+import { pipelineNodeFlags } from "../bench/pipelineFlags.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 let work: string;
@@ -14,9 +16,11 @@ interface Result {
   stderr: string;
 }
 
-function cli(args: string[]): Promise<Result> {
+/** Runs the CLI with the Node flags of `npm run pipeline`. */
+async function cli(args: string[]): Promise<Result> {
+  const flags = await pipelineNodeFlags(root);
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", join(root, "pipeline/cli.ts"), ...args], { cwd: root, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [...flags, "--import", "tsx", join(root, "pipeline/cli.ts"), ...args], { cwd: root, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -128,6 +132,19 @@ describe("scheduled runs", () => {
     expect((await cli(["--out", out, "--cache", join(work, "lock-cache")])).code).toBe(0);
     expect(await readdir(work)).not.toContain("lock-out.lock");
   }, 60_000);
+
+  it("runs an archive-sized input on the worker pool under npm run pipeline's heap flag", async () => {
+    expect(await pipelineNodeFlags(root)).toContainEqual(expect.stringMatching(/^--max-old-space-size=\d+$/));
+    const input = join(work, "archive-in");
+    await mkdir(input);
+    for (const a of generateArticles(3, 80)) await writeFile(join(input, a.name), a.text);
+    const out = join(work, "archive-out");
+    const r = await cli(["--input", input, "--out", out, "--cache", join(work, "archive-cache"), "--no-report", "--log-format", "json"]);
+    expect(r.code).toBe(0);
+    const manifest = JSON.parse(await readFile(join(out, "manifest.json"), "utf8"));
+    expect(manifest.row_counts.articles).toBe(80);
+    expect(manifest.articles_reextracted).toBe(80);
+  });
 
   it("exits 2 on usage errors", async () => {
     expect((await cli(["--no-such-flag"])).code).toBe(2);
