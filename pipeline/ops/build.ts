@@ -72,13 +72,13 @@ async function readChunk(req: BuildRequest, stats: InputStat[]): Promise<ReadChu
 /** Article lines from the cache where it has them; the rest parsed and extracted on the pool, and cached. */
 async function extractChunk(req: BuildRequest, c: ReadChunk, pool: ExtractPool): Promise<{ lines: string[]; fresh: number }> {
   const keys = c.files.map((f, i) => req.cache.keyOf(f.source_file, c.hashes[i]!, req.registry.get(f.source_file)));
-  const lines = await Promise.all(keys.map((k) => req.cache.get(k)));
+  const lines = await req.cache.getMany(keys);
   const missing = c.files.filter((_, i) => lines[i] === null);
   const missingKeys = keys.filter((_, i) => lines[i] === null);
   const fresh = await pool.runFiles(missing, req.registry);
   let k = 0;
   for (let i = 0; i < lines.length; i++) if (lines[i] === null) lines[i] = fresh[k++]!;
-  await Promise.all(missingKeys.map((key, i) => req.cache.put(key, fresh[i]!)));
+  await req.cache.putMany(missingKeys.map((key, i) => ({ key, lines: fresh[i]! })));
   return { lines: lines as string[], fresh: missing.length };
 }
 

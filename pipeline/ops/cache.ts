@@ -1,14 +1,27 @@
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { stableId } from "../ids.ts";
 import type { RegistryEntry } from "../ingest/registry.ts";
 
-const ENTRY = ".lines";
+const PACK = ".pack";
+const INDEX = ".index";
+
+/** Where an entry's bytes are: a pack, and a span of it. */
+interface Entry {
+  pack: string;
+  offset: number;
+  length: number;
+}
 
 /**
  * Per-file parse and extraction output on disk (article lines, ops/factlines.ts), keyed by the file's name,
  * sha256 and registry row, and the hash of the code and reference data that produce it: an unchanged
  * article under unchanged rules is never parsed or extracted again.
+ *
+ * Entries are written a batch at a time into packs: a `.pack` file of the entries side by side and an
+ * `.index` of where each lies. A file per entry cost a 100,000-article run 400,000 file operations, ~14 s
+ * of CPU on a 2-core machine that extraction needs. An entry exists once its pack's index does: the index
+ * is written last, so a run killed midway leaves at most a pack no index names, which is never read.
  */
 export class ExtractCache {
   constructor(
@@ -16,18 +29,20 @@ export class ExtractCache {
     private readonly rules: string,
   ) {}
 
-  /** Subfolders known to exist: an archive run puts 100,000 entries into 256 of them. */
-  private readonly made = new Set<string>();
-  /** Keys on disk when the run began, listed once: a cold run of 100,000 files then asks the disk for none of its misses. */
-  private present: Promise<Set<string>> | null = null;
+  private made = false;
+  /** Entries on disk when the run began, listed once from the indexes. */
+  private present: Promise<Map<string, Entry>> | null = null;
 
-  private listed(): Promise<Set<string>> {
+  private listed(): Promise<Map<string, Entry>> {
     this.present ??= (async () => {
-      const keys = new Set<string>();
-      for (const sub of await readdir(this.dir).catch(() => [])) {
-        for (const name of await readdir(join(this.dir, sub)).catch(() => [])) if (name.endsWith(ENTRY)) keys.add(name.slice(0, -ENTRY.length));
+      const entries = new Map<string, Entry>();
+      const indexes = (await readdir(this.dir).catch(() => [] as string[])).filter((n) => n.endsWith(INDEX)).sort();
+      for (const name of indexes) {
+        const pack = name.slice(0, -INDEX.length);
+        const spans = JSON.parse(await readFile(join(this.dir, name), "utf8")) as [string, number, number][];
+        for (const [key, offset, length] of spans) entries.set(key, { pack, offset, length });
       }
-      return keys;
+      return entries;
     })();
     return this.present;
   }
@@ -37,28 +52,54 @@ export class ExtractCache {
     return stableId(this.rules, sourceFile, sha256, JSON.stringify(registry ?? null));
   }
 
-  private path(key: string): string {
-    return join(this.dir, key.slice(0, 2), `${key}${ENTRY}`);
+  /** Each key's entry, or null where there is none (or its pack cannot be read); each pack is opened once. */
+  async getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    const present = await this.listed();
+    const out: (string | null)[] = keys.map(() => null);
+    const byPack = new Map<string, number[]>();
+    keys.forEach((key, i) => {
+      const e = present.get(key);
+      if (!e) return;
+      const list = byPack.get(e.pack);
+      if (list) list.push(i);
+      else byPack.set(e.pack, [i]);
+    });
+    for (const [pack, wanted] of byPack) {
+      const handle = await open(join(this.dir, pack + PACK), "r").catch(() => null);
+      if (!handle) continue;
+      try {
+        for (const i of wanted) {
+          const { offset, length } = present.get(keys[i]!)!;
+          const buf = Buffer.allocUnsafe(length);
+          const { bytesRead } = await handle.read(buf, 0, length, offset);
+          if (bytesRead === length) out[i] = buf.toString("utf8");
+        }
+      } finally {
+        await handle.close();
+      }
+    }
+    return out;
   }
 
-  async get(key: string): Promise<string | null> {
-    if (!(await this.listed()).has(key)) return null;
-    try {
-      return await readFile(this.path(key), "utf8");
-    } catch {
-      return null;
+  /** Writes entries as one pack, named by their keys (the same batch again overwrites it with the same bytes). */
+  async putMany(entries: readonly { key: string; lines: string }[]): Promise<void> {
+    if (entries.length === 0) return;
+    if (!this.made) {
+      await mkdir(this.dir, { recursive: true });
+      this.made = true;
     }
-  }
-
-  async put(key: string, lines: string): Promise<void> {
-    const path = this.path(key);
-    const dir = join(path, "..");
-    if (!this.made.has(dir)) {
-      await mkdir(dir, { recursive: true });
-      this.made.add(dir);
-    }
-    const tmp = `${path}.${process.pid}.tmp`;
-    await writeFile(tmp, lines);
-    await rename(tmp, path);
+    const name = stableId(...entries.map((e) => e.key));
+    const buffers = entries.map((e) => Buffer.from(e.lines, "utf8"));
+    const spans: [string, number, number][] = [];
+    let offset = 0;
+    entries.forEach((e, i) => {
+      spans.push([e.key, offset, buffers[i]!.length]);
+      offset += buffers[i]!.length;
+    });
+    const tmp = `.${process.pid}.tmp`;
+    await writeFile(join(this.dir, name + PACK + tmp), buffers);
+    await rename(join(this.dir, name + PACK + tmp), join(this.dir, name + PACK));
+    await writeFile(join(this.dir, name + INDEX + tmp), JSON.stringify(spans));
+    await rename(join(this.dir, name + INDEX + tmp), join(this.dir, name + INDEX));
   }
 }
