@@ -99,7 +99,7 @@ interface Head<T> {
 /**
  * Runs merged at once, at most: each costs a block and an open file, and a table of a 300,000-article run
  * had ~700 runs. Beyond this many, runs are first merged in groups into runs of their own, as an external
- * sort does; that extra pass costs ~3 s per million rows, so the bound is set where a 100,000-article run
+ * sort does; that extra pass costs 3–6 s per million rows (measured), so the bound is set where a 100,000-article run
  * (~230 runs a table) needs none.
  */
 export const FAN_IN = 256;
@@ -123,12 +123,7 @@ export async function* mergeRuns<T>(dir: string, names: readonly string[], compa
         next.push(name);
         const out = await open(runPath(dir, name), "w");
         try {
-          let text = "";
-          for await (const heads of mergeHeads(dir, level.slice(i, i + fanIn), compare, chunkRows)) {
-            for (const h of heads) text += `${h.line}\n`;
-            await out.write(text);
-            text = "";
-          }
+          for await (const heads of mergeHeads(dir, level.slice(i, i + fanIn), compare, chunkRows)) await out.write(`${heads.map((h) => h.line).join("\n")}\n`);
         } finally {
           await out.close();
         }
