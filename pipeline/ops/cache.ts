@@ -56,20 +56,19 @@ export class ExtractCache {
   async getMany(keys: readonly string[]): Promise<(string | null)[]> {
     const present = await this.listed();
     const out: (string | null)[] = keys.map(() => null);
-    const byPack = new Map<string, number[]>();
+    const byPack = new Map<string, { i: number; entry: Entry }[]>();
     keys.forEach((key, i) => {
-      const e = present.get(key);
-      if (!e) return;
-      const list = byPack.get(e.pack);
-      if (list) list.push(i);
-      else byPack.set(e.pack, [i]);
+      const entry = present.get(key);
+      if (!entry) return;
+      const list = byPack.get(entry.pack);
+      if (list) list.push({ i, entry });
+      else byPack.set(entry.pack, [{ i, entry }]);
     });
     for (const [pack, wanted] of byPack) {
       const handle = await open(join(this.dir, pack + PACK), "r").catch(() => null);
       if (!handle) continue;
       try {
-        for (const i of wanted) {
-          const { offset, length } = present.get(keys[i]!)!;
+        for (const { i, entry: { offset, length } } of wanted) {
           const buf = Buffer.allocUnsafe(length);
           const { bytesRead } = await handle.read(buf, 0, length, offset);
           if (bytesRead === length) out[i] = buf.toString("utf8");
@@ -96,10 +95,11 @@ export class ExtractCache {
       spans.push([e.key, offset, buffers[i]!.length]);
       offset += buffers[i]!.length;
     });
-    const tmp = `.${process.pid}.tmp`;
-    await writeFile(join(this.dir, name + PACK + tmp), buffers);
-    await rename(join(this.dir, name + PACK + tmp), join(this.dir, name + PACK));
-    await writeFile(join(this.dir, name + INDEX + tmp), JSON.stringify(spans));
-    await rename(join(this.dir, name + INDEX + tmp), join(this.dir, name + INDEX));
+    // The pack first, its index last: an entry exists once the index naming it does.
+    for (const [suffix, data] of [[PACK, buffers], [INDEX, JSON.stringify(spans)]] as const) {
+      const path = join(this.dir, name + suffix);
+      await writeFile(`${path}.${process.pid}.tmp`, data);
+      await rename(`${path}.${process.pid}.tmp`, path);
+    }
   }
 }
