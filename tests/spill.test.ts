@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mergeRuns, RunWriter, writeRun } from "../pipeline/ops/runs.ts";
+import { listRuns, mergeRuns, RunWriter, writeRun } from "../pipeline/ops/runs.ts";
 import { asciiJson } from "../pipeline/ops/asciiJson.ts";
-import { partOf, readSpilled, readSpilledAcross, Spill } from "../pipeline/ops/spill.ts";
+import { partOf, readSpilled, readSpilledAcross, Spill, SpillPartReader } from "../pipeline/ops/spill.ts";
 
 let dir: string;
 beforeAll(async () => {
@@ -94,6 +94,15 @@ describe("sorted runs", () => {
   });
 });
 
+describe("listRuns", () => {
+  it("finds a base's numbered runs in the order of writer, then run, and nothing else", async () => {
+    const w = (name: string) => writeRun(dir, name, [{ k: "a", n: 0 }], byKey);
+    for (const name of ["lr-10-0", "lr-2-1", "lr-2-0", "lr-2-10", "lr-3", "lr-x-1-0", "lrx-1-0", "other-1-0"]) await w(name);
+    expect(await listRuns(dir, "lr")).toEqual(["lr-2-0", "lr-2-1", "lr-2-10", "lr-10-0"]);
+    expect(await listRuns(dir, "none")).toEqual([]);
+  });
+});
+
 describe("Spill", () => {
   it("reads parts back in the order rows were added, across flushes and spills", async () => {
     const a = new Spill<{ n: number }>(dir, "a", 3);
@@ -105,6 +114,25 @@ describe("Spill", () => {
     expect((await readSpilled<{ n: number }>(dir, "a", 0)).map((r) => r.n)).toEqual([0, 3, 99]);
     expect((await readSpilledAcross<{ n: number }>(dir, ["a", "b"], 1)).map((r) => r.n)).toEqual([1, 4, 7]);
     expect(await readSpilled(dir, "a", 7)).toEqual([]);
+  });
+
+  it("scans a part line by line with the bytes of each, across reading blocks, and reads any line again by them", async () => {
+    const spill = new Spill<unknown>(dir, "scan", 2);
+    // Over a megabyte of lines, so lines straddle the scan's blocks; raw non-ASCII lines make bytes differ from characters.
+    const lines = Array.from({ length: 1500 }, (_, i) => (i % 7 === 3 ? `{"q":"Kabul — ${i} ${"é".repeat(i % 50)}"}` : asciiJson({ n: i, pad: "x".repeat(700 + (i % 90)) })));
+    for (const line of lines) await spill.addLine(1, line);
+    await spill.flush();
+    const reader = SpillPartReader.open(dir, "scan", 1)!;
+    try {
+      const scanned = [...reader.lines()];
+      expect(scanned.map(([text]) => text)).toEqual(lines);
+      expect(scanned[0]!.slice(1)).toEqual([0, Buffer.byteLength(lines[0]!)]);
+      expect(scanned.at(-1)![2]).toBe(lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0) - 1);
+      for (const i of [0, 3, 745, 1499]) expect(reader.lineAt(scanned[i]![1], scanned[i]![2])).toBe(lines[i]);
+    } finally {
+      reader.close();
+    }
+    expect(SpillPartReader.open(dir, "scan", 0)).toBeNull();
   });
 
   it("spreads keys over parts the same way every run", () => {

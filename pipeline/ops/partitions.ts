@@ -11,11 +11,11 @@
 import { derivationGroup, deriveRecords } from "../derive/records.ts";
 import type { ChunkedRows, PublishDataset } from "../publish/publish.ts";
 import { canonicalOrder, type Row } from "../publish/rows.ts";
-import { mergeFacts, type MergedRecord } from "../reconcile/merge.ts";
-import { columnsOf, TABLES, type Dataset, type QaCheck } from "../schema/tables.ts";
+import { buildRecord, MergePlan, type Draft, type MergedRecord, type MergeResult } from "../reconcile/merge.ts";
+import { columnsOf, TABLES, type AidItem, type Dataset, type Evidence, type QaCheck } from "../schema/tables.ts";
 import type { ExtractedFact } from "../types.ts";
-import { mergeRuns, RunWriter, writeRun, type Compare } from "./runs.ts";
-import { partOf, readSpilledAcross, readSpilled, Spill } from "./spill.ts";
+import { listRuns, mergeRuns, RunWriter, writeRun, type Compare } from "./runs.ts";
+import { partOf, readSpilledAcross, Spill, SpillPartReader } from "./spill.ts";
 
 export interface SpillLayout {
   dir: string;
@@ -68,15 +68,47 @@ export function mainRuns(l: SpillLayout) {
 }
 export type MainRuns = ReturnType<typeof mainRuns>;
 
-/** Merges one fact part: evidence, items and merge checks as sorted runs, records to their groups. */
-export async function mergePart(l: SpillLayout, part: number): Promise<void> {
-  const { records, evidence, aid_items, qa } = mergeFacts(await readSpilled<ExtractedFact>(l.dir, FACTS, part));
-  await writeRun(l.dir, `evidence-${part}`, evidence, keyOrder("evidence"));
-  await writeRun(l.dir, `aid_items-${part}`, aid_items, keyOrder("aid_items"));
-  await writeRun(l.dir, `qa-merge-${part}`, qa, keyOrder("qa_checks"));
-  const out = new Spill<MergedRecord>(l.dir, `records-${part}`, l.groups);
-  for (const r of records) await out.add(partOf(derivationGroup(r), l.groups), r);
-  await out.flush();
+/** Rows a merge holds of each table it writes before it sorts them out as a run. */
+const MERGE_ROWS_PER_RUN = 20_000;
+
+/**
+ * Merges one fact part: evidence, items and merge checks as sorted runs, records to their groups. It keeps
+ * what clustering compares of each fact and where the fact lies in the part, not the fact: the facts of a
+ * record are read again as it is built. A key stated in a good share of all articles (an undated contract
+ * between two countries, say) then costs ~150 bytes a mention, not a parsed fact of a few KB.
+ */
+export async function mergePart(l: SpillLayout, part: number, rowsPerRun = MERGE_ROWS_PER_RUN): Promise<void> {
+  const reader = SpillPartReader.open(l.dir, FACTS, part);
+  if (!reader) return;
+  try {
+    // A mention's ref is the index in `spans` of its line's first byte; the byte after its end follows.
+    const plan = new MergePlan<number>();
+    const spans: number[] = [];
+    for (const [text, start, end] of reader.lines()) {
+      plan.add(JSON.parse(text) as ExtractedFact, spans.length);
+      spans.push(start, end);
+    }
+    const { drafts, qa } = plan.drafts();
+    const evidence = new RunWriter<Evidence>(l.dir, `evidence-${part}`, keyOrder("evidence"), rowsPerRun);
+    const items = new RunWriter<AidItem>(l.dir, `aid_items-${part}`, keyOrder("aid_items"), rowsPerRun);
+    const checks = new RunWriter<QaCheck>(l.dir, `qa-merge-${part}`, keyOrder("qa_checks"), rowsPerRun);
+    const records = new Spill<MergedRecord>(l.dir, `records-${part}`, l.groups);
+    for (const q of qa) await checks.add(q);
+    function* factsOf(d: Draft<number>): Generator<ExtractedFact> {
+      for (const m of d.mentions) yield JSON.parse(reader!.lineAt(spans[m.ref]!, spans[m.ref + 1]!)) as ExtractedFact;
+    }
+    for (const d of drafts) {
+      const out: Omit<MergeResult, "records"> = { evidence: [], aid_items: [], qa: [] };
+      const r = buildRecord(d, factsOf(d), out);
+      await records.add(partOf(derivationGroup(r), l.groups), r);
+      for (const e of out.evidence) await evidence.add(e);
+      for (const it of out.aid_items) await items.add(it);
+      for (const q of out.qa) await checks.add(q);
+    }
+    await Promise.all([evidence.flush(), items.flush(), checks.flush(), records.flush()]);
+  } finally {
+    reader.close();
+  }
 }
 
 /** Derives one record group (after every part has merged): table rows, growth and checks as sorted runs. */
@@ -86,12 +118,16 @@ export async function deriveGroup(l: SpillLayout, group: number): Promise<void> 
   await writeRun(l.dir, `qa-derive-${group}`, qa, keyOrder("qa_checks"));
 }
 
-/** A table read from its runs; `filter`, made afresh for each reading, sees the chunks in order. */
-function merged(l: SpillLayout, table: TableName, runs: string[], filter: () => (rows: Row[]) => Row[] = () => (rows) => rows): ChunkedRows {
+/**
+ * A table read from its runs (named, or listed when it is read); `filter`, made afresh for each reading,
+ * sees the chunks in order.
+ */
+function merged(l: SpillLayout, table: TableName, runs: string[] | (() => Promise<string[]>), filter: () => (rows: Row[]) => Row[] = () => (rows) => rows): ChunkedRows {
   return {
     async *chunks() {
       const keep = filter();
-      for await (const rows of mergeRuns<Row>(l.dir, runs, keyOrder(table), CHUNK_ROWS)) yield keep(rows);
+      const names = typeof runs === "function" ? await runs() : runs;
+      for await (const rows of mergeRuns<Row>(l.dir, names, keyOrder(table), CHUNK_ROWS)) yield keep(rows);
     },
   };
 }
@@ -119,15 +155,17 @@ function firstOfEachCheck(onQa: (rows: QaCheck[]) => void): () => (rows: Row[]) 
  */
 export function spilledTables(l: SpillLayout, main: MainRuns, onQa: (rows: QaCheck[]) => void): Omit<PublishDataset, "rejected"> {
   const byGroup = (t: TableName) => merged(l, t, numbered(t, l.groups));
+  // A part's merge writes as many runs of a table as its rows need: `${base}-${part}-${n}`.
+  const byPart = (base: string) => () => listRuns(l.dir, base);
   return {
     articles: merged(l, "articles", main.articles.runs()),
     trade_flows: byGroup("trade_flows"),
     aid_shipments: byGroup("aid_shipments"),
-    aid_items: merged(l, "aid_items", numbered("aid_items", l.parts)),
+    aid_items: merged(l, "aid_items", byPart("aid_items")),
     contracts: byGroup("contracts"),
     grants: byGroup("grants"),
     growth_rates: byGroup("growth_rates"),
-    evidence: merged(l, "evidence", numbered("evidence", l.parts)),
-    qa_checks: merged(l, "qa_checks", [...main.extractQa.runs(), ...numbered("qa-merge", l.parts), ...numbered("qa-derive", l.groups), ...main.undatedQa.runs()], firstOfEachCheck(onQa)),
+    evidence: merged(l, "evidence", byPart("evidence")),
+    qa_checks: merged(l, "qa_checks", async () => [...main.extractQa.runs(), ...(await listRuns(l.dir, "qa-merge")), ...numbered("qa-derive", l.groups), ...main.undatedQa.runs()], firstOfEachCheck(onQa)),
   };
 }

@@ -3,7 +3,7 @@
  * a chunk at a time. The external sort behind an archive run: whatever the number of rows or runs, the
  * reader holds one block and one row for each of at most FAN_IN runs, plus the chunk it hands on.
  */
-import { open, rm, writeFile, type FileHandle } from "node:fs/promises";
+import { open, readdir, rm, writeFile, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { asciiJson } from "./asciiJson.ts";
@@ -20,6 +20,21 @@ export async function writeRun<T>(dir: string, name: string, rows: T[], compare:
   if (rows.length === 0) return;
   rows.sort(compare);
   await writeFile(runPath(dir, name), `${rows.map(asciiJson).join("\n")}\n`);
+}
+
+/**
+ * The runs `${base}-${i}-${n}` in `dir` (as RunWriters named `${base}-${i}` write them), ordered by i, then n:
+ * the order their rows were added in, for writers that each wrote as many runs as their rows needed.
+ * `base` is a plain name (letters, digits, '-' and '_').
+ */
+export async function listRuns(dir: string, base: string): Promise<string[]> {
+  const pattern = new RegExp(`^${base}-(\\d+)-(\\d+)\\.run$`);
+  const found: [number, number, string][] = [];
+  for (const file of await readdir(dir)) {
+    const m = pattern.exec(file);
+    if (m) found.push([Number(m[1]), Number(m[2]), file.slice(0, -".run".length)]);
+  }
+  return found.sort((a, b) => a[0] - b[0] || a[1] - b[1]).map((f) => f[2]);
 }
 
 /** Rows added in any order, written out as a new sorted run every `rowsPerRun`: for rows that arrive over a long time. */

@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from "node:fs";
 import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { asciiJson } from "./asciiJson.ts";
@@ -61,6 +62,57 @@ export async function readSpilled<T>(dir: string, name: string, part: number): P
     from = nl + 1;
   }
   return rows;
+}
+
+/** Bytes read at a time when a part is scanned line by line. */
+const SCAN_BLOCK = 1 << 20;
+
+/**
+ * One part of a spill opened for reading line by line, each line with the bytes it spans, and any line
+ * read again by those bytes: for a caller that keeps only where rows lie, not the rows, however big the part.
+ */
+export class SpillPartReader {
+  private buffer = Buffer.allocUnsafe(64 * 1024);
+
+  private constructor(private readonly fd: number) {}
+
+  /** The part, or null if nothing was spilled to it. */
+  static open(dir: string, name: string, part: number): SpillPartReader | null {
+    try {
+      return new SpillPartReader(openSync(spillPath(dir, name, part), "r"));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw e;
+    }
+  }
+
+  /** Every line in order, with its first byte and the byte after its end. */
+  *lines(): Generator<[text: string, start: number, end: number]> {
+    const block = Buffer.allocUnsafe(SCAN_BLOCK);
+    let rest: Buffer = Buffer.alloc(0);
+    let pos = 0;
+    for (let n; (n = readSync(this.fd, block, 0, SCAN_BLOCK, pos)) > 0; pos += n) {
+      const data = rest.length ? Buffer.concat([rest, block.subarray(0, n)]) : block.subarray(0, n);
+      const base = pos - rest.length;
+      let from = 0;
+      for (let nl = data.indexOf(10); nl >= 0; nl = data.indexOf(10, from)) {
+        yield [data.toString("utf8", from, nl), base + from, base + nl];
+        from = nl + 1;
+      }
+      rest = Buffer.from(data.subarray(from));
+    }
+  }
+
+  /** The line spanning bytes [start, end). */
+  lineAt(start: number, end: number): string {
+    if (this.buffer.length < end - start) this.buffer = Buffer.allocUnsafe(end - start);
+    const n = readSync(this.fd, this.buffer, 0, end - start, start);
+    return this.buffer.toString("utf8", 0, n);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
 }
 
 /** The rows of one part across several spills, in the order of `names`: a table assembled from what each worker spilled. */

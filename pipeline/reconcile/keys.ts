@@ -53,13 +53,19 @@ export function partitionKey(f: ExtractedFact, measure = primaryMeasure(f).name)
   return JSON.stringify(factKey(f, measure));
 }
 
+/** What conflictsAreOneFact asks of a key's facts: the same for every fact of a key. */
+export interface KeyTraits {
+  table: ExtractedFact["table"];
+  fields: { period_start?: string | number | null; event_date?: string | number | null };
+}
+
 /**
  * When values differ under one key, is it one fact stated two ways (a conflict) or two facts? A dated trade
  * flow is one fact. A dated aid delivery is one shipment when the differing values come from different
  * articles (one article listing two deliveries that month means two). Elsewhere, different values are different facts.
- * `f` is any fact of the key; `clusters` are the mentions grouped by value.
+ * `f` is any fact of the key (or the traits of it asked here); `clusters` are the mentions grouped by value.
  */
-export function conflictsAreOneFact(f: ExtractedFact, clusters: { article_id: string }[][]): boolean {
+export function conflictsAreOneFact(f: KeyTraits, clusters: { article_id: string }[][]): boolean {
   if (f.table === "trade_flows") return f.fields.period_start !== null;
   if (f.table !== "aid_shipments" || (f.fields.event_date === null && f.fields.period_start === null)) return false;
   const articleSets = clusters.map((c) => new Set(c.map((x) => x.article_id)));

@@ -1,7 +1,7 @@
 import type { AidItem, Evidence, FactTable, QaCheck } from "../schema/tables.ts";
 import { idOfJson, stableId } from "../ids.ts";
 import type { ExtractedFact, StatedChange } from "../types.ts";
-import { conflictsAreOneFact, partitionKey, primaryMeasure } from "./keys.ts";
+import { conflictsAreOneFact, partitionKey, primaryMeasure, type KeyTraits } from "./keys.ts";
 import { halfUnit } from "./precision.ts";
 
 /**
@@ -24,9 +24,13 @@ export interface MergeResult {
   qa: QaCheck[];
 }
 
-/** A fact with what ranking and clustering compare, computed once: sorts read it many times per fact. */
-interface Mention {
-  fact: ExtractedFact;
+/**
+ * What ranking and clustering compare of a fact, computed once (sorts read it many times per fact), and
+ * `ref`, which finds the fact again when its record is built: the fact itself in memory, or where it lies
+ * in a spill file, so that a part with a very common key needs no more than this per fact.
+ */
+export interface Mention<R> {
+  ref: R;
   article_id: string;
   measure: string;
   value: number | null;
@@ -35,6 +39,8 @@ interface Mention {
   exact: boolean;
   confidence: number;
   start: number;
+  /** How the first evidence wrote the value, for conflict messages. */
+  value_text: string;
 }
 
 /** Digits written without the leading and trailing zeros (at least 1): "0.0120" → 2, "1500" → 2. */
@@ -50,23 +56,23 @@ function significantDigits(v: number): number {
   return Math.max(1, digits);
 }
 
-function mention(f: ExtractedFact): Mention {
-  const { name, value } = primaryMeasure(f);
+function mention<R>(f: ExtractedFact, measure: string, value: number | null, ref: R): Mention<R> {
   const first = f.evidence[0];
   return {
-    fact: f,
+    ref,
     article_id: f.article_id,
-    measure: name,
+    measure,
     value,
     digits: value === null ? 0 : significantDigits(value),
     exact: f.qualifier === "exact",
     confidence: first?.confidence ?? 0,
     start: first?.char_start ?? 0,
+    value_text: first?.value_text ?? "",
   };
 }
 
 /** Restatements agree: nearly equal, or a rounded/qualified figure within 5% ("almost $1 billion" vs $987.9 million). */
-function valuesAgree(a: Mention, b: Mention): boolean {
+function valuesAgree(a: Mention<unknown>, b: Mention<unknown>): boolean {
   const x = a.value;
   const y = b.value;
   if (x === null || y === null) return x === y;
@@ -77,7 +83,7 @@ function valuesAgree(a: Mention, b: Mention): boolean {
 }
 
 /** Most precise, then most direct (unqualified), then most confident, then first in article order. */
-function preference(a: Mention, b: Mention): number {
+function preference(a: Mention<unknown>, b: Mention<unknown>): number {
   const d = b.digits - a.digits;
   if (d !== 0) return d;
   const q = Number(b.exact) - Number(a.exact);
@@ -87,7 +93,7 @@ function preference(a: Mention, b: Mention): number {
   return a.article_id < b.article_id ? -1 : a.article_id > b.article_id ? 1 : a.start - b.start;
 }
 
-function byValue(a: Mention, b: Mention): number {
+function byValue(a: Mention<unknown>, b: Mention<unknown>): number {
   return (a.value ?? -Infinity) - (b.value ?? -Infinity) || preference(a, b);
 }
 
@@ -95,97 +101,125 @@ function roundTag(v: number | null): string | null {
   return v === null ? null : Number(v.toPrecision(2)).toString();
 }
 
-function fmt(m: Mention): string {
-  return `${m.value} ${m.measure} (${m.article_id}: "${m.fact.evidence[0]?.value_text ?? ""}")`;
+function fmt(m: Mention<unknown>): string {
+  return `${m.value} ${m.measure} (${m.article_id}: "${m.value_text}")`;
 }
 
 /** A record's id and its mentions, best first, until the record is built. */
-interface Draft {
+export interface Draft<R> {
   record_id: string;
-  mentions: Mention[];
+  mentions: Mention<R>[];
+}
+
+/** The facts of one key: what conflictsAreOneFact asks of them (the same for any of them), and their mentions. */
+interface KeyGroup<R> {
+  traits: KeyTraits;
+  mentions: Mention<R>[];
 }
 
 /**
- * Merges facts that state the same thing, within and across articles. Grouping is by hashed key, so the
- * cost is linear in the number of facts; record ids are hashes of the key, stable when other articles come and go.
- * Every fact of a key must be in one call (see partitionKey): calls on parts split by key give the same records.
+ * Plans the records of a set of facts: `add` every fact of a key (see partitionKey), then `drafts` clusters
+ * each key's mentions into records. Grouping is by hashed key, so the cost is linear in the number of facts;
+ * record ids are hashes of the key, stable when other articles come and go. Facts split into parts by key
+ * plan the same records part by part as all at once.
+ */
+export class MergePlan<R> {
+  private readonly groups = new Map<string, KeyGroup<R>>();
+
+  add(f: ExtractedFact, ref: R): void {
+    const { name, value } = primaryMeasure(f);
+    const m = mention(f, name, value, ref);
+    const k = partitionKey(f, name);
+    const g = this.groups.get(k);
+    if (g) g.mentions.push(m);
+    else this.groups.set(k, { traits: { table: f.table, fields: { period_start: f.fields.period_start ?? null, event_date: f.fields.event_date ?? null } }, mentions: [m] });
+  }
+
+  /** The records to build, in record-id order, and a check for each key whose values conflict. */
+  drafts(): { drafts: Draft<R>[]; qa: QaCheck[] } {
+    const drafts: Draft<R>[] = [];
+    const qa: QaCheck[] = [];
+    for (const [k, { traits, mentions: group }] of this.groups) {
+      // Sorted by value, restatements of one figure are neighbours: one sweep clusters them (linear after the sort).
+      group.sort(byValue);
+      const clusters: Mention<R>[][] = [];
+      for (const m of group) {
+        const last = clusters.at(-1);
+        if (last && valuesAgree(last.at(-1)!, m)) last.push(m);
+        else clusters.push([m]);
+      }
+      // k is the key's JSON, so hashing it (or it with a tag appended) is stableId(...key) (or stableId(...key, tag)).
+      if (clusters.length > 1 && conflictsAreOneFact(traits, clusters)) {
+        const ranked = clusters.map((c) => c.sort(preference)).sort((a, b) => b.length - a.length || preference(a[0]!, b[0]!));
+        const record_id = idOfJson(k);
+        const table = traits.table;
+        drafts.push({ record_id, mentions: ranked.flat() });
+        qa.push({
+          check_id: stableId("qa", "conflict", record_id),
+          check: "conflict",
+          severity: "warning",
+          passed: false,
+          table_name: table,
+          record_id,
+          article_id: null,
+          message: `different values for the same ${table} fact: ${ranked.map((c) => fmt(c[0]!)).join(" vs ")}; kept ${fmt(ranked[0]![0]!)}`,
+        });
+        continue;
+      }
+      const tags = new Set<string | null>();
+      for (const c of clusters) {
+        c.sort(preference);
+        const value = c[0]!.value;
+        // Distinct facts under one key are told apart by their value: rounded (stable under restatements), or
+        // exact when two round alike. A key that is one fact (a dated flow or shipment) needs no tag.
+        let tag = clusters.length === 1 && conflictsAreOneFact(traits, [c]) ? null : roundTag(value);
+        if (tags.has(tag)) tag = String(value);
+        for (let n = 2; tags.has(tag); n++) tag = `${value}#${n}`;
+        tags.add(tag);
+        drafts.push({ record_id: idOfJson(`${k.slice(0, -1)},${JSON.stringify(tag)}]`), mentions: c });
+      }
+    }
+    drafts.sort((a, b) => (a.record_id < b.record_id ? -1 : 1));
+    return { drafts, qa };
+  }
+}
+
+/**
+ * Merges facts that state the same thing, within and across articles (see MergePlan). Every fact of a key
+ * must be in one call (see partitionKey): calls on parts split by key give the same records.
  */
 export function mergeFacts(facts: ExtractedFact[]): MergeResult {
-  const groups = new Map<string, Mention[]>();
-  for (const f of facts) {
-    const m = mention(f);
-    const k = partitionKey(f, m.measure);
-    const g = groups.get(k);
-    if (g) g.push(m);
-    else groups.set(k, [m]);
-  }
-  const drafts: Draft[] = [];
-  const qa: QaCheck[] = [];
-  for (const [k, group] of groups) {
-    // Sorted by value, restatements of one figure are neighbours: one sweep clusters them (linear after the sort).
-    group.sort(byValue);
-    const clusters: Mention[][] = [];
-    for (const m of group) {
-      const last = clusters.at(-1);
-      if (last && valuesAgree(last.at(-1)!, m)) last.push(m);
-      else clusters.push([m]);
-    }
-    // k is the key's JSON, so hashing it (or it with a tag appended) is stableId(...key) (or stableId(...key, tag)).
-    if (clusters.length > 1 && conflictsAreOneFact(clusters[0]![0]!.fact, clusters)) {
-      const ranked = clusters.map((c) => c.sort(preference)).sort((a, b) => b.length - a.length || preference(a[0]!, b[0]!));
-      const record_id = idOfJson(k);
-      const table = group[0]!.fact.table;
-      drafts.push({ record_id, mentions: ranked.flat() });
-      qa.push({
-        check_id: stableId("qa", "conflict", record_id),
-        check: "conflict",
-        severity: "warning",
-        passed: false,
-        table_name: table,
-        record_id,
-        article_id: null,
-        message: `different values for the same ${table} fact: ${ranked.map((c) => fmt(c[0]!)).join(" vs ")}; kept ${fmt(ranked[0]![0]!)}`,
-      });
-      continue;
-    }
-    const tags = new Set<string | null>();
-    for (const c of clusters) {
-      c.sort(preference);
-      const value = c[0]!.value;
-      // Distinct facts under one key are told apart by their value: rounded (stable under restatements), or
-      // exact when two round alike. A key that is one fact (a dated flow or shipment) needs no tag.
-      let tag = clusters.length === 1 && conflictsAreOneFact(c[0]!.fact, [c]) ? null : roundTag(value);
-      if (tags.has(tag)) tag = String(value);
-      for (let n = 2; tags.has(tag); n++) tag = `${value}#${n}`;
-      tags.add(tag);
-      drafts.push({ record_id: idOfJson(`${k.slice(0, -1)},${JSON.stringify(tag)}]`), mentions: c });
-    }
-  }
-  drafts.sort((a, b) => (a.record_id < b.record_id ? -1 : 1));
+  const plan = new MergePlan<ExtractedFact>();
+  for (const f of facts) plan.add(f, f);
+  const { drafts, qa } = plan.drafts();
   const out: MergeResult = { records: [], evidence: [], aid_items: [], qa };
-  for (const d of drafts) out.records.push(buildRecord(d, out));
+  for (const d of drafts) out.records.push(buildRecord(d, d.mentions.map((m) => m.ref), out));
   return out;
 }
 
-/** The record of a draft; its evidence, aid items and caveats go to `out`. */
-function buildRecord({ record_id, mentions }: Draft, out: MergeResult): MergedRecord {
-  const best = mentions[0]!.fact;
-  const table = best.table;
-  const row: Record<string, string | number | null> = { record_id, ...best.fields };
-  for (let i = 1; i < mentions.length; i++) {
-    const fields = mentions[i]!.fact.fields;
-    for (const k in fields) {
-      const v = fields[k]!;
-      if (row[k] === null && v !== null && k !== "value_usd" && k !== "value_original") row[k] = v;
-    }
-  }
-  row.qualifier = best.qualifier;
-  row.n_sources = mentions.length === 1 ? 1 : new Set(mentions.map((m) => m.article_id)).size;
+/**
+ * The record of a draft from its mentions' facts, `facts` giving them in the draft's order, one at a time
+ * (so a record of many mentions is built without holding them all); its evidence, aid items and caveats go to `out`.
+ */
+export function buildRecord<R>({ record_id, mentions }: Draft<R>, facts: Iterable<ExtractedFact>, out: Omit<MergeResult, "records">): MergedRecord {
+  let best: ExtractedFact | undefined;
+  let row: Record<string, string | number | null> = {};
   // Evidence ids include the record id, so duplicates can only come from this record's own mentions.
   const seenEvidence = new Set<string>();
   const seenItems = new Set<string>();
   const changes: StatedChange[] = [];
-  for (const { fact: f } of mentions) {
+  for (const f of facts) {
+    if (!best) {
+      best = f;
+      row = { record_id, ...f.fields };
+    } else {
+      const fields = f.fields;
+      for (const k in fields) {
+        const v = fields[k]!;
+        if (row[k] === null && v !== null && k !== "value_usd" && k !== "value_original") row[k] = v;
+      }
+    }
+    const table = f.table;
     for (const e of f.evidence) {
       const evidence_id = stableId(record_id, f.article_id, e.char_start, e.char_end, e.field, e.value_text);
       if (seenEvidence.has(evidence_id)) continue;
@@ -203,7 +237,10 @@ function buildRecord({ record_id, mentions }: Draft, out: MergeResult): MergedRe
     }
     for (const ch of f.changes) changes.push(ch);
   }
-  return { record_id, table, row, changes, halfUnit: { value_usd: writtenHalfUnit(best, row, "value_usd"), quantity_tonnes: writtenHalfUnit(best, row, "quantity_tonnes") } };
+  if (!best) throw new Error(`record ${record_id} has no facts`);
+  row.qualifier = best.qualifier;
+  row.n_sources = mentions.length === 1 ? 1 : new Set(mentions.map((m) => m.article_id)).size;
+  return { record_id, table: best.table, row, changes, halfUnit: { value_usd: writtenHalfUnit(best, row, "value_usd"), quantity_tonnes: writtenHalfUnit(best, row, "quantity_tonnes") } };
 }
 
 /** The rounding of a row value as the preferred mention wrote it ("$978.9 million" → 50,000). */
