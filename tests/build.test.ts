@@ -37,7 +37,10 @@ describe("the streamed build", () => {
     const [registry, reference, files] = await Promise.all([readRegistry(DEFAULT_SOURCES), loadReference(DEFAULT_SOURCES), listInputs(input)]);
     const spillDir = await mkdtemp(join(root, "spill-"));
     const built = await buildStreamed({ input, files, registry, reference, cache: new ExtractCache(join(root, "cache"), "test"), spillDir, log: quiet, sizes: { chunk: 16, bytesPerPart: 40_000 } });
-    expect(built.inputs).toHaveLength(151);
+    const inputs = [];
+    for await (const i of built.inputs()) inputs.push(i);
+    expect(inputs).toHaveLength(151);
+    expect(inputs.filter((i) => i.status === "accepted")).toHaveLength(built.accepted);
     expect(built.rejected).toHaveLength(1);
     expect(built.rejected[0]!.reason).toMatch(/^duplicate article id/);
     expect(built.reextracted).toBe(151); // the duplicate is parsed and extracted too: ids are compared in file order afterwards

@@ -4,8 +4,10 @@
  * rest (ops/factlines.ts), a few chunks in flight. Everything the main thread takes in goes to disk: facts in
  * parts by merge key, articles and extraction checks as sorted runs. The workers then merge the parts and
  * derive the record groups (ops/partitions.ts), and the publisher reads every table back from sorted runs, a
- * chunk at a time. What stays in memory is a line per input file, for the manifest.
+ * chunk at a time. The manifest's entry for each file goes to disk too; what stays in memory per file is its
+ * listing and, for the duplicate-id check, its article id.
  */
+import { join } from "node:path";
 import { undatedChecks } from "../derive/checks.ts";
 import { ExtractPool } from "../extract/pool.ts";
 import { duplicateId, fileHash, type RawFile } from "../ingest/article.ts";
@@ -17,7 +19,7 @@ import type { Reference } from "../types.ts";
 import type { ExtractCache } from "./cache.ts";
 import { readArticleLines } from "./factlines.ts";
 import { stageClock, type Logger } from "./log.ts";
-import { QaTally, type InputEntry, type Manifest } from "./manifest.ts";
+import { InputLog, QaTally, type InputEntries, type Manifest } from "./manifest.ts";
 import { factSpill, mainRuns, PARTITION_HEAP_MB, spilledTables, spillLayout } from "./partitions.ts";
 import { partOf } from "./spill.ts";
 
@@ -52,7 +54,10 @@ export interface Built {
   dataset: PublishDataset;
   /** Counts of the QA rows, once the dataset is published (they are counted on their way out). */
   qaSummary: () => Manifest["qa_summary"];
-  inputs: InputEntry[];
+  /** An entry per input file, in file order, for the manifest (read from the spill folder). */
+  inputs: InputEntries;
+  /** Inputs accepted as articles. */
+  accepted: number;
   rejected: Rejected[];
   reextracted: number;
   stages: Record<string, number>;
@@ -105,7 +110,7 @@ export async function buildStreamed(req: BuildRequest): Promise<Built> {
   const facts = factSpill(layout);
   const runs = mainRuns(layout);
   const rejected: Rejected[] = [];
-  const inputs: InputEntry[] = [];
+  const inputs = new InputLog(join(req.spillDir, "inputs.ndjson"));
   const seen = new Map<string, string>();
   let reextracted = 0;
   const pool = new ExtractPool(req.reference, req.files.length < SMALL_RUN ? { inProcessBelow: SMALL_RUN } : { inProcessBelow: 0 });
@@ -123,21 +128,17 @@ export async function buildStreamed(req: BuildRequest): Promise<Built> {
       reextracted += chunk.fresh;
       for (let i = 0; i < chunk.stats.length; i++) {
         const source_file = chunk.stats[i]!.source_file;
-        const entry: InputEntry = { source_file, sha256: chunk.hashes[i]!, bytes: chunk.stats[i]!.size, mtime_ms: chunk.stats[i]!.mtime_ms, article_id: null, status: "rejected" };
-        inputs.push(entry);
+        const file = { source_file, sha256: chunk.hashes[i]!, bytes: chunk.stats[i]!.size, mtime_ms: chunk.stats[i]!.mtime_ms };
         const r = readArticleLines(chunk.lines[i]!);
-        if ("rejected" in r) {
-          rejected.push({ source_file, reason: r.rejected });
+        const first = "rejected" in r ? undefined : seen.get(r.meta.article_id);
+        if ("rejected" in r || first !== undefined) {
+          rejected.push({ source_file, reason: "rejected" in r ? r.rejected : duplicateId(r.meta.article_id, first!) });
+          await inputs.add({ ...file, article_id: null, status: "rejected" });
           continue;
         }
         const id = r.meta.article_id;
-        const first = seen.get(id);
-        if (first !== undefined) {
-          rejected.push({ source_file, reason: duplicateId(id, first) });
-          continue;
-        }
         seen.set(id, source_file);
-        Object.assign(entry, { article_id: id, status: "accepted" });
+        await inputs.add({ ...file, article_id: id, status: "accepted" });
         await runs.articles.add(r.meta);
         for (const q of r.qa) await runs.extractQa.add(q);
         for (const q of undatedChecks([r.meta])) await runs.undatedQa.add(q);
@@ -146,7 +147,7 @@ export async function buildStreamed(req: BuildRequest): Promise<Built> {
       done += chunk.stats.length;
       req.log.progress(done, req.files.length);
     }
-    await Promise.all([facts.flush(), runs.articles.flush(), runs.extractQa.flush(), runs.undatedQa.flush()]);
+    await Promise.all([facts.flush(), runs.articles.flush(), runs.extractQa.flush(), runs.undatedQa.flush(), inputs.flush()]);
     clock.lap("extract");
 
     // A long run merges on fresh workers: V8 keeps a worker's heap at the high-water mark extraction left it
@@ -164,5 +165,5 @@ export async function buildStreamed(req: BuildRequest): Promise<Built> {
   clock.lap("reconcile");
   const qa = new QaTally();
   const dataset: PublishDataset = { ...spilledTables(layout, runs, (rows) => qa.add(rows)), rejected };
-  return { dataset, qaSummary: () => qa.summary(), inputs, rejected, reextracted, stages };
+  return { dataset, qaSummary: () => qa.summary(), inputs: inputs.entries, accepted: inputs.accepted, rejected, reextracted, stages };
 }

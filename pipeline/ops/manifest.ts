@@ -1,4 +1,5 @@
-import { readFile, rename, stat, writeFile } from "node:fs/promises";
+import { appendFile, open, readFile, rename, stat } from "node:fs/promises";
+import { StringDecoder } from "node:string_decoder";
 import { join } from "node:path";
 import type { QaCheck } from "../schema/tables.ts";
 
@@ -12,11 +13,14 @@ export interface InputEntry {
   status: "accepted" | "rejected";
 }
 
-/** `output/manifest.json`: what went into a run and what came out; the only output file with timestamps. */
+/**
+ * `output/manifest.json`: what went into a run and what came out; the only output file with timestamps.
+ * `inputs` has an entry per input file, so at archive size it is never held: it is written last, an entry
+ * per line, and read back a line at a time (ManifestInputs).
+ */
 export interface Manifest {
   pipeline_version: string;
   rules_hash: string;
-  inputs: InputEntry[];
   articles: { new: number; changed: number; unchanged: number; removed: number };
   articles_reextracted: number;
   row_counts: Record<string, number>;
@@ -24,40 +28,165 @@ export interface Manifest {
   output_files: { path: string; bytes: number; sha256: string }[];
   /** `peak_rss_mb`: the run's maximum resident set, worker threads included. */
   run: { started_at: string; finished_at: string; wall_s: number; stages_s: Record<string, number>; peak_rss_mb: number; republished: boolean };
+  inputs: InputEntry[];
 }
+
+/** The manifest but its inputs. */
+export type ManifestHead = Omit<Manifest, "inputs">;
+
+/** Input entries in file order, read afresh at each call: from disk, for a list as long as an archive. */
+export type InputEntries = () => AsyncIterable<InputEntry>;
 
 export const MANIFEST = "manifest.json";
 
-export async function readManifest(outDir: string): Promise<Manifest | null> {
+const INPUTS_OPEN = '  "inputs": [';
+/** How an entry line of the inputs array starts (and ends, with or without the comma). */
+const ENTRY_LINE = /^ {4}\{.*\},?$/;
+
+/** Lines of a text file, a block at a time. */
+async function* fileLines(path: string): AsyncGenerator<string> {
+  const handle = await open(path, "r");
   try {
-    return JSON.parse(await readFile(join(outDir, MANIFEST), "utf8")) as Manifest;
+    const block = Buffer.allocUnsafe(1 << 20);
+    const decoder = new StringDecoder("utf8");
+    let rest = "";
+    for (let n; (n = (await handle.read(block, 0, block.length, null)).bytesRead) > 0; ) {
+      const lines = (rest + decoder.write(block.subarray(0, n))).split("\n");
+      rest = lines.pop()!;
+      yield* lines;
+    }
+    rest += decoder.end();
+    if (rest) yield rest;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The previous run's manifest, or null if there is none readable. As this module writes it, the head is read
+ * up to the inputs and the inputs are left on disk; another layout (an older version's) is parsed whole.
+ */
+export async function readManifest(outDir: string): Promise<{ head: ManifestHead; inputs: InputEntries } | null> {
+  const path = join(outDir, MANIFEST);
+  try {
+    const head: string[] = [];
+    let streamed = false;
+    for await (const line of fileLines(path)) {
+      if (streamed) {
+        streamed = line === "  ]" || ENTRY_LINE.test(line);
+        break;
+      }
+      if (line === '  "inputs": []') {
+        streamed = true;
+        break;
+      }
+      if (line === INPUTS_OPEN) streamed = true;
+      else head.push(line);
+    }
+    if (streamed) {
+      const { inputs: _, ...parsed } = JSON.parse(`${head.join("\n")}\n  "inputs": []\n}`) as Manifest;
+      return {
+        head: parsed,
+        async *inputs() {
+          let inside = false;
+          for await (const line of fileLines(path)) {
+            if (!inside) inside = line === INPUTS_OPEN;
+            else if (ENTRY_LINE.test(line)) yield JSON.parse(line.endsWith(",") ? line.slice(0, -1) : line) as InputEntry;
+            else break;
+          }
+        },
+      };
+    }
+    const { inputs, ...rest } = JSON.parse(await readFile(path, "utf8")) as Manifest;
+    return {
+      head: rest,
+      async *inputs() {
+        yield* inputs;
+      },
+    };
   } catch {
     return null;
   }
 }
 
-/** Written last, by rename, so a reader never sees a half-written manifest. */
-export async function writeManifest(outDir: string, m: Manifest): Promise<void> {
+/** Written last, by rename, so a reader never sees a half-written manifest: the head as indented JSON, then an input per line. */
+export async function writeManifest(outDir: string, head: ManifestHead, inputs: InputEntries): Promise<void> {
   const tmp = join(outDir, `.${MANIFEST}.${process.pid}.tmp`);
-  await writeFile(tmp, `${JSON.stringify(m, null, 2)}\n`);
+  const out = await open(tmp, "w");
+  try {
+    const text = JSON.stringify({ ...head, inputs: [] }, null, 2);
+    let buffer = `${text.slice(0, text.lastIndexOf('  "inputs": []'))}${INPUTS_OPEN}`;
+    let first = true;
+    for await (const entry of inputs()) {
+      buffer += `${first ? "" : ","}\n    ${JSON.stringify(entry)}`;
+      first = false;
+      if (buffer.length >= 1 << 20) {
+        await out.write(buffer);
+        buffer = "";
+      }
+    }
+    await out.write(`${buffer}${first ? "]" : "\n  ]"}\n}\n`);
+  } finally {
+    await out.close();
+  }
   await rename(tmp, join(outDir, MANIFEST));
 }
 
-/** New, changed, unchanged and removed input files compared with the previous run, by file name and hash. */
-export function compareInputs(prev: InputEntry[] | undefined, now: InputEntry[]): Manifest["articles"] {
-  const before = new Map((prev ?? []).map((i) => [i.source_file, i.sha256]));
-  const names = new Set(now.map((i) => i.source_file));
-  let added = 0;
-  let changed = 0;
-  let unchanged = 0;
-  for (const i of now) {
-    const h = before.get(i.source_file);
-    if (h === undefined) added++;
-    else if (h === i.sha256) unchanged++;
-    else changed++;
+/**
+ * New, changed, unchanged and removed input files compared with the previous run, by file name and hash.
+ * Both lists are in file-name order, as runs list their inputs, so one walk along them compares them.
+ */
+export async function compareInputs(prev: InputEntries | undefined, now: InputEntries): Promise<Manifest["articles"]> {
+  const counts = { new: 0, changed: 0, unchanged: 0, removed: 0 };
+  const before = (prev ?? (async function* () {}))()[Symbol.asyncIterator]();
+  const step = async () => {
+    const r = await before.next();
+    return r.done ? null : r.value;
+  };
+  let p = await step();
+  let last = "";
+  for await (const i of now()) {
+    if (i.source_file < last) throw new Error(`inputs out of order: ${i.source_file} after ${last}`);
+    last = i.source_file;
+    while (p && p.source_file < i.source_file) {
+      counts.removed++;
+      p = await step();
+    }
+    if (p && p.source_file === i.source_file) {
+      counts[p.sha256 === i.sha256 ? "unchanged" : "changed"]++;
+      p = await step();
+    } else counts.new++;
   }
-  const removed = [...before.keys()].filter((k) => !names.has(k)).length;
-  return { new: added, changed, unchanged, removed };
+  for (; p; p = await step()) counts.removed++;
+  return counts;
+}
+
+/** Input entries as a run takes them in: on disk, a JSON line each (after `flush`, read back in that order). */
+export class InputLog {
+  private buffer = "";
+  private made = false;
+  /** Entries added, and of them accepted. */
+  count = 0;
+  accepted = 0;
+
+  constructor(private readonly path: string) {}
+
+  async add(entry: InputEntry): Promise<void> {
+    this.buffer += `${JSON.stringify(entry)}\n`;
+    this.count++;
+    if (entry.status === "accepted") this.accepted++;
+    if (this.buffer.length >= 1 << 20) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (!this.made || this.buffer) await appendFile(this.path, this.buffer);
+    this.made = true;
+    this.buffer = "";
+  }
+
+  readonly entries: InputEntries = async function* (this: InputLog) {
+    for await (const line of fileLines(this.path)) yield JSON.parse(line) as InputEntry;
+  }.bind(this);
 }
 
 /** Counts of QA rows by check and outcome (failed, else severity), taken a chunk at a time. */
@@ -78,7 +207,7 @@ export class QaTally {
 }
 
 /** The previous output is still what its manifest describes (every file present with its size). */
-export async function outputIntact(outDir: string, m: Manifest): Promise<boolean> {
+export async function outputIntact(outDir: string, m: ManifestHead): Promise<boolean> {
   if (m.output_files.length === 0) return false;
   for (const f of m.output_files) {
     const s = await stat(join(outDir, f.path)).catch(() => null);

@@ -7,7 +7,7 @@ import { ExtractCache } from "./cache.ts";
 import { rulesHash } from "./fingerprint.ts";
 import { acquireLock } from "./lock.ts";
 import { stageClock, type Logger } from "./log.ts";
-import { compareInputs, outputIntact, readManifest, writeManifest, type InputEntry, type Manifest } from "./manifest.ts";
+import { compareInputs, outputIntact, readManifest, writeManifest, type InputEntries, type Manifest, type ManifestHead } from "./manifest.ts";
 import { recoverOutput } from "./recover.ts";
 
 /** Exit codes, documented in README.md. */
@@ -61,25 +61,27 @@ export async function runPipeline(o: RunOptions): Promise<number> {
 }
 
 /**
- * The previous run's inputs, when every file is still there under the same name with the same content:
- * trusted by size and modification time like git's index, read and hashed otherwise. Null when anything differs.
+ * Whether the previous run's inputs are every file still there under the same name with the same content:
+ * trusted by size and modification time like git's index, read and hashed otherwise.
  */
-async function unchangedInputs(o: RunOptions, prev: Manifest, files: InputStat[]): Promise<InputEntry[] | null> {
-  if (prev.inputs.length !== files.length) return null;
-  const trustedBefore = Date.parse(prev.run.started_at) - RACY_MS;
-  const toHash: number[] = [];
-  for (let i = 0; i < files.length; i++) {
-    const [p, f] = [prev.inputs[i]!, files[i]!];
-    if (p.source_file !== f.source_file || p.bytes !== f.size) return null;
-    if (p.mtime_ms !== f.mtime_ms || !(f.mtime_ms < trustedBefore)) toHash.push(i);
-  }
+async function unchangedInputs(o: RunOptions, prev: { head: ManifestHead; inputs: InputEntries }, files: InputStat[]): Promise<boolean> {
+  const trustedBefore = Date.parse(prev.head.run.started_at) - RACY_MS;
+  let i = 0;
   // A batch at a time: after an upgrade (no times recorded) every file is hashed, and an archive must not be held whole.
-  for (let k = 0; k < toHash.length; k += HASH_BATCH) {
-    const batch = toHash.slice(k, k + HASH_BATCH);
-    const read = await readFiles(o.input, batch.map((i) => files[i]!.source_file));
-    if (read.some((r, j) => fileHash(r.bytes) !== prev.inputs[batch[j]!]!.sha256)) return null;
+  let batch: { name: string; sha256: string }[] = [];
+  const hashesMatch = async () => {
+    const read = await readFiles(o.input, batch.map((b) => b.name));
+    const same = read.every((r, j) => fileHash(r.bytes) === batch[j]!.sha256);
+    batch = [];
+    return same;
+  };
+  for await (const p of prev.inputs()) {
+    const f = files[i++];
+    if (!f || p.source_file !== f.source_file || p.bytes !== f.size) return false;
+    if (p.mtime_ms !== f.mtime_ms || !(f.mtime_ms < trustedBefore)) batch.push({ name: f.source_file, sha256: p.sha256 });
+    if (batch.length >= HASH_BATCH && !(await hashesMatch())) return false;
   }
-  return prev.inputs.map((p, i) => ({ ...p, mtime_ms: files[i]!.mtime_ms }));
+  return i === files.length && (batch.length === 0 || (await hashesMatch()));
 }
 
 async function locked(o: RunOptions): Promise<number> {
@@ -94,11 +96,17 @@ async function locked(o: RunOptions): Promise<number> {
   const [files, extractionHash, rules, version, prev] = await Promise.all([listInputs(o.input), code_(["ingest", "extract", "normalize", "reconcile/keys.ts", "ops/factlines.ts", "ops/asciiJson.ts", "types.ts", "ids.ts"]), code_(["."]), pipelineVersion(), readManifest(o.out)]);
   o.log.info("listed inputs", { files: files.length, input: o.input });
   // Same files, same code, same output: nothing to do, and no need even to load the pipeline's stages.
-  const same = prev && prev.rules_hash === rules && prev.pipeline_version === version && (await outputIntact(o.out, prev)) ? await unchangedInputs(o, prev, files) : null;
-  if (prev && same) {
+  if (prev && prev.head.rules_hash === rules && prev.head.pipeline_version === version && (await outputIntact(o.out, prev.head)) && (await unchangedInputs(o, prev, files))) {
     clock.lap("read");
-    const rejectedBefore = same.filter((p) => p.status === "rejected").length;
-    await writeManifest(o.out, { ...prev, inputs: same, articles: compareInputs(prev.inputs, same), articles_reextracted: 0, run: finish(t0, started_at, stages, false) });
+    let rejectedBefore = 0;
+    for await (const p of prev.inputs()) if (p.status === "rejected") rejectedBefore++;
+    // The same entries with the times seen now, so the next run can trust them again.
+    const same: InputEntries = async function* () {
+      let i = 0;
+      for await (const p of prev.inputs()) yield { ...p, mtime_ms: files[i++]!.mtime_ms };
+    };
+    const articles = { new: 0, changed: 0, unchanged: files.length, removed: 0 };
+    await writeManifest(o.out, { ...prev.head, articles, articles_reextracted: 0, run: finish(t0, started_at, stages, false) }, same);
     o.log.info("nothing changed; output is up to date", { out: o.out, seconds: ((performance.now() - t0) / 1000).toFixed(2) });
     return rejectedBefore > 0 ? EXIT.rejectedInputs : EXIT.ok;
   }
@@ -118,7 +126,9 @@ async function locked(o: RunOptions): Promise<number> {
     const built = await buildStreamed({ input: o.input, files, registry, reference, cache: new ExtractCache(o.cacheDir, extractionHash), spillDir, log: o.log });
     Object.assign(stages, built.stages);
     for (const r of built.rejected) o.log.warn("rejected input", { file: r.source_file, reason: r.reason });
-    o.log.info("extracted", { articles: built.inputs.filter((i) => i.status === "accepted").length, reextracted: built.reextracted });
+    o.log.info("extracted", { articles: built.accepted, reextracted: built.reextracted });
+    // Before publishing, which replaces the folder the previous manifest is read from.
+    const articles = await compareInputs(prev?.inputs, built.inputs);
     clock.restart();
     const report = await publish(built.dataset, o.out, { ...PUBLISH_INFO, version });
     clock.lap("publish");
@@ -129,18 +139,17 @@ async function locked(o: RunOptions): Promise<number> {
         .catch((err: Error) => o.log.warn("report not rendered; the data is published", { error: err.message }));
       clock.lap("report");
     }
-    const manifest: Manifest = {
+    const manifest: ManifestHead = {
       pipeline_version: version,
       rules_hash: rules,
-      inputs: built.inputs,
-      articles: compareInputs(prev?.inputs, built.inputs),
+      articles,
       articles_reextracted: built.reextracted,
       row_counts: report.rowCounts,
       qa_summary: built.qaSummary(),
       output_files: report.files.map((f) => ({ path: f.path, bytes: f.bytes, sha256: f.sha256 })),
       run: finish(t0, started_at, stages, true),
     };
-    await writeManifest(o.out, manifest);
+    await writeManifest(o.out, manifest, built.inputs);
     o.log.info("published", { out: o.out, seconds: manifest.run.wall_s, ...report.rowCounts });
     return built.rejected.length > 0 ? EXIT.rejectedInputs : EXIT.ok;
   } finally {
