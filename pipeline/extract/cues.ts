@@ -1,6 +1,6 @@
 /** Cue words: data, not code. Each decides one thing about a number from the words near it. */
 import { anyOf } from "./anyof.ts";
-import { firstLetters, wordInitials } from "./initials.ts";
+import { firstLetters, requiredWords, wordInitials } from "./initials.ts";
 
 export const TRADE_CUE = /\b(?:trade[ds]?|trading|turnover|two-way|exports?|exported|exporting|exporters?|suppliers?|imports?|imported|importing|importers?|shipped|sold|sales|purchas(?:e|es|ed|ing)|bought|supplied|supplies|deliveries|shipments|consumer|trading partners?|trade partners?|worth of goods)\b/i;
 export const TURNOVER_CUE = /\b(?:turnover|trade(?!\s(?:house|center|centre|route|corridor|mission|office|representative))|two-way|trading partners?|trade partners?)\b/i;
@@ -91,18 +91,25 @@ export const ITEMS: [RegExp, string][] = [
   [/\bcars\b|\bvehicles\b/i, "vehicles"],
 ];
 
-const ITEMS_GLOBAL: [RegExp, string, number][] = ITEMS.map(([re, name]) => [new RegExp(re.source, `${re.flags}g`), name, firstLetters(re)]);
+const ITEMS_GLOBAL: [RegExp, string, number, string[] | null][] = ITEMS.map(([re, name]) => [new RegExp(re.source, `${re.flags}g`), name, firstLetters(re), requiredWords(re)]);
 /** Most texts name no item. */
 const ANY_ITEM = anyOf(ITEMS.map(([re]) => re));
+
+function containsAny(text: string, words: readonly string[]): boolean {
+  for (const w of words) if (text.includes(w)) return true;
+  return false;
+}
 
 /** Items found in a text, in order of appearance, without a shorter name inside a longer one ("oil" in "vegetable oil"). */
 export function itemsIn(text: string): string[] {
   if (!ANY_ITEM.test(text)) return [];
-  // An item whose first letters begin no word of the text cannot match: most of the list is skipped untried.
+  // An item whose first letters begin no word of the text, or whose words the text lacks, cannot match: most
+  // of the list is skipped untried (a word is looked for natively, where each pattern was a scan of its own).
   const initials = wordInitials(text);
+  const lower = text.toLowerCase();
   const found: { at: number; end: number; name: string }[] = [];
-  for (const [g, name, letters] of ITEMS_GLOBAL) {
-    if ((letters & initials) === 0) continue;
+  for (const [g, name, letters, words] of ITEMS_GLOBAL) {
+    if ((letters & initials) === 0 || (words !== null && !containsAny(lower, words))) continue;
     g.lastIndex = 0;
     for (let m = g.exec(text); m; m = g.exec(text)) {
       const at = m.index;

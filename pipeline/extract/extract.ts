@@ -15,11 +15,20 @@ import { stableId } from "../ids.ts";
 const TRADE_PHRASE = /\b(?:trade[ds]?|trading|turnover|exports?|imports?|exported|imported|sold|purchased|(?:supplies|supply|deliveries|shipments) of)\b/i;
 const STRONG_TRADE = /\b(?:trade[ds]?|trading|turnover|exports?|imports?|exported|imported)\b/i;
 
+interface Conversions {
+  rates: ReadonlyMap<Quantity, number>;
+  consumed: ReadonlySet<Quantity>;
+}
+
+/** What a sentence with fewer than two amounts converts: nothing, one record for all of them. */
+const NO_CONVERSIONS: Conversions = { rates: new Map(), consumed: new Set() };
+
 /** "6.4 billion tenge (approximately US$12.7 million)": the article's own conversion, kept with the amount. */
-function statedConversions(a: SentenceAnalysis): { rates: Map<Quantity, number>; consumed: Set<Quantity> } {
+function statedConversions(a: SentenceAnalysis): Conversions {
+  const money = a.quantities.filter((q) => q.kind === "money");
+  if (money.length < 2) return NO_CONVERSIONS;
   const rates = new Map<Quantity, number>();
   const consumed = new Set<Quantity>();
-  const money = a.quantities.filter((q) => q.kind === "money");
   for (let i = 0; i + 1 < money.length; i++) {
     const [x, y] = [money[i]!, money[i + 1]!];
     const gap = a.text.slice(x.end, y.qualStart);
@@ -72,9 +81,12 @@ function attachValueToTonnage(a: SentenceAnalysis, q: Quantity, trade: TradeStat
   return true;
 }
 
-/** Maps UTF-16 offsets to the contract's code-point offsets; identity when the body has no astral characters. */
-function codePointMapper(body: string): (i: number) => number {
-  if (!/[\uD800-\uDBFF]/.test(body)) return (i) => i;
+/**
+ * Maps UTF-16 offsets up to `upTo` to the contract's code-point offsets; identity when the body has no astral
+ * characters before `upTo` (only pairs before an offset move it, and the rest of the body need not be read).
+ */
+function codePointMapper(body: string, upTo: number): (i: number) => number {
+  if (!/[\uD800-\uDBFF]/.test(upTo < body.length ? body.slice(0, upTo) : body)) return (i) => i;
   // UTF-16 index of the low half of every surrogate pair, ascending, found in one pass: a code-point offset
   // is the UTF-16 offset less the pairs that end before it (counting the prefix anew per offset was quadratic).
   const lows: number[] = [];
@@ -169,9 +181,12 @@ const NO_MEMOS: readonly TradeMemo[] = [];
  * to the last figure of the sentence before; the period of the sentence's last reported figure carries on.
  */
 function recordChanges(a: SentenceAnalysis, trade: TradeState): void {
-  // A sentence's figures come from its own numbers, so one without numbers has none.
+  const anaphoric = ANAPHORIC.test(a.text);
+  // A sentence's figures come from its own numbers, so one without numbers has none; nor, unless it points
+  // back with "This"/"It", anything to change or carry.
+  if (a.quantities.length === 0 && !anaphoric) return;
   const here = a.quantities.length > 0 ? trade.memos.filter((m) => m.sentence === a.sentence.index && m.fact.evidence[0]!.rule !== "trade.base_value") : NO_MEMOS;
-  const previous = ANAPHORIC.test(a.text) ? trade.memos.filter((m) => m.sentence === a.sentence.index - 1).at(-1) : undefined;
+  const previous = anaphoric ? trade.memos.filter((m) => m.sentence === a.sentence.index - 1).at(-1) : undefined;
   for (const q of a.quantities) {
     const pct = statedChange(a, q);
     if (pct === null) continue;
@@ -209,7 +224,9 @@ export function extractArticle(article: Article, gazetteer: Gazetteer): ExtractR
     completeAid(ctx, frame, claimed);
     facts.push(frame.fact);
   }
-  const cp = codePointMapper(article.body);
+  let upTo = 0;
+  for (const f of facts) for (const e of f.evidence) upTo = Math.max(upTo, e.char_end);
+  const cp = codePointMapper(article.body, upTo);
   for (const f of facts) for (const e of f.evidence) {
     e.char_start = cp(e.char_start);
     e.char_end = cp(e.char_end);

@@ -75,3 +75,20 @@ export function wordInitials(text: string): number {
   }
   return mask;
 }
+
+/**
+ * Lower-case words of which every match of `re` contains one: the plain letters and spaces each alternative
+ * starts with after \b (less a last letter made optional); null when an alternative starts otherwise.
+ */
+export function requiredWords(re: RegExp): string[] | null {
+  const out: string[] = [];
+  for (const alt of alternatives(re.source)) {
+    const body = alt.startsWith("\\b") ? alt.slice(2) : alt;
+    let n = 0;
+    while (n < body.length && /[a-z ]/i.test(body[n]!)) n++;
+    if (n < body.length && /[?*{]/.test(body[n]!)) n--;
+    if (n <= 0) return null;
+    out.push(body.slice(0, n).toLowerCase());
+  }
+  return out;
+}

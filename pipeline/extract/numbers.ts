@@ -35,14 +35,24 @@ const CORE = new RegExp(String.raw`(?<![\d_.,-])(?:(${NUM})|(${SPELLED})(?![\w-]
  */
 const CORE_START = new RegExp(String.raw`\d|${SPELLED_START}`, "gi");
 
-/** The first number core at or after `from`. */
+/**
+ * The first number core at or after `from`. Starts are found with `test`, which makes no match array: a start
+ * ending in a digit is that digit, and only a spelled one is looked for again to learn where it begins.
+ */
 function nextCore(text: string, from: number): RegExpExecArray | null {
+  let searchFrom = from;
   CORE_START.lastIndex = from;
-  for (let s = CORE_START.exec(text); s; s = CORE_START.exec(text)) {
-    CORE.lastIndex = s.index;
+  while (CORE_START.test(text)) {
+    let s = CORE_START.lastIndex - 1;
+    const c = text.charCodeAt(s);
+    if (c < 48 || c > 57) {
+      CORE_START.lastIndex = searchFrom;
+      s = CORE_START.exec(text)!.index;
+    }
+    CORE.lastIndex = s;
     const m = CORE.exec(text);
     if (m) return m;
-    CORE_START.lastIndex = s.index + 1;
+    CORE_START.lastIndex = searchFrom = s + 1;
   }
   return null;
 }
@@ -94,6 +104,9 @@ const QUALIFIERS: [RegExp, Qualifier][] = [
   [/(?:up to|less than|under|below|at most|no more than|not more than|just under|nearly up to)\s$/i, "at_most"],
 ];
 
+/** Most numbers have no qualifier: one test of them all rules out trying each. */
+const ANY_QUALIFIER = anyOf(QUALIFIERS.map(([re]) => re));
+
 function parseNum(text: string): number {
   if (!text.includes(",")) return Number(text); // most figures have no comma
   if (/^\d+,\d{1,2}$/.test(text)) return Number(text.replace(",", "."));
@@ -129,7 +142,7 @@ function countUnit(noun: string): string | null {
 
 /** The counted noun after a bare number: a known one within three words, else the next content word. */
 function countAfter(rest: string): { unit: string; length: number } | null {
-  const m = WORDS_AFTER.exec(rest);
+  const m = isSpaceCode(rest.charCodeAt(0)) && isAsciiLetter(rest.charCodeAt(1)) ? WORDS_AFTER.exec(rest) : null;
   if (!m) return null;
   const words = [m[1], m[2], m[3]].filter((w): w is string => w !== undefined);
   let offset = 1;
@@ -143,6 +156,85 @@ function countAfter(rest: string): { unit: string; length: number } | null {
   }
   const first = words[0]!;
   return FUNCTION_WORDS.test(first) ? null : { unit: first.toLowerCase(), length: 0 };
+}
+
+const SPACE = /\s/;
+
+/** Whether character code `c` is white space as `\s` has it; decided without a regex for ASCII. */
+function isSpaceCode(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return SPACE.test(String.fromCharCode(c));
+}
+
+/**
+ * The last characters of the currency prefixes ("US$", "USD", "Rs.", "Af", "KZT", ...): a prefix must end right
+ * before the number or one space before it, so any other character there rules out trying them all.
+ */
+const PREFIX_LAST = new Set("$DR€£¥s.fNTSYB");
+
+function mayEndCurrencyPrefix(text: string, start: number): boolean {
+  let k = start - 1;
+  if (k >= 0 && isSpaceCode(text.charCodeAt(k))) k--;
+  return k >= 0 && PREFIX_LAST.has(text[k]!);
+}
+
+const LETTER_END = /\p{L}$/u;
+
+/** `LETTER_END.test(before)`, decided without the regex when the last character is ASCII. */
+function endsWithLetter(before: string): boolean {
+  if (before.length === 0) return false;
+  const c = before.charCodeAt(before.length - 1);
+  if (c < 128) return (c | 0x20) >= 97 && (c | 0x20) <= 122;
+  return LETTER_END.test(before);
+}
+
+/*
+ * The units after a number are anchored patterns that begin with a letter or sign, after at most a space (or
+ * a dash or two): the character there rules most of them out without running them.
+ */
+
+/** The character after at most one white space at the start of `rest`. */
+function afterSpace(rest: string): number {
+  const c = rest.charCodeAt(0);
+  return isSpaceCode(c) ? rest.charCodeAt(1) : c;
+}
+
+function isAsciiLetter(c: number): boolean {
+  return (c | 0x20) >= 97 && (c | 0x20) <= 122;
+}
+
+/** RANGE begins "-", "–", "—" or "to". */
+function mayStartRange(rest: string): boolean {
+  const c = afterSpace(rest);
+  return c === 45 || c === 0x2013 || c === 0x2014 || c === 116;
+}
+
+/** LONG_SCALE begins t, l, m, c or b in any case, after up to two spaces or dashes. */
+function mayStartLongScale(rest: string): boolean {
+  for (let k = 0; k < 3; k++) {
+    const c = rest.charCodeAt(k);
+    const l = c | 0x20;
+    if (l === 116 || l === 108 || l === 109 || l === 99 || l === 98) return true;
+    if (c !== 45 && !isSpaceCode(c)) return false;
+  }
+  return false;
+}
+
+/** MULTIPLIER begins t or f in any case, after at most a space or a dash. */
+function mayStartMultiplier(rest: string): boolean {
+  let c = rest.charCodeAt(0);
+  if (c === 45 || isSpaceCode(c)) c = rest.charCodeAt(1);
+  return (c | 0x20) === 116 || (c | 0x20) === 102;
+}
+
+/** `/^\s*\)/` on the four characters from `end`, without cutting them out: most numbers are followed by no parenthesis. */
+function closesParen(text: string, end: number): boolean {
+  for (let k = end; k < end + 4 && k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 41) return true;
+    if (!isSpaceCode(c)) return false;
+  }
+  return false;
 }
 
 /**
@@ -166,18 +258,17 @@ export function scanQuantities(text: string): Quantity[] {
 
     let currency: string | null = null;
     const before = text.slice(Math.max(0, start - 12), start);
-    const pre = CURRENCY_PREFIX.exec(before);
+    const pre = mayEndCurrencyPrefix(text, start) ? CURRENCY_PREFIX.exec(before) : null;
     // A number glued to letters is a code ("G20", "H1") unless the letters are a currency ("USD1.5 billion", "Rs5,000").
-    if (/\p{L}$/u.test(before) && !pre) continue;
+    if (!pre && endsWithLetter(before)) continue;
     if (pre && digits !== undefined) {
       currency = currencyOfPrefix(pre[1]!);
       start -= pre[0].length;
     }
 
     let high: number | null = null;
-    const fromBefore = /\bfrom\s(?:US\s?\$|\$)?\s?$/i.test(text.slice(Math.max(0, m.index - 12), m.index));
-    const range = RANGE.exec(rest);
-    if (range && digits !== undefined && !fromBefore) {
+    const range = mayStartRange(rest) ? RANGE.exec(rest) : null;
+    if (range && digits !== undefined && !/\bfrom\s(?:US\s?\$|\$)?\s?$/i.test(text.slice(Math.max(0, m.index - 12), m.index))) {
       const second = parseNum(range[1]!);
       const after = rest.slice(range[0].length);
       if (second > value0 && (currency || LONG_SCALE.test(after) || SHORT_SCALE.test(after) || MASS_UNIT.test(after))) {
@@ -189,11 +280,10 @@ export function scanQuantities(text: string): Quantity[] {
 
     let scale = 1;
     let scaled = false;
-    const ls = LONG_SCALE.exec(rest);
-    const ss = currency ? SHORT_SCALE.exec(rest) : null;
-    const sc = ls ?? ss;
+    const ls = mayStartLongScale(rest) ? LONG_SCALE.exec(rest) : null;
+    const sc = ls ?? (currency ? SHORT_SCALE.exec(rest) : null);
     if (sc) {
-      scale = SCALES[sc[1]!.toLowerCase().replace(/\.$/, "")] ?? 1;
+      scale = SCALES[sc[1]!] ?? SCALES[sc[1]!.toLowerCase().replace(/\.$/, "")] ?? 1;
       scaled = true;
       end += sc[0].length;
       rest = rest.slice(sc[0].length);
@@ -206,17 +296,19 @@ export function scanQuantities(text: string): Quantity[] {
     let value = value0 * scale;
     if (high !== null) high *= scale;
 
-    const cs = CURRENCY_SUFFIX.exec(rest);
-    if (!currency && cs) {
+    const cs = currency || !isAsciiLetter(afterSpace(rest)) ? null : CURRENCY_SUFFIX.exec(rest);
+    if (cs) {
       currency = currencyOfSuffix(cs[1]!);
       end += cs[0].length;
       rest = rest.slice(cs[0].length);
     }
     if (currency) kind = "money";
     else {
-      const mu = MASS_UNIT.exec(rest);
-      const pc = PERCENT.exec(rest);
-      const mul = MULTIPLIER.exec(rest);
+      const unitStart = afterSpace(rest) | 0x20;
+      const mu = unitStart === 111 || unitStart === 109 || unitStart === 116 || unitStart === 107 ? MASS_UNIT.exec(rest) : null; // o m t k
+      // Percent and multiplier are tried only when the units before them fail.
+      let pc: RegExpExecArray | null = null;
+      let mul: RegExpExecArray | null = null;
       if (mu && !(mu[1]!.toLowerCase() === "t" && /^\s?t\s?\w/.test(rest) && !/^\s?t\b/.test(rest))) {
         kind = "mass";
         unit = "t";
@@ -230,10 +322,10 @@ export function scanQuantities(text: string): Quantity[] {
           value = (Math.round(value * 1000) + parseNum(kg[1]!)) / 1000;
           end += kg[0].length;
         }
-      } else if (pc) {
+      } else if ((unitStart === 0x25 || unitStart === 112) && (pc = PERCENT.exec(rest))) { // % p
         kind = "percent";
         end += pc[0].length;
-      } else if (mul) {
+      } else if (mayStartMultiplier(rest) && (mul = MULTIPLIER.exec(rest))) {
         kind = "multiplier";
         end += mul[0].length;
       } else if (digits !== undefined && !scaled && high === null && /^\d{4}$/.test(digits) && value0 >= 1900 && value0 <= 2099) {
@@ -251,7 +343,7 @@ export function scanQuantities(text: string): Quantity[] {
     let qualifier: Qualifier = "exact";
     let qualStart = start;
     const left = text.slice(Math.max(0, start - 30), start);
-    for (const [re, q] of QUALIFIERS) {
+    if (ANY_QUALIFIER.test(left)) for (const [re, q] of QUALIFIERS) {
       const qm = re.exec(left);
       if (qm && (qm.index === 0 || /[\s(,;:]/.test(left[qm.index - 1]!))) {
         qualifier = q;
@@ -261,7 +353,7 @@ export function scanQuantities(text: string): Quantity[] {
     }
     if (high !== null && qualifier === "exact") qualifier = "approx";
 
-    const parenthesized = /\(\s*(?:[\w ]{0,12}\s)?$/.test(text.slice(Math.max(0, qualStart - 16), qualStart)) && /^\s*\)/.test(text.slice(end, end + 4));
+    const parenthesized = closesParen(text, end) && /\(\s*(?:[\w ]{0,12}\s)?$/.test(text.slice(Math.max(0, qualStart - 16), qualStart));
     out.push({
       start, end, qualStart, text: text.slice(start, end), kind, value: clean(value), high: high === null ? null : clean(high),
       currency, unit, qualifier, scaled, parenthesized,

@@ -44,8 +44,13 @@ function pad(n: number): string {
   return String(n).padStart(2, "0");
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in a month; counted without a Date for the years and months written in text (Date.UTC reads 0-99 as 19xx). */
 function lastDay(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (!Number.isInteger(year) || year < 100 || year > 9999 || !Number.isInteger(month) || month < 1 || month > 12) return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month !== 2) return MONTH_DAYS[month - 1]!;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 
 export function monthsPeriod(year: number, m1: number, m2: number): Period {
@@ -116,13 +121,27 @@ const HINT_PAST = 1 << 8; // /past|last|previous/i
 const HINT_SINCE = 1 << 9; // /since/i
 const HINT_YEAR_DIGITS = 1 << 10; // /\d{4}/
 const HINT_WEEKDAY = 1 << 11; // /day\b/
+const HINT_CAPITAL_MONTH = 1 << 12; // /jan|feb|...|dec/i with a capital first letter: as the case-sensitive patterns write a month
+const HINT_YEAR_RANGE = 1 << 13; // /\d{4}\s?[-–ta]/i: four digits before a dash, "to" or "and"
 
 /**
- * The hint words, ignoring case, and runs of digits (whose shapes are read in code). No word begins another
- * word of the list, so whichever starts at a place is the one found there; words are looked for at every place.
+ * The hint words, ignoring case, and the runs of digits that give a hint (whose shapes are read in code): four
+ * digits or more, or a run before a letter or a dash (looser than the hints). Shorter runs, most numbers, are
+ * not matched: each match costs more than the search. No word begins another word of the list, so whichever
+ * starts at a place is the one found there; words are looked for at every place.
  */
-const HINT_WORDS = /(\d+)|(period|year|figure|level)|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|(months)|(half)|(quarter)|([hq][1-4])|(fiscal|financial|budget)|(fy)|(past|last|previous)|(since)|(day)\b/gi;
+const HINT_WORDS = /(\d{4,}|(?<!\d)\d+(?=[MHQ]|[/–-]\d))|(period|year|figure|level)|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|(months)|(half)|(quarter)|([hq][1-4])|(fiscal|financial|budget)|(fy)|(past|last|previous)|(since)|(day)\b/gi;
 const SOLAR_DIGITS = /1[34]\d{2}/;
+
+/** A character that may be white space (`\s`): ASCII control or space, or anything beyond ASCII. */
+function isMaybeSpace(c: number): boolean {
+  return c <= 32 || c >= 128;
+}
+
+/** The first character of what joins the years of a range: "-", "–", "to", "and", in any case. */
+function isRangeJoin(c: number): boolean {
+  return c === 45 || c === 0x2013 || (c | 0x20) === 116 || (c | 0x20) === 97;
+}
 
 function isDigitCode(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -136,15 +155,18 @@ function hintsOf(text: string): number {
     const digits = m[1];
     if (digits !== undefined) {
       // The whole run, so the search goes on after it.
-      if (digits.length >= 4) found |= SOLAR_DIGITS.test(digits) ? HINT_YEAR_DIGITS | HINT_SOLAR_YEAR : HINT_YEAR_DIGITS;
       const end = m.index + digits.length;
+      if (digits.length >= 4) {
+        found |= SOLAR_DIGITS.test(digits) ? HINT_YEAR_DIGITS | HINT_SOLAR_YEAR : HINT_YEAR_DIGITS;
+        if (isRangeJoin(text.charCodeAt(end)) || (isMaybeSpace(text.charCodeAt(end)) && isRangeJoin(text.charCodeAt(end + 1)))) found |= HINT_YEAR_RANGE;
+      }
       const next = text[end];
       if (next === "M" || next === "H" || next === "Q") found |= HINT_SHORTHAND;
       else if ((next === "/" || next === "–" || next === "-") && isDigitCode(text.charCodeAt(end + 1))) found |= HINT_FISCAL;
       continue;
     }
     if (m[2] !== undefined) found |= HINT_PERIOD_WORD;
-    else if (m[3] !== undefined) found |= HINT_MONTH;
+    else if (m[3] !== undefined) found |= m[3].charCodeAt(0) < 97 ? HINT_MONTH | HINT_CAPITAL_MONTH : HINT_MONTH;
     else if (m[4] !== undefined) found |= HINT_MONTHS;
     else if (m[5] !== undefined) found |= HINT_HALF;
     else if (m[6] !== undefined) found |= HINT_QUARTER;
@@ -252,19 +274,19 @@ const PATTERNS: Pattern[] = [
     build: () => ({ kind: "period", period: null, months: null, year: null, unresolved: "fiscal year: its start month depends on the reporting country" }),
   },
   {
-    hints: HINT_MONTH,
+    hints: HINT_CAPITAL_MONTH,
     // "on April 26", "Dec. 25, 2021", "April 26, 2024"
     re: new RegExp(String.raw`\b(${MONTH})\s(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s(${YEAR}))?`, "g"),
     build: (m, pub) => dateOf(Number(m[2]), monthNo(m[1]!), m[3], pub),
   },
   {
-    hints: HINT_MONTH,
+    hints: HINT_CAPITAL_MONTH,
     // "15 April", "25 September 2025"
     re: new RegExp(String.raw`\b(\d{1,2})(?:st|nd|rd|th)?\s(?:of\s)?(${MONTH})(?:,?\s(${YEAR}))?\b`, "g"),
     build: (m, pub) => dateOf(Number(m[1]), monthNo(m[2]!), m[3], pub),
   },
   {
-    hints: HINT_MONTH,
+    hints: HINT_CAPITAL_MONTH,
     // "In August of last year", "in April 2025", "last October"
     re: new RegExp(String.raw`\b(?:(${MONTH})\s${YREF}|([Ll]ast|[Tt]his|[Nn]ext)\s(${MONTH}))`, "g"),
     build: (m, pub) => {
@@ -305,7 +327,7 @@ const PATTERNS: Pattern[] = [
     build: (m, pub) => ({ kind: "period", period: pub ? { start: `${m[1]}-01-01`, end: pub.iso } : null, months: null, year: Number(m[1]), unresolved: pub ? null : NO_DATE }),
   },
   {
-    hints: HINT_YEAR_DIGITS,
+    hints: HINT_YEAR_RANGE,
     // "2021-2022", "from 2019 to 2023"
     re: new RegExp(String.raw`\b(?:from\s|between\s)?(${YEAR})\s?(?:-|–|to|and)\s?(${YEAR})\b`, "gi"),
     build: (m) => (Number(m[2]) > Number(m[1]) ? { kind: "period", period: { start: `${m[1]}-01-01`, end: `${m[2]}-12-31` }, months: null, year: null, unresolved: null } : null),

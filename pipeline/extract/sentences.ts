@@ -58,16 +58,20 @@ function wordBefore(text: string, end: number): string {
   return LAST_WORD.exec(text.slice(from, end))?.[1]?.toLowerCase() ?? "";
 }
 
+const ONE_LETTER = /^\p{L}$/u;
+
+/** A word whose full stop ends no sentence: a listed abbreviation or a single letter (an initial); one letter is one or two code units. */
+function isAbbreviation(word: string): boolean {
+  return ABBREVIATIONS.has(word.endsWith(".") ? word.slice(0, -1) : word) || (word.length <= 2 && ONE_LETTER.test(word));
+}
+
 function splitProse(body: string, start: number, end: number): [number, number][] {
   const text = body.slice(start, end);
   const out: [number, number][] = [];
   let from = 0;
   BOUNDARY.lastIndex = 0;
   for (let m = BOUNDARY.exec(text); m; m = BOUNDARY.exec(text)) {
-    const word = wordBefore(text, m.index);
-    const isAbbrev = m[1] === "." && (ABBREVIATIONS.has(word.endsWith(".") ? word.slice(0, -1) : word) || /^\p{L}$/u.test(word));
-    const isDecimal = m[1] === "." && isDigit(text.charCodeAt(m.index - 1)) && isDigit(text.charCodeAt(m.index + m[0].length));
-    if (isAbbrev || isDecimal) continue;
+    if (m[1] === "." && (isAbbreviation(wordBefore(text, m.index)) || (isDigit(text.charCodeAt(m.index - 1)) && isDigit(text.charCodeAt(m.index + m[0].length))))) continue;
     const stop = m.index + m[1]!.length + m[2]!.length;
     out.push([start + from, start + stop]);
     from = m.index + m[0].length;
@@ -86,11 +90,11 @@ export function splitSentences(article: Article): Sentence[] {
   let paragraph = 0;
   let prevEnd = -1;
   for (const seg of segments) {
-    const gap = prevEnd < 0 ? "" : body.slice(prevEnd, seg.start);
-    if (prevEnd >= 0 && /\n\s*\n/.test(gap)) paragraph++;
+    const blank = prevEnd >= 0 && /\n\s*\n/.test(body.slice(prevEnd, seg.start));
+    if (blank) paragraph++;
     if (seg.kind === "prose") {
       const last = blocks[blocks.length - 1];
-      if (last && last.end === prevEnd && !/\n\s*\n/.test(gap)) last.end = seg.end;
+      if (last && last.end === prevEnd && !blank) last.end = seg.end;
       else blocks.push({ start: seg.start, end: seg.end, paragraph });
     }
     prevEnd = seg.end;

@@ -68,6 +68,8 @@ export class PhraseIndex<T> {
   private readonly buckets: Bucket<T>[][] = [[]];
   /** Slot → index into `buckets`; 0 = no first word hashes there. */
   private readonly slots = new Uint16Array(SLOTS);
+  /** One bit per slot, set when taken: most words land in an empty slot, and 2 KB stay in cache where 32 KB did not. */
+  private readonly taken = new Int32Array(SLOTS >>> 5);
 
   constructor(phrases: { text: string; value: T }[]) {
     for (const p of phrases) {
@@ -84,6 +86,7 @@ export class PhraseIndex<T> {
       const hash = wordHash(first);
       const at = slotOf(hash);
       if (this.slots[at] === 0) {
+        this.taken[at >>> 5]! |= 1 << (at & 31);
         this.slots[at] = this.buckets.length;
         this.buckets.push([]);
       }
@@ -93,8 +96,9 @@ export class PhraseIndex<T> {
 
   /** The phrases whose first word is the ASCII word text[i..j), of hash `h`. */
   private asciiPhrasesAt(text: string, i: number, j: number, h: number): Phrase<T>[] | undefined {
-    const slot = this.slots[slotOf(h)]!;
-    if (slot === 0) return undefined;
+    const at = slotOf(h);
+    if ((this.taken[at >>> 5]! & (1 << (at & 31))) === 0) return undefined;
+    const slot = this.slots[at]!;
     for (const b of this.buckets[slot]!) if (b.hash === h && b.first.length === j - i && startsWithLower(text, i, b.first)) return b.phrases;
     return undefined;
   }

@@ -1,7 +1,9 @@
 import type { ExtractedFact } from "../../types.ts";
 import { otherOf, type ArticleContext, type SentenceAnalysis } from "../analysis.ts";
 import { AID_AGGREGATE, AID_ANAPHORA, AID_CUE, AID_NEW_SHIPMENT, AID_PLEDGE, itemsIn, NOT_AID, NOT_COUNTED } from "../cues.ts";
+import type { ChannelMention, EntityMention } from "../entities.ts";
 import type { Quantity } from "../numbers.ts";
+import type { PeriodMention } from "../periods.ts";
 import { evidence, firstWithRole, periodFor, sentenceRoles, windowOf } from "./common.ts";
 
 /** One shipment being assembled from consecutive sentences ("2,200 tons ..." then "The aid shipment, comprising 36 railway cars"). */
@@ -133,6 +135,12 @@ function isFree(s: SentenceAnalysis | undefined, claimed: Set<number>): s is Sen
   return !!s && !claimed.has(s.sentence.index);
 }
 
+/** The first dated day (not a weekday) the sentences name. */
+function firstDate(sentences: SentenceAnalysis[]): PeriodMention | undefined {
+  for (const s of sentences) for (const p of s.periods) if (p.kind === "date" && p.period && !/day$/i.test(p.text)) return p;
+  return undefined;
+}
+
 /** Fills donor, recipient, kind, period, mode, items, channel and place from the frame's sentences and the aid sentence before them. */
 export function completeAid(ctx: ArticleContext, frame: AidFrame, claimed: Set<number>): void {
   const idxs = [...frame.sentences];
@@ -161,7 +169,14 @@ export function completeAid(ctx: ArticleContext, frame: AidFrame, claimed: Set<n
     inferred++;
   }
   if (donor === recipient) donor = null;
-  const channels = [...own, ...context, ...[1, 2].map((d) => sentences[Math.max(...idxs) + d]).filter((s): s is SentenceAnalysis => isFree(s, claimed))].flatMap((s) => s.channels);
+  // Loops, not spreads and flatMap: this runs once per shipment, and the copies were much of its cost.
+  const channels: ChannelMention[] = [];
+  for (const s of own) channels.push(...s.channels);
+  for (const s of context) channels.push(...s.channels);
+  for (const d of [1, 2]) {
+    const s = sentences[Math.max(...idxs) + d];
+    if (isFree(s, claimed)) channels.push(...s.channels);
+  }
   if (!donor) {
     donor = channels.find((c) => c.iso3 && c.iso3 !== recipient)?.iso3 ?? otherOf(ctx, recipient);
     inferred++;
@@ -182,13 +197,14 @@ export function completeAid(ctx: ArticleContext, frame: AidFrame, claimed: Set<n
   if (!period && unresolved) frame.fact.notes.push({ check: "unresolved_date", severity: "warning", message: `"${unresolved.text}": ${unresolved.unresolved}` });
   const multiYear = period !== null && Number(period.end.slice(0, 4)) > Number(period.start.slice(0, 4));
   f.kind = AID_AGGREGATE.test(frame.clause) || multiYear ? "aggregate" : AID_PLEDGE.test(frame.clause) ? "pledge" : "shipment";
-  const day = [...own, ...context].flatMap((s) => s.periods).find((p) => p.kind === "date" && p.period && !/day$/i.test(p.text));
+  const day = firstDate(own) ?? firstDate(context);
   f.event_date = day?.period?.start ?? null;
 
   f.transport_mode = f.railcars !== null || /\b(?:rail(?:way)?s?|trains?|wagons?|railcars?)\b/i.test(text) ? "rail" : /\b(?:by air|planes?|aircraft|airlift(?:ed)?|flights?|airport)\b/i.test(text) ? "air" : /\b(?:trucks?|by road|lorr(?:y|ies))\b/i.test(text) ? "road" : null;
   const items = itemsIn(text);
   f.items = items.length ? items.join("; ") : null;
-  const places = all.flatMap((s) => s.entities).filter((e) => e.kind === "place" && e.place);
+  const places: EntityMention[] = [];
+  for (const s of all) for (const e of s.entities) if (e.kind === "place" && e.place) places.push(e);
   places.sort((x, y) => PLACE_PRIORITY.indexOf(x.placeKind ?? "") - PLACE_PRIORITY.indexOf(y.placeKind ?? ""));
   f.place = places[0]?.place ?? null;
   for (const e of frame.fact.evidence) e.confidence = Math.max(0.5, e.confidence - 0.15 * inferred);

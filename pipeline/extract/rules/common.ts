@@ -12,6 +12,11 @@ export function isMeasure(q: Quantity): boolean {
 
 const CLAUSE_BREAK = /;|,\s(?:but|while|whereas|and\swhile)\s|\swhile\s|\swhereas\s/g;
 
+/** Whether a text has the mark or a word every clause break needs (the pattern minds case): most sentences have none. */
+function mayBreak(text: string): boolean {
+  return text.includes(";") || text.includes("but") || text.includes("while") || text.includes("whereas");
+}
+
 /** Per-sentence facts every rule asks for, computed once: clause breaks, measures, each country mention's number. */
 interface SentenceIndex {
   breaks: [number, number][];
@@ -23,6 +28,8 @@ interface SentenceIndex {
   windows: Map<Quantity, readonly [number, number]>;
   /** Roles read over the whole sentence, once asked for. */
   roles: readonly RoledEntity[] | null;
+  /** What the words around each mention say, for clauses that cut none of them off: the sentence's roles and each figure's read the same words. */
+  readings: Map<EntityMention, Reading>;
 }
 
 function indexOf(a: SentenceAnalysis): SentenceIndex {
@@ -32,9 +39,11 @@ function indexOf(a: SentenceAnalysis): SentenceIndex {
 function buildIndex(a: SentenceAnalysis): SentenceIndex {
   const breaks: [number, number][] = [];
   CLAUSE_BREAK.lastIndex = 0;
-  for (let m = CLAUSE_BREAK.exec(a.text); m; m = CLAUSE_BREAK.exec(a.text)) breaks.push([m.index, m.index + m[0].length]);
+  if (mayBreak(a.text)) for (let m = CLAUSE_BREAK.exec(a.text); m; m = CLAUSE_BREAK.exec(a.text)) breaks.push([m.index, m.index + m[0].length]);
   const measures = a.quantities.filter(isMeasure);
-  return { breaks, measures, owner: new Map(a.entities.map((e) => [e, nearestMeasure(measures, e)])), period: periodOwners(a, measures), windows: new Map(), roles: null };
+  const owner = new Map<EntityMention, Quantity | null>();
+  for (const e of a.entities) owner.set(e, nearestMeasure(measures, e));
+  return { breaks, measures, owner, period: periodOwners(a, measures), windows: new Map(), roles: null, readings: new Map() };
 }
 
 /**
@@ -100,24 +109,55 @@ function nearestMeasure(measures: Quantity[], e: EntityMention): Quantity | null
   return best;
 }
 
+/**
+ * What the words right before and after a mention say of its role, in the order they are asked: `fixed` decides
+ * alone; else "and" after a pair makes a pair; else `next` decides; else it is the subject if nothing before it in
+ * the clause was more than a location and `subject` allows.
+ */
+interface Reading {
+  fixed: Role | null;
+  and: boolean;
+  next: Role | null;
+  subject: boolean;
+}
+
+function read(e: EntityMention, before: string, after: string): Reading {
+  const cued = ANY_BEFORE.test(before);
+  if (cued && BEFORE.dest.test(before)) return { fixed: "dest", and: false, next: null, subject: false };
+  if (cued && BEFORE.origin.test(before)) return { fixed: "origin", and: false, next: null, subject: false };
+  if (cued && BEFORE.between.test(before)) return { fixed: "pair", and: false, next: null, subject: false };
+  const and = cued && BEFORE.and.test(before);
+  let next: Role | null = null;
+  if (cued && BEFORE.with.test(before)) next = "partner";
+  else if (/^['’]s?\b/.test(after) || (e.kind === "demonym" && FLOW_NOUN.test(after))) next = "owner";
+  else if (cued && BEFORE.of.test(before) && e.kind !== "place") next = "owner";
+  else if (cued && BEFORE.place.test(before) && e.kind === "place") next = "location";
+  return { fixed: null, and, next, subject: next === null && !(cued && BEFORE.inAtOfOn.test(before)) };
+}
+
+/** The reading of a mention in the clause ws..we: the sentence's own when the clause cuts off none of the words read. */
+function readingIn(a: SentenceAnalysis, e: EntityMention, ws: number, we: number): Reading {
+  const from = Math.max(0, e.start - 24);
+  const to = Math.min(a.text.length, e.end + 40);
+  const cut = ws > from || we < to;
+  const readings = indexOf(a).readings;
+  let r = cut ? undefined : readings.get(e);
+  if (r === undefined) {
+    r = read(e, a.text.slice(Math.max(ws, from), e.start).toLowerCase(), a.text.slice(e.end, Math.min(we, to)));
+    if (!cut) readings.set(e, r);
+  }
+  return r;
+}
+
 /** Reads what a country mention does in its clause from the words right before and after it; with `owner`, only the mentions nearest to that number. */
 export function rolesIn(a: SentenceAnalysis, ws: number, we: number, owner?: Quantity): RoledEntity[] {
   const out: RoledEntity[] = [];
   const inWindow = a.entities.filter((e) => e.start >= ws && e.end <= we && (!owner || indexOf(a).owner.get(e) === owner));
+  let allLocations = true;
   for (const e of inWindow) {
-    const before = a.text.slice(Math.max(ws, e.start - 24), e.start).toLowerCase();
-    const after = a.text.slice(e.end, Math.min(we, e.end + 40));
-    const cued = ANY_BEFORE.test(before);
-    let role: Role = "other";
-    if (cued && BEFORE.dest.test(before)) role = "dest";
-    else if (cued && BEFORE.origin.test(before)) role = "origin";
-    else if (cued && BEFORE.between.test(before)) role = "pair";
-    else if (cued && BEFORE.and.test(before) && out.length > 0 && out[out.length - 1]!.role === "pair") role = "pair";
-    else if (cued && BEFORE.with.test(before)) role = "partner";
-    else if (/^['’]s?\b/.test(after) || (e.kind === "demonym" && FLOW_NOUN.test(after))) role = "owner";
-    else if (cued && BEFORE.of.test(before) && e.kind !== "place") role = "owner";
-    else if (cued && BEFORE.place.test(before) && e.kind === "place") role = "location";
-    else if (out.every((o) => o.role === "location") && !(cued && BEFORE.inAtOfOn.test(before))) role = "subject";
+    const r = readingIn(a, e, ws, we);
+    const role: Role = r.fixed ?? (r.and && out.length > 0 && out[out.length - 1]!.role === "pair" ? "pair" : (r.next ?? (r.subject && allLocations ? "subject" : "other")));
+    if (role !== "location") allLocations = false;
     // Written out: a spread copy was most of the cost of reading roles.
     out.push({ start: e.start, end: e.end, text: e.text, iso3: e.iso3, kind: e.kind, place: e.place, placeKind: e.placeKind, role });
   }

@@ -19,7 +19,7 @@ export function isContractQuantity(a: SentenceAnalysis, q: Quantity): boolean {
 }
 
 /** One contract record per sentence (per money value): value, number of agreements, quantity, parties, place. */
-export function extractContracts(ctx: ArticleContext, a: SentenceAnalysis, qs: Quantity[], statedUsd: Map<Quantity, number>): ExtractedFact[] {
+export function extractContracts(ctx: ArticleContext, a: SentenceAnalysis, qs: Quantity[], statedUsd: ReadonlyMap<Quantity, number>): ExtractedFact[] {
   const money = qs.filter((q) => q.kind === "money");
   const groups: Quantity[][] = money.length > 1 ? money.map((m) => [m]) : [qs];
   if (money.length > 1) for (const q of qs.filter((x) => x.kind !== "money")) groups[0]!.push(q);

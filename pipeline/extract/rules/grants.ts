@@ -7,9 +7,14 @@ import { countriesIn, evidence } from "./common.ts";
 const FIELD: Record<string, "grants_per_year" | "students" | "institutions"> = { grants: "grants_per_year", students: "students", institutions: "institutions" };
 const GRANT_NOUN = /\b(?:grants?|scholarships?|quotas?)\b/i;
 
+/** Only counts and plain numbers can be grants: a sentence of money and tonnes need not be read for grant words. */
+function mayBeGrant(q: Quantity): boolean {
+  return q.kind === "count" || q.kind === "plain";
+}
+
 /** Grant numbers in a sentence: counts of grants/students/institutions, or "from 30 to 60" beside a grant noun. */
 export function grantQuantities(a: SentenceAnalysis): { q: Quantity; field: "grants_per_year" | "students" | "institutions"; rule: string }[] {
-  if (a.quantities.length === 0 || !a.has(GRANT_CUE)) return [];
+  if (!a.quantities.some(mayBeGrant) || !a.has(GRANT_CUE)) return [];
   const out: { q: Quantity; field: "grants_per_year" | "students" | "institutions"; rule: string }[] = [];
   for (const q of a.quantities) {
     if (q.kind === "count" && q.unit && FIELD[q.unit]) out.push({ q, field: FIELD[q.unit]!, rule: "grant.count" });
