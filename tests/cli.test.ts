@@ -196,6 +196,12 @@ describe("scheduled runs", () => {
     const trade = await readFile(join(work, "bad-out", "trade_flows.csv"), "utf8");
     expect(trade).toMatch(/KAZ,AFG,export,2022-01-01,2022-12-31,reported,,5000,flour/);
     expect(await readdir(work)).not.toContain("x");
+
+    // Nothing changed: nothing is republished, and the run still says some inputs are rejected.
+    expect((await cli(["--input", input, "--out", join(work, "bad-out"), "--cache", join(work, "bad-cache")])).code).toBe(3);
+    const manifest = JSON.parse(await readFile(join(work, "bad-out", "manifest.json"), "utf8"));
+    expect(manifest.run.republished).toBe(false);
+    expect(manifest.inputs.filter((i: { status: string }) => i.status === "rejected")).toHaveLength(10);
   }, 60_000);
 
   it("survives kill -9 at random moments: the previous output stays valid and the next run succeeds", async () => {

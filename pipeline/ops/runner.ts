@@ -98,12 +98,14 @@ async function locked(o: RunOptions): Promise<number> {
   // Same files, same code, same output: nothing to do, and no need even to load the pipeline's stages.
   if (prev && prev.head.rules_hash === rules && prev.head.pipeline_version === version && (await outputIntact(o.out, prev.head)) && (await unchangedInputs(o, prev, files))) {
     clock.lap("read");
+    // The same entries with the times seen now, so the next run can trust them again; rejections counted on the way.
     let rejectedBefore = 0;
-    for await (const p of prev.inputs()) if (p.status === "rejected") rejectedBefore++;
-    // The same entries with the times seen now, so the next run can trust them again.
     const same: InputEntries = async function* () {
       let i = 0;
-      for await (const p of prev.inputs()) yield { ...p, mtime_ms: files[i++]!.mtime_ms };
+      for await (const p of prev.inputs()) {
+        if (p.status === "rejected") rejectedBefore++;
+        yield { ...p, mtime_ms: files[i++]!.mtime_ms };
+      }
     };
     const articles = { new: 0, changed: 0, unchanged: files.length, removed: 0 };
     await writeManifest(o.out, { ...prev.head, articles, articles_reextracted: 0, run: finish(t0, started_at, stages, false) }, same);
