@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,7 +31,7 @@ describe("the extraction cache", () => {
     const entries = ["é—ğ€ one", "", "two\nlines", "x".repeat(70_000)].map((lines, i) => ({ key: cache.keyOf(`${i}.md`, "00", undefined), lines }));
     await cache.putMany(entries);
     await cache.putMany([]);
-    expect((await readdir(packs)).sort().map((f) => f.replace(/^[0-9a-f]+/, ""))).toEqual([".index", ".pack"]);
+    expect((await readdir(packs)).sort().map((f) => f.replace(/^r-[0-9a-f]+/, ""))).toEqual([".index", ".pack"]);
     const again = new ExtractCache(packs, "r");
     const wanted = [3, 0, 2, 1].map((i) => entries[i]!);
     expect(await again.getMany(wanted.map((e) => e.key))).toEqual(wanted.map((e) => e.lines));
@@ -49,6 +49,22 @@ describe("the extraction cache", () => {
     expect(packOfB).toHaveLength(1);
     await rm(join(sub, packOfB[0]!));
     expect(await new ExtractCache(sub, "r").getMany([a, b])).toEqual(["kept", null]);
+  });
+
+  it("prunes what only other code could read, and keeps its own entries", async () => {
+    const sub = join(dir, "prune");
+    const [old, now] = [new ExtractCache(sub, "aaa1"), new ExtractCache(sub, "bbb2")];
+    const key = (c: ExtractCache) => c.keyOf("a.md", "00", undefined);
+    await old.putMany([{ key: key(old), lines: "old rules" }]);
+    await now.putMany([{ key: key(now), lines: "new rules" }]);
+    await mkdir(join(sub, "3f"));
+    await writeFile(join(sub, "3f", "3f0011.json"), "an entry of the one-file layout");
+    await writeFile(join(sub, "notes.txt"), "not the cache's");
+    expect(await new ExtractCache(sub, "bbb2").prune()).toBe(3);
+    expect((await readdir(sub)).sort().map((f) => f.replace(/^bbb2-[0-9a-f]+/, "*"))).toEqual(["*.index", "*.pack", "notes.txt"]);
+    expect(await new ExtractCache(sub, "bbb2").getMany([key(now)])).toEqual(["new rules"]);
+    expect(await new ExtractCache(sub, "aaa1").getMany([key(old)])).toEqual([null]);
+    expect(await new ExtractCache(join(dir, "no-such"), "bbb2").prune()).toBe(0);
   });
 
   it("treats a missing cache folder as empty", async () => {

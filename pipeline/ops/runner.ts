@@ -125,7 +125,8 @@ async function locked(o: RunOptions): Promise<number> {
   // Named like publish's staging folders, so the recovery after a killed run removes it too.
   const spillDir = await mkdtemp(join(dirname(o.out), `${basename(o.out)}.tmp-spill-`));
   try {
-    const built = await buildStreamed({ input: o.input, files, registry, reference, cache: new ExtractCache(o.cacheDir, extractionHash), spillDir, log: o.log });
+    const cache = new ExtractCache(o.cacheDir, extractionHash);
+    const built = await buildStreamed({ input: o.input, files, registry, reference, cache, spillDir, log: o.log });
     Object.assign(stages, built.stages);
     for (const r of built.rejected) o.log.warn("rejected input", { file: r.source_file, reason: r.reason });
     o.log.info("extracted", { articles: built.accepted, reextracted: built.reextracted });
@@ -152,6 +153,9 @@ async function locked(o: RunOptions): Promise<number> {
       run: finish(t0, started_at, stages, true),
     };
     await writeManifest(o.out, manifest, built.inputs);
+    // Only once this code has published: until then an older version's entries may still be wanted back.
+    const pruned = await cache.prune();
+    if (pruned > 0) o.log.info("pruned the extraction cache", { removed: pruned, kept: "entries of the current code" });
     o.log.info("published", { out: o.out, seconds: manifest.run.wall_s, ...report.rowCounts });
     return built.rejected.length > 0 ? EXIT.rejectedInputs : EXIT.ok;
   } finally {
