@@ -97,10 +97,10 @@ describe("extractAll", () => {
 });
 
 describe("workerExecArgv", () => {
-  it("drops tsx's loader and heap sizes (a worker refuses them), keeps the rest", () => {
+  it("drops tsx's loader, heap sizes and --expose-gc (a worker refuses them), keeps the rest", () => {
     const tsx = "/p/node_modules/tsx/dist/loader.mjs";
     expect(
-      workerExecArgv(["--require", "/p/node_modules/tsx/dist/preflight.cjs", "--import", `file://${tsx}`, "--max-old-space-size=512", "--max_semi_space_size", "16", "--enable-source-maps", "--import", "/p/other.mjs"]),
+      workerExecArgv(["--require", "/p/node_modules/tsx/dist/preflight.cjs", "--import", `file://${tsx}`, "--max-old-space-size=512", "--expose-gc", "--max_semi_space_size", "16", "--enable-source-maps", "--import", "/p/other.mjs"]),
     ).toEqual(["--enable-source-maps", "--import", "/p/other.mjs"]);
   });
 });

@@ -104,8 +104,8 @@ function bootstrap(): string {
 
 /**
  * The parent's execArgv without tsx's own flags (the bootstrap registers tsx in the worker, and an inherited
- * `--import` of it would get in the way) and without heap sizes, which a worker refuses: its heap is set by
- * `resourceLimits`.
+ * `--import` of it would get in the way) and without the V8 flags a worker refuses: heap sizes (its heap is
+ * set by `resourceLimits`) and `--expose-gc`.
  */
 export function workerExecArgv(args: readonly string[] = process.execArgv): string[] {
   const out: string[] = [];
@@ -120,6 +120,7 @@ export function workerExecArgv(args: readonly string[] = process.execArgv): stri
       if (!a.includes("=")) i++;
       continue;
     }
+    if (/^--expose[-_]gc$/.test(a)) continue;
     out.push(a);
   }
   return out;
