@@ -1,5 +1,6 @@
 import type { Qualifier } from "../types.ts";
 import { anyOf } from "./anyof.ts";
+import { isAsciiLetter, isSpaceCode } from "./chars.ts";
 import { SPELLED, SPELLED_START, spelledValue } from "./spelled.ts";
 
 /** What a number measures, from the words around it. */
@@ -158,14 +159,6 @@ function countAfter(rest: string): { unit: string; length: number } | null {
   return FUNCTION_WORDS.test(first) ? null : { unit: first.toLowerCase(), length: 0 };
 }
 
-const SPACE = /\s/;
-
-/** Whether character code `c` is white space as `\s` has it; decided without a regex for ASCII. */
-function isSpaceCode(c: number): boolean {
-  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
-  return SPACE.test(String.fromCharCode(c));
-}
-
 /**
  * The last characters of the currency prefixes ("US$", "USD", "Rs.", "Af", "KZT", ...): a prefix must end right
  * before the number or one space before it, so any other character there rules out trying them all.
@@ -184,7 +177,7 @@ const LETTER_END = /\p{L}$/u;
 function endsWithLetter(before: string): boolean {
   if (before.length === 0) return false;
   const c = before.charCodeAt(before.length - 1);
-  if (c < 128) return (c | 0x20) >= 97 && (c | 0x20) <= 122;
+  if (c < 128) return isAsciiLetter(c);
   return LETTER_END.test(before);
 }
 
@@ -197,10 +190,6 @@ function endsWithLetter(before: string): boolean {
 function afterSpace(rest: string): number {
   const c = rest.charCodeAt(0);
   return isSpaceCode(c) ? rest.charCodeAt(1) : c;
-}
-
-function isAsciiLetter(c: number): boolean {
-  return (c | 0x20) >= 97 && (c | 0x20) <= 122;
 }
 
 /** RANGE begins "-", "–", "—" or "to". */

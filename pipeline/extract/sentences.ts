@@ -1,4 +1,5 @@
 import type { Article } from "../types.ts";
+import { isSpaceCode } from "./chars.ts";
 
 export interface Sentence {
   /** Offsets into the article body (UTF-16). */
@@ -109,18 +110,9 @@ export function splitSentences(article: Article): Sentence[] {
   return out;
 }
 
-const SPACE = /\s/;
-
-/** What `trim` strips (JavaScript's \s), decided without a regex for ASCII. */
-function isSpace(body: string, i: number): boolean {
-  const c = body.charCodeAt(i);
-  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
-  return SPACE.test(body[i]!);
-}
-
 /** Adds body[s..e) without its surrounding white space, unless nothing is left; bounds found in place, not by trimming a copy. */
 function addTrimmed(out: Sentence[], body: string, s: number, e: number, paragraph: number): void {
-  while (s < e && isSpace(body, s)) s++;
-  while (e > s && isSpace(body, e - 1)) e--;
+  while (s < e && isSpaceCode(body.charCodeAt(s))) s++;
+  while (e > s && isSpaceCode(body.charCodeAt(e - 1))) e--;
   if (e > s) out.push({ start: s, end: e, text: body.slice(s, e), paragraph, index: out.length });
 }
