@@ -1,7 +1,7 @@
 import { appendFile, open, readFile, rename, stat } from "node:fs/promises";
-import { StringDecoder } from "node:string_decoder";
 import { join } from "node:path";
 import type { QaCheck } from "../schema/tables.ts";
+import { fileLines } from "./lines.ts";
 
 export interface InputEntry {
   source_file: string;
@@ -42,25 +42,6 @@ export const MANIFEST = "manifest.json";
 const INPUTS_OPEN = '  "inputs": [';
 /** How an entry line of the inputs array starts (and ends, with or without the comma). */
 const ENTRY_LINE = /^ {4}\{.*\},?$/;
-
-/** Lines of a text file, a block at a time. */
-async function* fileLines(path: string): AsyncGenerator<string> {
-  const handle = await open(path, "r");
-  try {
-    const block = Buffer.allocUnsafe(1 << 20);
-    const decoder = new StringDecoder("utf8");
-    let rest = "";
-    for (let n; (n = (await handle.read(block, 0, block.length, null)).bytesRead) > 0; ) {
-      const lines = (rest + decoder.write(block.subarray(0, n))).split("\n");
-      rest = lines.pop()!;
-      yield* lines;
-    }
-    rest += decoder.end();
-    if (rest) yield rest;
-  } finally {
-    await handle.close();
-  }
-}
 
 /**
  * The previous run's manifest, or null if there is none readable. As this module writes it, the head is read

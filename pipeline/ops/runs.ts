@@ -3,10 +3,10 @@
  * a chunk at a time. The external sort behind an archive run: whatever the number of rows or runs, the
  * reader holds one block and one row for each of at most FAN_IN runs, plus the chunk it hands on.
  */
-import { open, readdir, rm, writeFile, type FileHandle } from "node:fs/promises";
+import { open, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { StringDecoder } from "node:string_decoder";
 import { asciiJson } from "./asciiJson.ts";
+import { LineReader } from "./lines.ts";
 
 export type Compare<T> = (a: T, b: T) => number;
 
@@ -69,42 +69,6 @@ export class RunWriter<T> {
   }
 }
 
-/** One run read a block at a time, a line at a time. */
-class RunReader {
-  private readonly block = Buffer.allocUnsafe(BLOCK);
-  private readonly decoder = new StringDecoder("utf8");
-  private lines: string[] = [];
-  private at = 0;
-  private rest = "";
-
-  private constructor(private readonly handle: FileHandle) {}
-
-  static async open(path: string): Promise<RunReader | null> {
-    const handle = await open(path, "r").catch((e: NodeJS.ErrnoException) => {
-      if (e.code === "ENOENT") return null;
-      throw e;
-    });
-    return handle && new RunReader(handle);
-  }
-
-  /** The next line, or null at the end. */
-  async next(): Promise<string | null> {
-    while (this.at >= this.lines.length) {
-      const { bytesRead } = await this.handle.read(this.block, 0, BLOCK, null);
-      if (bytesRead === 0) return null;
-      const lines = (this.rest + this.decoder.write(this.block.subarray(0, bytesRead))).split("\n");
-      this.rest = lines.pop()!;
-      this.lines = lines;
-      this.at = 0;
-    }
-    return this.lines[this.at++]!;
-  }
-
-  close(): Promise<void> {
-    return this.handle.close();
-  }
-}
-
 interface Head<T> {
   row: T;
   line: string;
@@ -153,7 +117,7 @@ export async function* mergeRuns<T>(dir: string, names: readonly string[], compa
 
 /** The rows of a few runs merged, each with the line it was read from. */
 async function* mergeHeads<T>(dir: string, names: readonly string[], compare: Compare<T>, chunkRows: number): AsyncGenerator<Head<T>[]> {
-  const readers = await Promise.all(names.map((n) => RunReader.open(runPath(dir, n))));
+  const readers = await Promise.all(names.map((n) => LineReader.open(runPath(dir, n), BLOCK)));
   const before = (a: Head<T>, b: Head<T>) => {
     const c = compare(a.row, b.row);
     return c < 0 || (c === 0 && a.run < b.run);
