@@ -10,3 +10,13 @@ export function asciiJson(value: unknown): string {
   const json = JSON.stringify(value);
   return NON_ASCII.test(json) ? json.replace(EACH_NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) : json;
 }
+
+/**
+ * ASCII text in V8's one-byte form. JSON.stringify writes a two-byte string whenever a value it takes is one,
+ * and a quote cut from a body with a single curly quote or dash in it is: such a text is ASCII all the same,
+ * but costs twice the memory in every thread it passes through and ~3x longer to write out. Latin-1 bytes
+ * back to a string always give the one-byte form.
+ */
+export function oneByteAscii(text: string): string {
+  return Buffer.from(text, "latin1").toString("latin1");
+}

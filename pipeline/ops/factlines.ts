@@ -13,7 +13,7 @@ import { normalizeFacts } from "../normalize/normalize.ts";
 import { factKey } from "../reconcile/keys.ts";
 import type { Articles, QaCheck } from "../schema/tables.ts";
 import type { Article, ExtractResult, FxRate } from "../types.ts";
-import { asciiJson } from "./asciiJson.ts";
+import { asciiJson, oneByteAscii } from "./asciiJson.ts";
 
 export function articleLines(parsed: ParsedArticle, extract: (a: Article) => ExtractResult, fx: FxRate[]): string {
   if (!parsed.ok) return asciiJson({ rejected: parsed.rejected.reason });
@@ -21,7 +21,7 @@ export function articleLines(parsed: ParsedArticle, extract: (a: Article) => Ext
   const result = extract(parsed.article);
   const lines = [asciiJson({ meta }), asciiJson(result.qa)];
   for (const f of normalizeFacts(result.facts, new Map([[meta.article_id, meta.published_date]]), fx)) lines.push(`${asciiJson(factKey(f))}\t${asciiJson(f)}`);
-  return lines.join("\n");
+  return oneByteAscii(lines.join("\n"));
 }
 
 export type ArticleLines =
