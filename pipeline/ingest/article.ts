@@ -16,6 +16,9 @@ const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 /** Notes that travel with a corpus (SOURCES.md, README.md) are not articles. */
 const DOCUMENTATION = /^(?:readme|sources|license|licence|changelog|notes)\.(?:md|txt)$/i;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** Decoding is stateless outside streaming mode, so one decoder serves every file. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+const NOT_SPACE = /\S/;
 
 export type ParsedArticle = { ok: true; article: Article } | { ok: false; rejected: Rejected };
 
@@ -30,7 +33,11 @@ function validDate(s: string): boolean {
   return d.toISOString().slice(0, 10) === s;
 }
 
+const HIGH_SURROGATE = /[\uD800-\uDBFF]/;
+
 function codePoints(s: string): number {
+  // Nearly every text has no character beyond the BMP: one native scan says so.
+  if (!HIGH_SURROGATE.test(s)) return s.length;
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -61,15 +68,15 @@ export function parseArticle(file: RawFile, registry: Map<string, RegistryEntry>
   if (bytes.includes(0)) return reject(source_file, "binary file (contains NUL bytes)");
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
     return reject(source_file, "not valid UTF-8");
   }
-  text = text.replace(/\r\n?/g, "\n");
+  if (text.includes("\r")) text = text.replace(/\r\n?/g, "\n");
   const fm = parseFrontMatter(text);
   if (!fm.ok) return reject(source_file, `malformed front matter: ${fm.reason}`);
   const { fields, body } = fm.value;
-  if (body.trim() === "") return reject(source_file, "no article body (empty or whitespace only)");
+  if (!NOT_SPACE.test(body)) return reject(source_file, "no article body (empty or whitespace only)");
 
   const reg = registry.get(source_file);
   const article_id = fields.id?.trim() || reg?.article_id || source_file.replace(/\.[^.]+$/, "").split("/").pop()!;

@@ -17,12 +17,11 @@ interface Line {
 
 function lines(body: string): Line[] {
   const out: Line[] = [];
-  let start = 0;
-  for (let i = 0; i <= body.length; i++) {
-    if (i === body.length || body[i] === "\n") {
-      out.push({ start, end: i, text: body.slice(start, i) });
-      start = i + 1;
-    }
+  for (let start = 0; start <= body.length; ) {
+    let end = body.indexOf("\n", start);
+    if (end < 0) end = body.length;
+    out.push({ start, end, text: body.slice(start, end) });
+    start = end + 1;
   }
   return out;
 }
