@@ -26,6 +26,14 @@ export class LineReader {
     return handle && new LineReader(handle, blockBytes);
   }
 
+  /**
+   * The next line if the block in hand has it, else undefined (then `next` reads on): a merge of millions
+   * of rows takes nearly all of them this way, without a promise and a turn of the event loop each.
+   */
+  buffered(): string | undefined {
+    return this.at < this.lines.length ? this.lines[this.at++] : undefined;
+  }
+
   /** The next line (a last one without its newline included), or null at the end. */
   async next(): Promise<string | null> {
     while (this.at >= this.lines.length) {

@@ -123,43 +123,47 @@ async function* mergeHeads<T>(dir: string, names: readonly string[], compare: Co
     return c < 0 || (c === 0 && a.run < b.run);
   };
   const heap: Head<T>[] = [];
+  // Sift with a hole rather than swaps: each level moves one entry.
   const push = (h: Head<T>) => {
-    let i = heap.push(h) - 1;
+    let i = heap.length;
+    heap.push(h);
     while (i > 0) {
       const up = (i - 1) >> 1;
-      if (!before(heap[i]!, heap[up]!)) break;
-      [heap[i], heap[up]] = [heap[up]!, heap[i]!];
+      if (!before(h, heap[up]!)) break;
+      heap[i] = heap[up]!;
       i = up;
     }
+    heap[i] = h;
   };
   const pop = (): Head<T> => {
     const top = heap[0]!;
     const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
-      for (let i = 0; ; ) {
-        const [l, r] = [2 * i + 1, 2 * i + 2];
-        let min = i;
-        if (l < heap.length && before(heap[l]!, heap[min]!)) min = l;
-        if (r < heap.length && before(heap[r]!, heap[min]!)) min = r;
-        if (min === i) break;
-        [heap[i], heap[min]] = [heap[min]!, heap[i]!];
-        i = min;
+    const n = heap.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const c = l + 1 < n && before(heap[l + 1]!, heap[l]!) ? l + 1 : l;
+        if (!before(heap[c]!, last)) break;
+        heap[i] = heap[c]!;
+        i = c;
       }
+      heap[i] = last;
     }
     return top;
   };
-  const advance = async (run: number) => {
-    const line = await readers[run]!.next();
+  const take = (line: string | null, run: number) => {
     if (line !== null) push({ row: JSON.parse(line) as T, line, run });
   };
   try {
-    for (let run = 0; run < readers.length; run++) if (readers[run]) await advance(run);
+    for (let run = 0; run < readers.length; run++) if (readers[run]) take(await readers[run]!.next(), run);
     let chunk: Head<T>[] = [];
     while (heap.length > 0) {
       const head = pop();
       chunk.push(head);
-      await advance(head.run);
+      const reader = readers[head.run]!;
+      take(reader.buffered() ?? (await reader.next()), head.run);
       if (chunk.length >= chunkRows) {
         yield chunk;
         chunk = [];
