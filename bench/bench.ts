@@ -14,7 +14,7 @@
  *    wink-nlp's. The warm-up gives each worker about what the baseline's timed pass had before it (20
  *    articles and one pass over the sample): the first M MB of articles per worker;
  * 4. linearity: time per KB of adversarial text (bench/adversarial.ts) at 10 KB, 100 KB and 1 MB;
- * 5. the whole pipeline twice through its public entry (pipeline/cli.ts, with the Node flags of `npm run pipeline`), cold then
+ * 5. the whole pipeline twice through its public entry (pipeline/cli.ts, with the environment and Node flags of `npm run pipeline`), cold then
  *    unchanged, with wall time, the child's peak RSS (GNU time, else /proc polling) and the stage times
  *    the run writes to its manifest.
  *
@@ -36,7 +36,7 @@ import { DEFAULT_SOURCES, PROJECT_ROOT } from "../pipeline/paths.ts";
 import type { Article } from "../pipeline/types.ts";
 import { ADVERSARIAL } from "./adversarial.ts";
 import { GENERATOR_VERSION, generateCorpus } from "./generate.ts";
-import { pipelineNodeFlags } from "./pipelineFlags.ts";
+import { pipelineLaunch } from "./pipelineFlags.ts";
 
 const USAGE = "usage: npm run bench -- --articles N [--seed S] [--threads T] [--work DIR] [--baseline-mb M] [--no-linearity] [--no-e2e]";
 const CHUNK = 4096;
@@ -248,11 +248,12 @@ function procPeak(pid: number): { stop: () => number | null } {
 }
 
 async function runPipeline(input: string, out: string, cache: string): Promise<RunFigures> {
-  const args = [...(await pipelineNodeFlags(PROJECT_ROOT)), "--import", "tsx", join(PROJECT_ROOT, "pipeline/cli.ts"), "--input", input, "--out", out, "--cache", cache, "--log-format", "json", "--no-report"];
+  const launch = await pipelineLaunch(PROJECT_ROOT);
+  const args = [...launch.flags, "--import", "tsx", join(PROJECT_ROOT, "pipeline/cli.ts"), "--input", input, "--out", out, "--cache", cache, "--log-format", "json", "--no-report"];
   const gnuTime = existsSync("/usr/bin/time");
   const [cmd, argv] = gnuTime ? ["/usr/bin/time", ["-v", process.execPath, ...args]] : [process.execPath, args];
   const t0 = performance.now();
-  const child = spawn(cmd, argv, { cwd: PROJECT_ROOT, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(cmd, argv, { cwd: PROJECT_ROOT, env: { ...process.env, ...launch.env }, stdio: ["ignore", "ignore", "pipe"] });
   const poll = gnuTime ? null : procPeak(child.pid!);
   let stderr = "";
   child.stderr.setEncoding("utf8");

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateArticles } from "../bench/generate.ts";
-import { pipelineNodeFlags } from "../bench/pipelineFlags.ts";
+import { pipelineLaunch } from "../bench/pipelineFlags.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 let work: string;
@@ -16,11 +16,11 @@ interface Result {
   stderr: string;
 }
 
-/** Runs the CLI with the Node flags of `npm run pipeline`. */
+/** Runs the CLI with the environment and Node flags of `npm run pipeline`. */
 async function cli(args: string[]): Promise<Result> {
-  const flags = await pipelineNodeFlags(root);
+  const { env, flags } = await pipelineLaunch(root);
   return new Promise((resolve) => {
-    execFile(process.execPath, [...flags, "--import", "tsx", join(root, "pipeline/cli.ts"), ...args], { cwd: root, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [...flags, "--import", "tsx", join(root, "pipeline/cli.ts"), ...args], { cwd: root, env: { ...process.env, ...env }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -133,8 +133,10 @@ describe("scheduled runs", () => {
     expect(await readdir(work)).not.toContain("lock-out.lock");
   }, 60_000);
 
-  it("runs an archive-sized input on the worker pool under npm run pipeline's heap flag", async () => {
-    expect(await pipelineNodeFlags(root)).toContainEqual(expect.stringMatching(/^--max-old-space-size=\d+$/));
+  it("runs an archive-sized input on the worker pool under npm run pipeline's heap flag and malloc setting", async () => {
+    const launch = await pipelineLaunch(root);
+    expect(launch.flags).toContainEqual(expect.stringMatching(/^--max-old-space-size=\d+$/));
+    expect(launch.env).toEqual({ MALLOC_ARENA_MAX: "2" });
     const input = join(work, "archive-in");
     await mkdir(input);
     for (const a of generateArticles(3, 80)) await writeFile(join(input, a.name), a.text);
