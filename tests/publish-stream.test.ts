@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Dataset, Evidence, TradeFlow } from "../pipeline/schema/tables.ts";
 import { snapshot } from "./fixtures/snapshot.ts";
 import { publish, type ChunkedRows, type PublishDataset, type PublishInfo } from "../pipeline/publish/publish.ts";
+import { rowGroupRows } from "../pipeline/publish/parquet.ts";
 
 const INFO: PublishInfo = { name: "stream-test", title: "Streaming test", version: "0.0.1", sources: [] };
 
@@ -181,4 +182,32 @@ describe("publish with chunked tables", () => {
     expect(await readdir(out)).not.toContain(".scratch");
     await rm(out, { recursive: true, force: true });
   });
+});
+
+describe("Parquet row groups", () => {
+  it("keep DuckDB's default for narrow tables and shrink by powers of two for wide ones", () => {
+    expect(rowGroupRows(0)).toBe(122_880);
+    expect(rowGroupRows(200)).toBe(122_880);
+    expect(rowGroupRows(1300)).toBe(16_384);
+    expect(rowGroupRows(3700)).toBe(8192);
+    expect(rowGroupRows(5_000_000)).toBe(1024);
+  });
+
+  it("are sized from the widest row, so long quotes in a long table do not exhaust DuckDB's memory", async () => {
+    const root = await mkdtemp(join(tmpdir(), "row-groups-"));
+    try {
+      const dataset = arrayDataset();
+      // 1,200 CJK characters: 3.6 KB of UTF-8 per quote, the widest an evidence row gets.
+      const wide = "\u7cae\u98df".repeat(600);
+      dataset.evidence = Array.from({ length: 9000 }, (_, i) => ({ ...evidenceRow(i), evidence_id: `e${String(i).padStart(5, "0")}`, quote: `${i} ${wide}` }));
+      const out = join(root, "out");
+      await publish(dataset, out, INFO);
+      const groups = (file: string) => duckRows(out, `SELECT row_group_id, row_group_num_rows FROM parquet_metadata('${join(out, file)}') GROUP BY ALL ORDER BY 1`);
+      expect(await groups("evidence.parquet")).toEqual([[0n, 8192n], [1n, 808n]]);
+      expect(await groups("trade_flows.parquet")).toEqual([[0n, 7n]]);
+      expect(await duckRows(out, `SELECT count(*), min(length(quote)) FROM '${join(out, "evidence.parquet")}'`)).toEqual([[9000n, 1202n]]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

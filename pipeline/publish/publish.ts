@@ -7,7 +7,7 @@ import { buildDataPackage, DEFAULT_LICENSES, toJson, type License, type Source }
 import { buildReadme } from "./dictionary.ts";
 import { createTable, insertCsv, openDatabase } from "./duckdb.ts";
 import { fingerprint, fingerprintAll, type FileInfo } from "./files.ts";
-import { copyToParquet } from "./parquet.ts";
+import { copyToParquet, rowGroupRows } from "./parquet.ts";
 import { EXCEL_DIR, parquetPath } from "./paths.ts";
 import type { PublishedTable } from "./rows.ts";
 import { SerialQueue } from "./serialQueue.ts";
@@ -84,7 +84,7 @@ async function writeTables(dir: string, dataset: PublishDataset, written: Map<st
         const table = { def, columns: columnsOf(def) };
         duckdb.push(() => createTable(connection, table));
         const rows = canonicalChunks(def, table.columns, (dataset as Record<string, unknown>)[def.name]);
-        const { rowCount, csv, excel } = await writeTableCsv(dir, scratch, table, rows, (piece) => {
+        const { rowCount, widestRow, csv, excel } = await writeTableCsv(dir, scratch, table, rows, (piece) => {
           duckdb.check();
           duckdb.push(async () => {
             await insertCsv(connection, table, piece);
@@ -95,7 +95,7 @@ async function writeTables(dir: string, dataset: PublishDataset, written: Map<st
         written.set(excel.path, excel);
         const parquet = parquetPath(def.name);
         duckdb.push(async () => {
-          await copyToParquet(connection, def.name, join(dir, parquet));
+          await copyToParquet(connection, def.name, join(dir, parquet), rowGroupRows(widestRow));
           written.set(parquet, await fingerprint(dir, parquet));
         });
         tables.push({ ...table, rowCount });

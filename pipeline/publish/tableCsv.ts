@@ -14,6 +14,8 @@ const PIECE_BYTES = 8 << 20;
 
 export interface TableCsv {
   rowCount: number;
+  /** Bytes of the widest record of exact values (what DuckDB loads), which sizes the table's Parquet row groups. */
+  widestRow: number;
   csv: FileInfo;
   excel: FileInfo;
 }
@@ -116,16 +118,19 @@ export async function writeTableCsv(
       exact.clear();
     };
     let rowCount = 0;
+    let widestRow = 0;
     for await (const rows of chunks) {
       for (const row of rows) {
+        const before = exact.length;
         appendRecord(columns, row, published, exact);
+        widestRow = Math.max(widestRow, exact.length - before);
         if (published.length >= FLUSH_BYTES) await flush();
       }
       rowCount += rows.length;
     }
     await flush();
     await pieces.end();
-    return { rowCount, csv: csv.info(), excel: excel.info() };
+    return { rowCount, widestRow, csv: csv.info(), excel: excel.info() };
   } finally {
     await Promise.all([...files.map((f) => f.close()), pieces.discard()]);
   }
