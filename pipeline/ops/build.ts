@@ -167,6 +167,8 @@ export async function buildStreamed(req: BuildRequest): Promise<Built> {
   }
   clock.lap("reconcile");
   const qa = new QaTally();
-  const dataset: PublishDataset = { ...spilledTables(layout, runs, (rows) => qa.add(rows)), rejected };
-  return { dataset, qaSummary: () => qa.summary(), inputs: inputs.entries, accepted: inputs.accepted, rejected, reextracted, stages };
+  // Bound methods, not arrow functions: a closure made here would keep this call's scope, and with it the
+  // request's listing of every input file, alive through publishing.
+  const dataset: PublishDataset = { ...spilledTables(layout, runs, qa.add.bind(qa)), rejected };
+  return { dataset, qaSummary: qa.summary.bind(qa), inputs: inputs.entries, accepted: inputs.accepted, rejected, reextracted, stages };
 }

@@ -93,22 +93,12 @@ async function locked(o: RunOptions): Promise<number> {
   const clock = stageClock(stages, o.log);
   const code_ = (dirs: string[]) => rulesHash(dirs.map((d) => join(PROJECT_ROOT, "pipeline", d)).concat(o.sourcesDir), PROJECT_ROOT);
   // Cached fact lines depend on the ingest, extract and normalize code, merge keys and reference data; the published bytes on all of it.
-  const [files, extractionHash, rules, version, prev] = await Promise.all([listInputs(o.input), code_(["ingest", "extract", "normalize", "reconcile/keys.ts", "ops/factlines.ts", "ops/asciiJson.ts", "types.ts", "ids.ts"]), code_(["."]), pipelineVersion(), readManifest(o.out)]);
+  let [files, extractionHash, rules, version, prev] = await Promise.all([listInputs(o.input), code_(["ingest", "extract", "normalize", "reconcile/keys.ts", "ops/factlines.ts", "ops/asciiJson.ts", "types.ts", "ids.ts"]), code_(["."]), pipelineVersion(), readManifest(o.out)]);
   o.log.info("listed inputs", { files: files.length, input: o.input });
   // Same files, same code, same output: nothing to do, and no need even to load the pipeline's stages.
   if (prev && prev.head.rules_hash === rules && prev.head.pipeline_version === version && (await outputIntact(o.out, prev.head)) && (await unchangedInputs(o, prev, files))) {
     clock.lap("read");
-    // The same entries with the times seen now, so the next run can trust them again; rejections counted on the way.
-    let rejectedBefore = 0;
-    const same: InputEntries = async function* () {
-      let i = 0;
-      for await (const p of prev.inputs()) {
-        if (p.status === "rejected") rejectedBefore++;
-        yield { ...p, mtime_ms: files[i++]!.mtime_ms };
-      }
-    };
-    const articles = { new: 0, changed: 0, unchanged: files.length, removed: 0 };
-    await writeManifest(o.out, { ...prev.head, articles, articles_reextracted: 0, run: finish(t0, started_at, stages, false) }, same);
+    const rejectedBefore = await rewriteUnchanged(o.out, prev, files, finish(t0, started_at, stages, false));
     o.log.info("nothing changed; output is up to date", { out: o.out, seconds: ((performance.now() - t0) / 1000).toFixed(2) });
     return rejectedBefore > 0 ? EXIT.rejectedInputs : EXIT.ok;
   }
@@ -126,7 +116,10 @@ async function locked(o: RunOptions): Promise<number> {
   const spillDir = await mkdtemp(join(dirname(o.out), `${basename(o.out)}.tmp-spill-`));
   try {
     const cache = new ExtractCache(o.cacheDir, extractionHash);
-    const built = await buildStreamed({ input: o.input, files, registry, reference, cache, spillDir, log: o.log });
+    const building = buildStreamed({ input: o.input, files, registry, reference, cache, spillDir, log: o.log });
+    // The listing is the build's from here on: not held through publishing (~100 bytes a file).
+    files = [];
+    const built = await building;
     Object.assign(stages, built.stages);
     for (const r of built.rejected) o.log.warn("rejected input", { file: r.source_file, reason: r.reason });
     o.log.info("extracted", { articles: built.accepted, reextracted: built.reextracted });
@@ -161,6 +154,24 @@ async function locked(o: RunOptions): Promise<number> {
   } finally {
     await rm(spillDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Rewrites the manifest of an unchanged run: the same entries with the times seen now, so the next run can
+ * trust them again. Returns how many of them were rejected inputs, counted on the way.
+ */
+async function rewriteUnchanged(out: string, prev: { head: ManifestHead; inputs: InputEntries }, files: InputStat[], run: Manifest["run"]): Promise<number> {
+  let rejectedBefore = 0;
+  const same: InputEntries = async function* () {
+    let i = 0;
+    for await (const p of prev.inputs()) {
+      if (p.status === "rejected") rejectedBefore++;
+      yield { ...p, mtime_ms: files[i++]!.mtime_ms };
+    }
+  };
+  const articles = { new: 0, changed: 0, unchanged: files.length, removed: 0 };
+  await writeManifest(out, { ...prev.head, articles, articles_reextracted: 0, run }, same);
+  return rejectedBefore;
 }
 
 function finish(t0: number, started_at: string, stages: Record<string, number>, republished: boolean): Manifest["run"] {
