@@ -12,3 +12,8 @@ export function isSpaceCode(c: number): boolean {
 export function isAsciiLetter(c: number): boolean {
   return (c | 0x20) >= 97 && (c | 0x20) <= 122;
 }
+
+/** Whether character code `c` is an ASCII digit. */
+export function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}

@@ -1,4 +1,5 @@
 import { spelledValue } from "./spelled.ts";
+import { isDigitCode, isSpaceCode } from "./chars.ts";
 
 export interface Period {
   start: string;
@@ -133,18 +134,9 @@ const HINT_YEAR_RANGE = 1 << 13; // /\d{4}\s?[-–ta]/i: four digits before a da
 const HINT_WORDS = /(\d{4,}|(?<!\d)\d+(?=[MHQ]|[/–-]\d))|(period|year|figure|level)|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|(months)|(half)|(quarter)|([hq][1-4])|(fiscal|financial|budget)|(fy)|(past|last|previous)|(since)|(day)\b/gi;
 const SOLAR_DIGITS = /1[34]\d{2}/;
 
-/** A character that may be white space (`\s`): ASCII control or space, or anything beyond ASCII. */
-function isMaybeSpace(c: number): boolean {
-  return c <= 32 || c >= 128;
-}
-
 /** The first character of what joins the years of a range: "-", "–", "to", "and", in any case. */
 function isRangeJoin(c: number): boolean {
   return c === 45 || c === 0x2013 || (c | 0x20) === 116 || (c | 0x20) === 97;
-}
-
-function isDigitCode(c: number): boolean {
-  return c >= 48 && c <= 57;
 }
 
 /** The hints a text gives. */
@@ -158,7 +150,7 @@ function hintsOf(text: string): number {
       const end = m.index + digits.length;
       if (digits.length >= 4) {
         found |= SOLAR_DIGITS.test(digits) ? HINT_YEAR_DIGITS | HINT_SOLAR_YEAR : HINT_YEAR_DIGITS;
-        if (isRangeJoin(text.charCodeAt(end)) || (isMaybeSpace(text.charCodeAt(end)) && isRangeJoin(text.charCodeAt(end + 1)))) found |= HINT_YEAR_RANGE;
+        if (isRangeJoin(text.charCodeAt(end)) || (isSpaceCode(text.charCodeAt(end)) && isRangeJoin(text.charCodeAt(end + 1)))) found |= HINT_YEAR_RANGE;
       }
       const next = text[end];
       if (next === "M" || next === "H" || next === "Q") found |= HINT_SHORTHAND;

@@ -1,5 +1,5 @@
 import type { Article } from "../types.ts";
-import { isSpaceCode } from "./chars.ts";
+import { isAsciiLetter, isDigitCode, isSpaceCode } from "./chars.ts";
 
 export interface Sentence {
   /** Offsets into the article body (UTF-16). */
@@ -42,10 +42,6 @@ const BOUNDARY = /(?<![.!?…])([.!?…]+)(["”’»)]*)(\s+)(?=["“‘«(]?[\
 
 const LAST_WORD = /([\p{L}.]+)$/u;
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
 /** The letters and dots ending at `end` (within 12 characters), lower-cased: "U.S", "Jan", "approx". */
 function wordBefore(text: string, end: number): string {
   const from = Math.max(0, end - 12);
@@ -53,7 +49,7 @@ function wordBefore(text: string, end: number): string {
   let i = end;
   for (; i > from; i--) {
     const c = text.charCodeAt(i - 1);
-    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 46)) break;
+    if (!(isAsciiLetter(c) || c === 46)) break;
   }
   if (i === from || text.charCodeAt(i - 1) < 0x80) return text.slice(i, end).toLowerCase();
   return LAST_WORD.exec(text.slice(from, end))?.[1]?.toLowerCase() ?? "";
@@ -72,7 +68,7 @@ function splitProse(body: string, start: number, end: number): [number, number][
   let from = 0;
   BOUNDARY.lastIndex = 0;
   for (let m = BOUNDARY.exec(text); m; m = BOUNDARY.exec(text)) {
-    if (m[1] === "." && (isAbbreviation(wordBefore(text, m.index)) || (isDigit(text.charCodeAt(m.index - 1)) && isDigit(text.charCodeAt(m.index + m[0].length))))) continue;
+    if (m[1] === "." && (isAbbreviation(wordBefore(text, m.index)) || (isDigitCode(text.charCodeAt(m.index - 1)) && isDigitCode(text.charCodeAt(m.index + m[0].length))))) continue;
     const stop = m.index + m[1]!.length + m[2]!.length;
     out.push([start + from, start + stop]);
     from = m.index + m[0].length;
