@@ -36,7 +36,7 @@ import { DEFAULT_SOURCES, PROJECT_ROOT } from "../pipeline/paths.ts";
 import type { Article } from "../pipeline/types.ts";
 import { ADVERSARIAL } from "./adversarial.ts";
 import { GENERATOR_VERSION, generateCorpus } from "./generate.ts";
-import { pipelineLaunch } from "./pipelineFlags.ts";
+import { pipelineLaunch } from "./pipelineLaunch.ts";
 
 const USAGE = "usage: npm run bench -- --articles N [--seed S] [--threads T] [--work DIR] [--baseline-mb M] [--no-linearity] [--no-e2e]";
 const CHUNK = 4096;

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateArticles } from "../bench/generate.ts";
-import { pipelineLaunch } from "../bench/pipelineFlags.ts";
+import { pipelineLaunch } from "../bench/pipelineLaunch.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 let work: string;
