@@ -187,9 +187,10 @@ describe("publish with chunked tables", () => {
 describe("Parquet row groups", () => {
   it("keep DuckDB's default for narrow tables and shrink by powers of two for wide ones", () => {
     expect(rowGroupRows(0)).toBe(122_880);
-    expect(rowGroupRows(200)).toBe(122_880);
-    expect(rowGroupRows(1300)).toBe(16_384);
-    expect(rowGroupRows(3700)).toBe(8192);
+    expect(rowGroupRows(130)).toBe(122_880);
+    expect(rowGroupRows(200)).toBe(65_536);
+    expect(rowGroupRows(1300)).toBe(8192);
+    expect(rowGroupRows(3700)).toBe(4096);
     expect(rowGroupRows(5_000_000)).toBe(1024);
   });
 
@@ -203,7 +204,7 @@ describe("Parquet row groups", () => {
       const out = join(root, "out");
       await publish(dataset, out, INFO);
       const groups = (file: string) => duckRows(out, `SELECT row_group_id, row_group_num_rows FROM parquet_metadata('${join(out, file)}') GROUP BY ALL ORDER BY 1`);
-      expect(await groups("evidence.parquet")).toEqual([[0n, 8192n], [1n, 808n]]);
+      expect(await groups("evidence.parquet")).toEqual([[0n, 4096n], [1n, 4096n], [2n, 808n]]);
       expect(await groups("trade_flows.parquet")).toEqual([[0n, 7n]]);
       expect(await duckRows(out, `SELECT count(*), min(length(quote)) FROM '${join(out, "evidence.parquet")}'`)).toEqual([[9000n, 1202n]]);
     } finally {

@@ -1,14 +1,15 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { quoteIdent, sqlString } from "./duckdb.ts";
+import { DUCKDB_MEMORY_MB, quoteIdent, sqlString } from "./duckdb.ts";
 
 /** DuckDB's own row-group size, kept for tables narrow enough. */
 const DEFAULT_ROW_GROUP_ROWS = 122_880;
 /**
- * Bytes of rows a row group may take. DuckDB builds each Parquet row group in memory whole, beyond what its
- * buffer pool can spill: at the default size, 100,000 evidence rows with quotes of 1,200 characters ran out
- * of the 128 MB the publisher gives it (measured, with ASCII and with CJK text); 8,192 rows of 3.6 KB fit.
+ * Bytes of rows a row group may take: a quarter of DuckDB's memory. DuckDB builds each Parquet row group in
+ * memory whole, beyond what its buffer pool can spill: at the default size, 100,000 evidence rows with quotes
+ * of 1,200 characters ran out of 128 MB (measured, with ASCII and with CJK text); at 64 MB, 8,192 rows of
+ * 3.6 KB ran out and 4,096 fit.
  */
-const ROW_GROUP_BYTES = 32 << 20;
+const ROW_GROUP_BYTES = (DUCKDB_MEMORY_MB << 20) / 4;
 const MIN_ROW_GROUP_ROWS = 1024;
 
 /**
