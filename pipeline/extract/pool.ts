@@ -32,6 +32,11 @@ export interface ExtractPoolOptions {
    * what it holds; the default leaves room for the largest article accepted (5 MB of the densest text needs ~320).
    */
   heapMb?: number;
+  /**
+   * A worker's young generation, in MB (default V8's, from the old generation's size). Smaller means more
+   * frequent minor collections: a trade extraction loses (8 MB: ~13% slower) and merging does not.
+   */
+  youngMb?: number;
 }
 
 /**
@@ -60,7 +65,7 @@ export interface WorkerRequest {
 export type WorkerResponse = { id: number; results: Answer[] } | { id: number; error: string };
 
 const DEFAULTS = { inProcessBelow: 64, batchArticles: 64, batchChars: 256 * 1024, heapMb: 512 };
-type Settings = typeof DEFAULTS & Pick<ExtractPoolOptions, "onProgress">;
+type Settings = typeof DEFAULTS & Pick<ExtractPoolOptions, "onProgress" | "youngMb">;
 
 /**
  * Does one job; the same function in-process and in workers. `onItem` names the item in hand, for error
@@ -178,6 +183,7 @@ export class ExtractPool {
       batchArticles: Math.max(1, options.batchArticles ?? DEFAULTS.batchArticles),
       batchChars: Math.max(1, options.batchChars ?? DEFAULTS.batchChars),
       heapMb: options.heapMb ?? DEFAULTS.heapMb,
+      youngMb: options.youngMb,
       onProgress: options.onProgress,
     };
   }
@@ -202,7 +208,7 @@ export class ExtractPool {
     const code = bootstrap();
     const execArgv = workerExecArgv();
     while (this.slots.length < n) {
-      const worker = new Worker(code, { eval: true, execArgv, workerData: { reference: this.reference }, resourceLimits: { maxOldGenerationSizeMb: this.opts.heapMb } });
+      const worker = new Worker(code, { eval: true, execArgv, workerData: { reference: this.reference }, resourceLimits: { maxOldGenerationSizeMb: this.opts.heapMb, ...(this.opts.youngMb ? { maxYoungGenerationSizeMb: this.opts.youngMb } : {}) } });
       const slot: Slot = { worker, inFlight: 0 };
       worker.on("message", (msg: WorkerResponse) => {
         const p = this.pending.get(msg.id);

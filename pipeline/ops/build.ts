@@ -4,8 +4,8 @@
  * rest (ops/factlines.ts), a few chunks in flight. Everything the main thread takes in goes to disk: facts in
  * parts by merge key, articles and extraction checks as sorted runs. The workers then merge the parts and
  * derive the record groups (ops/partitions.ts), and the publisher reads every table back from sorted runs, a
- * chunk at a time. The manifest's entry for each file goes to disk too; what stays in memory per file is its
- * listing and, for the duplicate-id check, its article id.
+ * chunk at a time. The manifest's entry for each file goes to disk too; what stays in memory per file, until
+ * every file is taken in, is its listing and, for the duplicate-id check, its article id.
  */
 import { join } from "node:path";
 import { undatedChecks } from "../derive/checks.ts";
@@ -20,7 +20,7 @@ import type { ExtractCache } from "./cache.ts";
 import { readArticleLines } from "./factlines.ts";
 import { stageClock, type Logger } from "./log.ts";
 import { InputLog, QaTally, type InputEntries, type Manifest } from "./manifest.ts";
-import { factSpill, mainRuns, PARTITION_HEAP_MB, spilledTables, spillLayout } from "./partitions.ts";
+import { factSpill, mainRuns, PARTITION_HEAP_MB, PARTITION_YOUNG_MB, spilledTables, spillLayout, type MainRuns, type SpillLayout } from "./partitions.ts";
 import { partOf } from "./spill.ts";
 
 /**
@@ -38,6 +38,7 @@ const IN_FLIGHT = 3;
 
 export interface BuildRequest {
   input: string;
+  /** The listing, handed over: the build empties it once every file is taken in. */
   files: InputStat[];
   registry: Map<string, RegistryEntry>;
   reference: Reference;
@@ -102,52 +103,71 @@ export function chunkBounds(stats: InputStat[], files: number, maxBytes = CHUNK_
   return bounds;
 }
 
-export async function buildStreamed(req: BuildRequest): Promise<Built> {
-  const stages: Record<string, number> = {};
-  const clock = stageClock(stages, req.log);
+/** What taking in every input leaves: the spilled facts and runs, and the outcome of each file. */
+interface TakenIn {
+  rejected: Rejected[];
+  inputs: InputLog;
+  reextracted: number;
+}
+
+/**
+ * Reads, extracts and spills every input file, in file order (which decides duplicate ids), then empties
+ * `req.files`: the listing and the duplicate-id map (~270 bytes a file together) are not held through the
+ * merge and publishing. Its own function so that what it keeps dies when it returns.
+ */
+async function takeIn(req: BuildRequest, layout: SpillLayout, runs: MainRuns, pool: ExtractPool): Promise<TakenIn> {
   const chunks = chunkBounds(req.files, req.sizes?.chunk ?? CHUNK);
-  const layout = spillLayout(req.spillDir, req.files.reduce((n, f) => n + f.size, 0), req.sizes?.bytesPerPart);
   const facts = factSpill(layout);
-  const runs = mainRuns(layout);
   const rejected: Rejected[] = [];
   const inputs = new InputLog(join(req.spillDir, "inputs.ndjson"));
   const seen = new Map<string, string>();
   let reextracted = 0;
+  // Chunks go through read → extract with a few in flight, so the workers never wait for the main thread
+  // to take in a finished chunk; chunks are taken in file order, which decides duplicate ids.
+  const inFlight: Promise<ReadChunk & { lines: string[]; fresh: number }>[] = [];
+  const start = (k: number) => inFlight.push(readChunk(req, req.files.slice(chunks[k]!, chunks[k + 1])).then(async (c) => ({ ...c, ...(await extractChunk(req, c, pool)) })));
+  let next = 0;
+  for (; next < chunks.length - 1 && inFlight.length < IN_FLIGHT; next++) start(next);
+  for (let done = 0; inFlight.length > 0; ) {
+    const chunk = await inFlight.shift()!;
+    if (next < chunks.length - 1) start(next++);
+    reextracted += chunk.fresh;
+    for (let i = 0; i < chunk.stats.length; i++) {
+      const source_file = chunk.stats[i]!.source_file;
+      const file = { source_file, sha256: chunk.hashes[i]!, bytes: chunk.stats[i]!.size, mtime_ms: chunk.stats[i]!.mtime_ms };
+      const r = readArticleLines(chunk.lines[i]!);
+      const first = "rejected" in r ? undefined : seen.get(r.meta.article_id);
+      if ("rejected" in r || first !== undefined) {
+        rejected.push({ source_file, reason: "rejected" in r ? r.rejected : duplicateId(r.meta.article_id, first!) });
+        await inputs.add({ ...file, article_id: null, status: "rejected" });
+        continue;
+      }
+      const id = r.meta.article_id;
+      seen.set(id, source_file);
+      await inputs.add({ ...file, article_id: id, status: "accepted" });
+      await runs.articles.add(r.meta);
+      for (const q of r.qa) await runs.extractQa.add(q);
+      for (const q of undatedChecks([r.meta])) await runs.undatedQa.add(q);
+      for (const f of r.facts) await facts.addLine(partOf(f.key, layout.parts), f.json);
+    }
+    done += chunk.stats.length;
+    req.log.progress(done, req.files.length);
+  }
+  await Promise.all([facts.flush(), runs.articles.flush(), runs.extractQa.flush(), runs.undatedQa.flush(), inputs.flush()]);
+  req.files.length = 0;
+  return { rejected, inputs, reextracted };
+}
+
+export async function buildStreamed(req: BuildRequest): Promise<Built> {
+  const stages: Record<string, number> = {};
+  const clock = stageClock(stages, req.log);
+  const layout = spillLayout(req.spillDir, req.files.reduce((n, f) => n + f.size, 0), req.sizes?.bytesPerPart);
+  const runs = mainRuns(layout);
   const pool = new ExtractPool(req.reference, req.files.length < SMALL_RUN ? { inProcessBelow: SMALL_RUN } : { inProcessBelow: 0 });
   let mergers = pool;
+  let taken: TakenIn;
   try {
-    // Chunks go through read → extract with a few in flight, so the workers never wait for the main thread
-    // to take in a finished chunk; chunks are taken in file order, which decides duplicate ids.
-    const inFlight: Promise<ReadChunk & { lines: string[]; fresh: number }>[] = [];
-    const start = (k: number) => inFlight.push(readChunk(req, req.files.slice(chunks[k]!, chunks[k + 1])).then(async (c) => ({ ...c, ...(await extractChunk(req, c, pool)) })));
-    let next = 0;
-    for (; next < chunks.length - 1 && inFlight.length < IN_FLIGHT; next++) start(next);
-    for (let done = 0; inFlight.length > 0; ) {
-      const chunk = await inFlight.shift()!;
-      if (next < chunks.length - 1) start(next++);
-      reextracted += chunk.fresh;
-      for (let i = 0; i < chunk.stats.length; i++) {
-        const source_file = chunk.stats[i]!.source_file;
-        const file = { source_file, sha256: chunk.hashes[i]!, bytes: chunk.stats[i]!.size, mtime_ms: chunk.stats[i]!.mtime_ms };
-        const r = readArticleLines(chunk.lines[i]!);
-        const first = "rejected" in r ? undefined : seen.get(r.meta.article_id);
-        if ("rejected" in r || first !== undefined) {
-          rejected.push({ source_file, reason: "rejected" in r ? r.rejected : duplicateId(r.meta.article_id, first!) });
-          await inputs.add({ ...file, article_id: null, status: "rejected" });
-          continue;
-        }
-        const id = r.meta.article_id;
-        seen.set(id, source_file);
-        await inputs.add({ ...file, article_id: id, status: "accepted" });
-        await runs.articles.add(r.meta);
-        for (const q of r.qa) await runs.extractQa.add(q);
-        for (const q of undatedChecks([r.meta])) await runs.undatedQa.add(q);
-        for (const f of r.facts) await facts.addLine(partOf(f.key, layout.parts), f.json);
-      }
-      done += chunk.stats.length;
-      req.log.progress(done, req.files.length);
-    }
-    await Promise.all([facts.flush(), runs.articles.flush(), runs.extractQa.flush(), runs.undatedQa.flush(), inputs.flush()]);
+    taken = await takeIn(req, layout, runs, pool);
     clock.lap("extract");
 
     // A long run merges on fresh workers: V8 keeps a worker's heap at the high-water mark extraction left it
@@ -156,8 +176,11 @@ export async function buildStreamed(req: BuildRequest): Promise<Built> {
       await pool.close();
       // The main thread idles while the workers merge, so V8 would keep extraction's garbage (~180 MB at
       // 300,000 articles) beside them, the run's peak: collected now where `npm run pipeline` exposes gc.
-      (globalThis as { gc?: () => void }).gc?.();
-      mergers = new ExtractPool(req.reference, { heapMb: PARTITION_HEAP_MB });
+      // Twice: a collection keeps the pages it frees mapped, for reuse, until the next one returns them.
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      gc?.();
+      mergers = new ExtractPool(req.reference, { heapMb: PARTITION_HEAP_MB, youngMb: PARTITION_YOUNG_MB });
     }
     // Every part merges before any group derives: a group takes records from every part.
     await mergers.runPartitions("merge", layout);
@@ -166,9 +189,10 @@ export async function buildStreamed(req: BuildRequest): Promise<Built> {
     await Promise.all([pool.close(), mergers.close()]);
   }
   clock.lap("reconcile");
+  const { rejected, inputs, reextracted } = taken;
   const qa = new QaTally();
   // Bound methods, not arrow functions: a closure made here would keep this call's scope, and with it the
-  // request's listing of every input file, alive through publishing.
+  // request and the closed pools, alive through publishing.
   const dataset: PublishDataset = { ...spilledTables(layout, runs, qa.add.bind(qa)), rejected };
   return { dataset, qaSummary: qa.summary.bind(qa), inputs: inputs.entries, accepted: inputs.accepted, rejected, reextracted, stages };
 }

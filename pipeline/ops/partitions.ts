@@ -33,6 +33,12 @@ export interface SpillLayout {
 export const BYTES_PER_PART = 2 << 20;
 /** Heap of a worker that merges parts and derives groups (ExtractPoolOptions.heapMb). */
 export const PARTITION_HEAP_MB = 256;
+/**
+ * Young generation of such a worker (ExtractPoolOptions.youngMb). A merge keeps a part's facts to its end,
+ * so V8's default young generation only delays their promotion: at 8 MB two merging workers peaked ~40 MB
+ * lower, in the same time (10,000 articles, alternated runs); at 4 MB, lower still but slower.
+ */
+export const PARTITION_YOUNG_MB = 8;
 /** Merged records are about a fifth of the facts of a part: a few parts' worth make a group. */
 const PARTS_PER_GROUP = 4;
 /** Rows per chunk handed to the publisher. */

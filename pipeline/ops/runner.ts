@@ -93,7 +93,7 @@ async function locked(o: RunOptions): Promise<number> {
   const clock = stageClock(stages, o.log);
   const code_ = (dirs: string[]) => rulesHash(dirs.map((d) => join(PROJECT_ROOT, "pipeline", d)).concat(o.sourcesDir), PROJECT_ROOT);
   // Cached fact lines depend on the ingest, extract and normalize code, merge keys and reference data; the published bytes on all of it.
-  let [files, extractionHash, rules, version, prev] = await Promise.all([listInputs(o.input), code_(["ingest", "extract", "normalize", "reconcile/keys.ts", "ops/factlines.ts", "ops/asciiJson.ts", "types.ts", "ids.ts"]), code_(["."]), pipelineVersion(), readManifest(o.out)]);
+  const [files, extractionHash, rules, version, prev] = await Promise.all([listInputs(o.input), code_(["ingest", "extract", "normalize", "reconcile/keys.ts", "ops/factlines.ts", "ops/asciiJson.ts", "types.ts", "ids.ts"]), code_(["."]), pipelineVersion(), readManifest(o.out)]);
   o.log.info("listed inputs", { files: files.length, input: o.input });
   // Same files, same code, same output: nothing to do, and no need even to load the pipeline's stages.
   if (prev && prev.head.rules_hash === rules && prev.head.pipeline_version === version && (await outputIntact(o.out, prev.head)) && (await unchangedInputs(o, prev, files))) {
@@ -116,10 +116,8 @@ async function locked(o: RunOptions): Promise<number> {
   const spillDir = await mkdtemp(join(dirname(o.out), `${basename(o.out)}.tmp-spill-`));
   try {
     const cache = new ExtractCache(o.cacheDir, extractionHash);
-    const building = buildStreamed({ input: o.input, files, registry, reference, cache, spillDir, log: o.log });
-    // The listing is the build's from here on: not held through publishing (~100 bytes a file).
-    files = [];
-    const built = await building;
+    // The listing is the build's from here on: it empties it once the files are taken in.
+    const built = await buildStreamed({ input: o.input, files, registry, reference, cache, spillDir, log: o.log });
     Object.assign(stages, built.stages);
     for (const r of built.rejected) o.log.warn("rejected input", { file: r.source_file, reason: r.reason });
     o.log.info("extracted", { articles: built.accepted, reextracted: built.reextracted });
