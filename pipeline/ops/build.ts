@@ -21,6 +21,7 @@ import { readArticleLines } from "./factlines.ts";
 import { stageClock, type Logger } from "./log.ts";
 import { InputLog, QaTally, type InputEntries, type Manifest } from "./manifest.ts";
 import { factSpill, mainRuns, PARTITION_HEAP_MB, PARTITION_YOUNG_MB, spilledTables, spillLayout, type MainRuns, type SpillLayout } from "./partitions.ts";
+import { SeenIds } from "./seenIds.ts";
 import { partOf } from "./spill.ts";
 
 /**
@@ -120,7 +121,7 @@ async function takeIn(req: BuildRequest, layout: SpillLayout, runs: MainRuns, po
   const facts = factSpill(layout);
   const rejected: Rejected[] = [];
   const inputs = new InputLog(join(req.spillDir, "inputs.ndjson"));
-  const seen = new Map<string, string>();
+  const seen = new SeenIds();
   let reextracted = 0;
   // Chunks go through read → extract with a few in flight, so the workers never wait for the main thread
   // to take in a finished chunk; chunks are taken in file order, which decides duplicate ids.
@@ -136,14 +137,13 @@ async function takeIn(req: BuildRequest, layout: SpillLayout, runs: MainRuns, po
       const source_file = chunk.stats[i]!.source_file;
       const file = { source_file, sha256: chunk.hashes[i]!, bytes: chunk.stats[i]!.size, mtime_ms: chunk.stats[i]!.mtime_ms };
       const r = readArticleLines(chunk.lines[i]!);
-      const first = "rejected" in r ? undefined : seen.get(r.meta.article_id);
+      const first = "rejected" in r ? undefined : seen.firstOrAdd(r.meta.article_id, done + i);
       if ("rejected" in r || first !== undefined) {
-        rejected.push({ source_file, reason: "rejected" in r ? r.rejected : duplicateId(r.meta.article_id, first!) });
+        rejected.push({ source_file, reason: "rejected" in r ? r.rejected : duplicateId(r.meta.article_id, req.files[first!]!.source_file) });
         await inputs.add({ ...file, article_id: null, status: "rejected" });
         continue;
       }
       const id = r.meta.article_id;
-      seen.set(id, source_file);
       await inputs.add({ ...file, article_id: id, status: "accepted" });
       await runs.articles.add(r.meta);
       for (const q of r.qa) await runs.extractQa.add(q);

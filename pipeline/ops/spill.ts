@@ -122,12 +122,17 @@ export async function readSpilledAcross<T>(dir: string, names: readonly string[]
   return rows;
 }
 
-/** FNV-1a: a cheap, stable spread of keys over parts (not a security hash). */
-export function partOf(key: string, parts: number): number {
+/** FNV-1a over UTF-16 code units, as an unsigned 32-bit number: cheap and stable (not a security hash). */
+export function fnv1a(key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
     h ^= key.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return (h >>> 0) % parts;
+  return h >>> 0;
+}
+
+/** A cheap, stable spread of keys over parts. */
+export function partOf(key: string, parts: number): number {
+  return fnv1a(key) % parts;
 }
