@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseArticle } from "../pipeline/ingest/article.ts";
 import { segmentBody } from "../pipeline/ingest/chrome.ts";
+import { InputListing } from "../pipeline/ingest/read.ts";
 
 const file = (source_file: string, text: string | Uint8Array) => ({ source_file, bytes: typeof text === "string" ? new TextEncoder().encode(text) : text });
 
@@ -38,5 +39,30 @@ describe("segmentBody", () => {
       { start: 35, end: 46, kind: "chrome" },
       { start: 47, end: 58, kind: "chrome" },
     ]);
+  });
+});
+
+describe("InputListing", () => {
+  const stats = [
+    { source_file: "a.md", size: 10, mtime_ms: 1733000000000.5 },
+    { source_file: "kabul-times-2024.txt", size: 4096, mtime_ms: 2 },
+    { source_file: "\u0645\u0642\u0627\u0644\u0647.md", size: 0, mtime_ms: 3 },
+  ];
+
+  it("gives back every file as it was listed, by place and by range", () => {
+    const listing = InputListing.of(stats);
+    expect(listing).toHaveLength(3);
+    expect([0, 1, 2].map((i) => listing.at(i))).toEqual(stats);
+    expect(listing.slice(1, 3)).toEqual(stats.slice(1, 3));
+    expect(listing.slice(2, 10)).toEqual(stats.slice(2));
+    expect([...listing.fileSizes()]).toEqual([10, 4096, 0]);
+  });
+
+  it("is empty once released", () => {
+    const listing = InputListing.of(stats);
+    listing.release();
+    expect(listing).toHaveLength(0);
+    expect(listing.slice(0, 3)).toEqual([]);
+    expect(InputListing.of([])).toHaveLength(0);
   });
 });

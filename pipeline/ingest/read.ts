@@ -14,15 +14,73 @@ export interface InputStat {
   mtime_ms: number;
 }
 
+/**
+ * The article files of a folder, sorted by name, with size and modification time. A run holds it while it
+ * takes every file in, so it costs a few bytes a file: names side by side in one string, numbers in typed
+ * arrays (an object a file cost ~100 bytes, 30 MB at 300,000 files).
+ */
+export class InputListing {
+  private constructor(
+    private names: string,
+    /** Where each name ends in `names`. */
+    private ends: Uint32Array,
+    private sizes: Float64Array,
+    private mtimes: Float64Array,
+  ) {}
+
+  static of(stats: readonly InputStat[]): InputListing {
+    const ends = new Uint32Array(stats.length);
+    let end = 0;
+    stats.forEach((s, i) => (ends[i] = end += s.source_file.length));
+    return new InputListing(
+      stats.map((s) => s.source_file).join(""),
+      ends,
+      Float64Array.from(stats, (s) => s.size),
+      Float64Array.from(stats, (s) => s.mtime_ms),
+    );
+  }
+
+  get length(): number {
+    return this.ends.length;
+  }
+
+  /** The `i`th file (0 ≤ i < length). */
+  at(i: number): InputStat {
+    return { source_file: this.names.slice(i === 0 ? 0 : this.ends[i - 1], this.ends[i]), size: this.sizes[i]!, mtime_ms: this.mtimes[i]! };
+  }
+
+  /** Files `from` to `to` (not included). */
+  slice(from: number, to: number): InputStat[] {
+    const out: InputStat[] = [];
+    for (let i = from; i < Math.min(to, this.length); i++) out.push(this.at(i));
+    return out;
+  }
+
+  /** Each file's size in bytes, in order. */
+  fileSizes(): Float64Array {
+    return this.sizes;
+  }
+
+  /** Empties the listing, for an owner that is done with it. */
+  release(): void {
+    this.names = "";
+    this.ends = new Uint32Array(0);
+    this.sizes = new Float64Array(0);
+    this.mtimes = new Float64Array(0);
+  }
+}
+
 /** The article files of a folder (not recursive), sorted by name, with size and modification time. */
-export async function listInputs(input: string): Promise<InputStat[]> {
+export async function listInputs(input: string): Promise<InputListing> {
   const names = (await readdir(input, { withFileTypes: true })).filter((d) => d.isFile() && ARTICLE_FILE.test(d.name)).map((d) => d.name).sort();
   // Synchronous: a stat is a few microseconds, and the promise and thread-pool round trip cost more than it
   // (300,000 files: 1.2 s against 3.4 s, most of an unchanged rerun).
-  return names.map((name) => {
-    const s = statSync(join(input, name));
-    return { source_file: name, size: s.size, mtime_ms: s.mtimeMs };
-  });
+  return InputListing.of(
+    names.map((name) => {
+      const s = statSync(join(input, name));
+      return { source_file: name, size: s.size, mtime_ms: s.mtimeMs };
+    }),
+  );
 }
 
 /**
@@ -37,7 +95,8 @@ export async function readFiles(input: string, names: string[]): Promise<RawFile
 
 /** Input end: every article file of a folder, read whole, sorted by name. */
 export async function readInputs(input: string): Promise<RawFile[]> {
-  return readFiles(input, (await listInputs(input)).map((s) => s.source_file));
+  const listing = await listInputs(input);
+  return readFiles(input, listing.slice(0, listing.length).map((s) => s.source_file));
 }
 
 /** The source registry (sources/articles.csv): publisher, url and date of articles, by file name. */

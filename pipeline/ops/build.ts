@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { undatedChecks } from "../derive/checks.ts";
 import { ExtractPool } from "../extract/pool.ts";
 import { duplicateId, fileHash, type RawFile } from "../ingest/article.ts";
-import { readFiles, type InputStat } from "../ingest/read.ts";
+import { readFiles, type InputListing, type InputStat } from "../ingest/read.ts";
 import type { RegistryEntry } from "../ingest/registry.ts";
 import type { PublishDataset } from "../publish/publish.ts";
 import type { Rejected } from "../schema/tables.ts";
@@ -40,7 +40,7 @@ const IN_FLIGHT = 3;
 export interface BuildRequest {
   input: string;
   /** The listing, handed over: the build empties it once every file is taken in. */
-  files: InputStat[];
+  files: InputListing;
   registry: Map<string, RegistryEntry>;
   reference: Reference;
   cache: ExtractCache;
@@ -89,18 +89,18 @@ async function extractChunk(req: BuildRequest, c: ReadChunk, pool: ExtractPool):
   return { lines: lines as string[], fresh: missing.length };
 }
 
-/** Where chunks start, and the end: at most `files` files and `maxBytes` of input each (but at least one file). */
-export function chunkBounds(stats: InputStat[], files: number, maxBytes = CHUNK_BYTES): number[] {
+/** Where chunks start, and the end: at most `files` files and `maxBytes` of input each (but at least one file), given each file's size. */
+export function chunkBounds(sizes: ArrayLike<number>, files: number, maxBytes = CHUNK_BYTES): number[] {
   const bounds = [0];
   let bytes = 0;
-  for (let i = 0; i < stats.length; i++) {
-    if (i > bounds.at(-1)! && (i - bounds.at(-1)! >= files || bytes + stats[i]!.size > maxBytes)) {
+  for (let i = 0; i < sizes.length; i++) {
+    if (i > bounds.at(-1)! && (i - bounds.at(-1)! >= files || bytes + sizes[i]! > maxBytes)) {
       bounds.push(i);
       bytes = 0;
     }
-    bytes += stats[i]!.size;
+    bytes += sizes[i]!;
   }
-  if (stats.length > 0) bounds.push(stats.length);
+  if (sizes.length > 0) bounds.push(sizes.length);
   return bounds;
 }
 
@@ -113,11 +113,11 @@ interface TakenIn {
 
 /**
  * Reads, extracts and spills every input file, in file order (which decides duplicate ids), then empties
- * `req.files`: the listing and the duplicate-id map (~270 bytes a file together) are not held through the
- * merge and publishing. Its own function so that what it keeps dies when it returns.
+ * `req.files`: neither the listing nor the duplicate-id map is held through the merge and publishing. Its
+ * own function so that what it keeps dies when it returns.
  */
 async function takeIn(req: BuildRequest, layout: SpillLayout, runs: MainRuns, pool: ExtractPool): Promise<TakenIn> {
-  const chunks = chunkBounds(req.files, req.sizes?.chunk ?? CHUNK);
+  const chunks = chunkBounds(req.files.fileSizes(), req.sizes?.chunk ?? CHUNK);
   const facts = factSpill(layout);
   const rejected: Rejected[] = [];
   const inputs = new InputLog(join(req.spillDir, "inputs.ndjson"));
@@ -126,7 +126,7 @@ async function takeIn(req: BuildRequest, layout: SpillLayout, runs: MainRuns, po
   // Chunks go through read → extract with a few in flight, so the workers never wait for the main thread
   // to take in a finished chunk; chunks are taken in file order, which decides duplicate ids.
   const inFlight: Promise<ReadChunk & { lines: string[]; fresh: number }>[] = [];
-  const start = (k: number) => inFlight.push(readChunk(req, req.files.slice(chunks[k]!, chunks[k + 1])).then(async (c) => ({ ...c, ...(await extractChunk(req, c, pool)) })));
+  const start = (k: number) => inFlight.push(readChunk(req, req.files.slice(chunks[k]!, chunks[k + 1]!)).then(async (c) => ({ ...c, ...(await extractChunk(req, c, pool)) })));
   let next = 0;
   for (; next < chunks.length - 1 && inFlight.length < IN_FLIGHT; next++) start(next);
   for (let done = 0; inFlight.length > 0; ) {
@@ -139,7 +139,7 @@ async function takeIn(req: BuildRequest, layout: SpillLayout, runs: MainRuns, po
       const r = readArticleLines(chunk.lines[i]!);
       const first = "rejected" in r ? undefined : seen.firstOrAdd(r.meta.article_id, done + i);
       if ("rejected" in r || first !== undefined) {
-        rejected.push({ source_file, reason: "rejected" in r ? r.rejected : duplicateId(r.meta.article_id, req.files[first!]!.source_file) });
+        rejected.push({ source_file, reason: "rejected" in r ? r.rejected : duplicateId(r.meta.article_id, req.files.at(first!).source_file) });
         await inputs.add({ ...file, article_id: null, status: "rejected" });
         continue;
       }
@@ -154,14 +154,14 @@ async function takeIn(req: BuildRequest, layout: SpillLayout, runs: MainRuns, po
     req.log.progress(done, req.files.length);
   }
   await Promise.all([facts.flush(), runs.articles.flush(), runs.extractQa.flush(), runs.undatedQa.flush(), inputs.flush()]);
-  req.files.length = 0;
+  req.files.release();
   return { rejected, inputs, reextracted };
 }
 
 export async function buildStreamed(req: BuildRequest): Promise<Built> {
   const stages: Record<string, number> = {};
   const clock = stageClock(stages, req.log);
-  const layout = spillLayout(req.spillDir, req.files.reduce((n, f) => n + f.size, 0), req.sizes?.bytesPerPart);
+  const layout = spillLayout(req.spillDir, req.files.fileSizes().reduce((n, size) => n + size, 0), req.sizes?.bytesPerPart);
   const runs = mainRuns(layout);
   const pool = new ExtractPool(req.reference, req.files.length < SMALL_RUN ? { inProcessBelow: SMALL_RUN } : { inProcessBelow: 0 });
   let mergers = pool;

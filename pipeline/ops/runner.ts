@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { fileHash } from "../ingest/article.ts";
-import { listInputs, readFiles, readRegistry, type InputStat } from "../ingest/read.ts";
+import { listInputs, readFiles, readRegistry, type InputListing } from "../ingest/read.ts";
 import { PROJECT_ROOT } from "../paths.ts";
 import { ExtractCache } from "./cache.ts";
 import { rulesHash } from "./fingerprint.ts";
@@ -64,7 +64,7 @@ export async function runPipeline(o: RunOptions): Promise<number> {
  * Whether the previous run's inputs are every file still there under the same name with the same content:
  * trusted by size and modification time like git's index, read and hashed otherwise.
  */
-async function unchangedInputs(o: RunOptions, prev: { head: ManifestHead; inputs: InputEntries }, files: InputStat[]): Promise<boolean> {
+async function unchangedInputs(o: RunOptions, prev: { head: ManifestHead; inputs: InputEntries }, files: InputListing): Promise<boolean> {
   const trustedBefore = Date.parse(prev.head.run.started_at) - RACY_MS;
   let i = 0;
   // A batch at a time: after an upgrade (no times recorded) every file is hashed, and an archive must not be held whole.
@@ -76,7 +76,7 @@ async function unchangedInputs(o: RunOptions, prev: { head: ManifestHead; inputs
     return same;
   };
   for await (const p of prev.inputs()) {
-    const f = files[i++];
+    const f = i < files.length ? files.at(i++) : undefined;
     if (!f || p.source_file !== f.source_file || p.bytes !== f.size) return false;
     if (p.mtime_ms !== f.mtime_ms || !(f.mtime_ms < trustedBefore)) batch.push({ name: f.source_file, sha256: p.sha256 });
     if (batch.length >= HASH_BATCH && !(await hashesMatch())) return false;
@@ -158,13 +158,13 @@ async function locked(o: RunOptions): Promise<number> {
  * Rewrites the manifest of an unchanged run: the same entries with the times seen now, so the next run can
  * trust them again. Returns how many of them were rejected inputs, counted on the way.
  */
-async function rewriteUnchanged(out: string, prev: { head: ManifestHead; inputs: InputEntries }, files: InputStat[], run: Manifest["run"]): Promise<number> {
+async function rewriteUnchanged(out: string, prev: { head: ManifestHead; inputs: InputEntries }, files: InputListing, run: Manifest["run"]): Promise<number> {
   let rejectedBefore = 0;
   const same: InputEntries = async function* () {
     let i = 0;
     for await (const p of prev.inputs()) {
       if (p.status === "rejected") rejectedBefore++;
-      yield { ...p, mtime_ms: files[i++]!.mtime_ms };
+      yield { ...p, mtime_ms: files.at(i++).mtime_ms };
     }
   };
   const articles = { new: 0, changed: 0, unchanged: files.length, removed: 0 };
