@@ -6,14 +6,13 @@ describe("the duplicate-id check", () => {
   it("answers the first value of an id seen before, across blocks of ids and table growth", () => {
     const seen = new SeenIds();
     for (let i = 0; i < 5000; i++) expect(seen.firstOrAdd(`kabul-times-${i}`, i)).toBeUndefined();
-    expect(seen.size).toBe(5000);
     expect(seen.firstOrAdd("kabul-times-0", 9000)).toBe(0);
     expect(seen.firstOrAdd("kabul-times-1023", 9001)).toBe(1023);
     expect(seen.firstOrAdd("kabul-times-1024", 9002)).toBe(1024);
     expect(seen.firstOrAdd("kabul-times-4999", 9003)).toBe(4999);
     expect(seen.firstOrAdd("kabul-times-5000", 5000)).toBeUndefined();
     expect(seen.firstOrAdd("Kabul-times-0", 5001)).toBeUndefined();
-    expect(seen.size).toBe(5002);
+    expect(seen.firstOrAdd("Kabul-times-0", 5002)).toBe(5001);
   });
 
   it("tells apart ids whose hashes are equal", () => {

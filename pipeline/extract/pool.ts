@@ -34,7 +34,7 @@ export interface ExtractPoolOptions {
   heapMb?: number;
   /**
    * A worker's young generation, in MB (default V8's, from the old generation's size). Smaller means more
-   * frequent minor collections: a trade extraction loses (8 MB: ~13% slower) and merging does not.
+   * frequent minor collections: extraction loses by it (8 MB: ~13% slower), merging does not.
    */
   youngMb?: number;
 }

@@ -17,10 +17,6 @@ export class SeenIds {
   private pending: string[] = [];
   private readonly values: number[] = [];
 
-  get size(): number {
-    return this.values.length;
-  }
-
   /** The value stored with `id` if it was seen before; else stores `value` with it and returns undefined. */
   firstOrAdd(id: string, value: number): number | undefined {
     const hash = fnv1a(id) | 0;
