@@ -208,7 +208,7 @@ export class ExtractPool {
     const code = bootstrap();
     const execArgv = workerExecArgv();
     while (this.slots.length < n) {
-      const worker = new Worker(code, { eval: true, execArgv, workerData: { reference: this.reference }, resourceLimits: { maxOldGenerationSizeMb: this.opts.heapMb, ...(this.opts.youngMb ? { maxYoungGenerationSizeMb: this.opts.youngMb } : {}) } });
+      const worker = new Worker(code, { eval: true, execArgv, workerData: { reference: this.reference }, resourceLimits: { maxOldGenerationSizeMb: this.opts.heapMb, maxYoungGenerationSizeMb: this.opts.youngMb } });
       const slot: Slot = { worker, inFlight: 0 };
       worker.on("message", (msg: WorkerResponse) => {
         const p = this.pending.get(msg.id);

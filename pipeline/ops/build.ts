@@ -143,8 +143,7 @@ async function takeIn(req: BuildRequest, layout: SpillLayout, runs: MainRuns, po
         await inputs.add({ ...file, article_id: null, status: "rejected" });
         continue;
       }
-      const id = r.meta.article_id;
-      await inputs.add({ ...file, article_id: id, status: "accepted" });
+      await inputs.add({ ...file, article_id: r.meta.article_id, status: "accepted" });
       await runs.articles.add(r.meta);
       for (const q of r.qa) await runs.extractQa.add(q);
       for (const q of undatedChecks([r.meta])) await runs.undatedQa.add(q);

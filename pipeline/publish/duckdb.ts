@@ -18,7 +18,7 @@ export interface Database {
 }
 
 /**
- * DuckDB's memory limit. It fills whatever it is given and takes about twice as much again beside it (CSV
+ * DuckDB's memory limit. It fills whatever it is given and takes about as much again beside it (CSV
  * reading, Parquet writing, allocator slack): publishing 100,000 articles at 128 MB peaked ~250 MB above the
  * process's base, at 64 MB ~160 MB, no slower (measured on a replay of its load). Parquet row groups are
  * sized from it (parquet.ts).
