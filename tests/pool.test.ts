@@ -72,6 +72,25 @@ describe("extractAll", () => {
     }
   }, 60_000);
 
+  it("hands each batch's results to the caller as they arrive, each at its articles' place, keeping none", async () => {
+    for (const opts of [{ threads: 2, inProcessBelow: 0, batchArticles: 7 }, { threads: 1 }]) {
+      const pool = new ExtractPool(reference, opts);
+      try {
+        const placed: ExtractResult[] = new Array(generated.length);
+        const firsts: number[] = [];
+        const kept = await pool.each(generated, (results, first) => {
+          firsts.push(first);
+          results.forEach((r, i) => (placed[first + i] = r));
+        });
+        expect(kept).toBeUndefined();
+        expect(placed).toEqual(expectedGenerated);
+        expect(firsts.sort((a, b) => a - b)).toEqual(opts.threads === 1 ? [0] : Array.from({ length: Math.ceil(generated.length / 7) }, (_, i) => i * 7));
+      } finally {
+        await pool.close();
+      }
+    }
+  }, 60_000);
+
   it("runs small inputs and threads: 1 in-process, with the same results", async () => {
     expect(await extractAll(seeds, reference)).toEqual(expectedSeeds);
     expect(await extractAll(generated.slice(0, 80), reference, { threads: 1 })).toEqual(expectedGenerated.slice(0, 80));

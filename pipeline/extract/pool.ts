@@ -251,6 +251,16 @@ export class ExtractPool {
   }
 
   /**
+   * Extracts every article, handing each batch's results to `take` as they arrive (batches in any order;
+   * `first` is the index of the batch's first article) and keeping none. Results held to the end of a large
+   * `run` outlive many young-generation collections, and copying and promoting them cost the main thread as
+   * much as receiving them.
+   */
+  async each(articles: Article[], take: (results: ExtractResult[], first: number) => void): Promise<void> {
+    await this.dispatch(articles, (a) => a.body.length, (batch) => ({ form: "results", articles: batch }), undefined, undefined, take as (answers: Answer[], first: number) => void);
+  }
+
+  /**
    * Parses and extracts raw files, answering each with its article lines (ops/factlines.ts). The files'
    * bytes are moved to the workers, not copied: the caller must be done with them.
    */
@@ -272,11 +282,19 @@ export class ExtractPool {
     job: (batch: T[]) => Job,
     transfer: (batch: T[]) => ArrayBuffer[] = () => [],
     limits = { batchItems: this.opts.batchArticles, inProcessBelow: this.opts.inProcessBelow },
+    take?: (answers: Answer[], first: number) => void,
   ): Promise<Answer[]> {
     if (this.closed) throw new Error("extraction pool is closed");
     if (this.failure) throw this.failure;
-    if (this.threads <= 1 || items.length < limits.inProcessBelow) return this.local(job(items), items.length);
+    if (this.threads <= 1 || items.length < limits.inProcessBelow) {
+      const answers = await this.local(job(items), items.length);
+      if (!take) return answers;
+      take(answers, 0);
+      return [];
+    }
     const batches = splitBatches(items, size, limits.batchItems, this.opts.batchChars);
+    const firsts: number[] = [];
+    for (let i = 0, at = 0; i < batches.length; at += batches[i++]!.length) firsts.push(at);
     this.start(Math.min(this.threads, batches.length));
     // At most two batches queued per worker: enough to keep it busy, not so many that every body is
     // copied into the workers up front.
@@ -287,13 +305,15 @@ export class ExtractPool {
     const lane = async (): Promise<void> => {
       while (next < batches.length) {
         const i = next++;
-        out[i] = await this.send(job(batches[i]!), transfer(batches[i]!));
+        const answers = await this.send(job(batches[i]!), transfer(batches[i]!));
+        if (take) take(answers, firsts[i]!);
+        else out[i] = answers;
         done += batches[i]!.length;
         this.opts.onProgress?.(done, items.length);
       }
     };
     await Promise.all(Array.from({ length: Math.min(window, batches.length) }, lane));
-    return out.flat();
+    return take ? [] : out.flat();
   }
 
   async close(): Promise<void> {
