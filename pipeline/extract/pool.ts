@@ -21,7 +21,12 @@ export interface ExtractPoolOptions {
   threads?: number;
   /** Inputs with fewer articles than this run in-process (default 64). */
   inProcessBelow?: number;
-  /** A batch closes at this many articles ... (default 64) */
+  /**
+   * A batch closes at this many articles ... (default 16). A batch's answers are held in the worker until
+   * all are made, then cloned and rebuilt on the main thread in one piece; smaller pieces cost both threads
+   * less collection (10 MB of articles, pools alternated in one process: results 1.11–1.13× faster at 16
+   * than at 64, article lines 1.02–1.04×; 8 gained no more).
+   */
   batchArticles?: number;
   /** ... or at this many UTF-16 code units of article bodies (default 256 Ki). */
   batchChars?: number;
@@ -64,7 +69,7 @@ export interface WorkerRequest {
 
 export type WorkerResponse = { id: number; results: Answer[] } | { id: number; error: string };
 
-const DEFAULTS = { inProcessBelow: 64, batchArticles: 64, batchChars: 256 * 1024, heapMb: 512 };
+const DEFAULTS = { inProcessBelow: 64, batchArticles: 16, batchChars: 256 * 1024, heapMb: 512 };
 type Settings = typeof DEFAULTS & Pick<ExtractPoolOptions, "onProgress" | "youngMb">;
 
 /**
