@@ -22,10 +22,12 @@ export interface ExtractPoolOptions {
   /** Inputs with fewer articles than this run in-process (default 64). */
   inProcessBelow?: number;
   /**
-   * A batch closes at this many articles ... (default 16). A batch's answers are held in the worker until
-   * all are made, then cloned and rebuilt on the main thread in one piece; smaller pieces cost both threads
-   * less collection (10 MB of articles, pools alternated in one process: results 1.11–1.13× faster at 16
-   * than at 64, article lines 1.02–1.04×; 8 gained no more).
+   * A batch closes at this many articles ... (default 16 for results, 64 for article lines). A worker holds a
+   * batch's answers until all are made, then they are cloned and rebuilt on the main thread in one piece:
+   * results are object graphs, and smaller pieces cost both threads less collection (10 MB of articles,
+   * pools alternated in one process: 16.9 MB/s at 16, 15.0 at 64; 8 gained no more). Article lines are
+   * strings; at 16 the pipeline's extraction stage ran ~8% slower than at 64 (10,000 articles, three
+   * alternated runs), presumably as the workers' queues ran dry while its main thread took in a chunk.
    */
   batchArticles?: number;
   /** ... or at this many UTF-16 code units of article bodies (default 256 Ki). */
@@ -69,8 +71,10 @@ export interface WorkerRequest {
 
 export type WorkerResponse = { id: number; results: Answer[] } | { id: number; error: string };
 
-const DEFAULTS = { inProcessBelow: 64, batchArticles: 16, batchChars: 256 * 1024, heapMb: 512 };
-type Settings = typeof DEFAULTS & Pick<ExtractPoolOptions, "onProgress" | "youngMb">;
+const DEFAULTS = { inProcessBelow: 64, batchChars: 256 * 1024, heapMb: 512 };
+/** Articles a batch, by what the workers answer with (see ExtractPoolOptions.batchArticles). */
+const BATCH_ARTICLES = { results: 16, files: 64 };
+type Settings = typeof DEFAULTS & Pick<ExtractPoolOptions, "onProgress" | "youngMb" | "batchArticles">;
 
 /**
  * Does one job; the same function in-process and in workers. `onItem` names the item in hand, for error
@@ -185,7 +189,7 @@ export class ExtractPool {
     this.threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
     this.opts = {
       inProcessBelow: options.inProcessBelow ?? DEFAULTS.inProcessBelow,
-      batchArticles: Math.max(1, options.batchArticles ?? DEFAULTS.batchArticles),
+      batchArticles: options.batchArticles === undefined ? undefined : Math.max(1, options.batchArticles),
       batchChars: Math.max(1, options.batchChars ?? DEFAULTS.batchChars),
       heapMb: options.heapMb ?? DEFAULTS.heapMb,
       youngMb: options.youngMb,
@@ -252,7 +256,7 @@ export class ExtractPool {
 
   /** Extracts every article; the i-th result belongs to the i-th article. */
   async run(articles: Article[]): Promise<ExtractResult[]> {
-    return (await this.dispatch(articles, (a) => a.body.length, (batch) => ({ form: "results", articles: batch }))) as ExtractResult[];
+    return (await this.results(articles)) as ExtractResult[];
   }
 
   /**
@@ -262,7 +266,15 @@ export class ExtractPool {
    * much as receiving them.
    */
   async each(articles: Article[], take: (results: ExtractResult[], first: number) => void): Promise<void> {
-    await this.dispatch(articles, (a) => a.body.length, (batch) => ({ form: "results", articles: batch }), undefined, undefined, take as (answers: Answer[], first: number) => void);
+    await this.results(articles, take as (answers: Answer[], first: number) => void);
+  }
+
+  private results(articles: Article[], take?: (answers: Answer[], first: number) => void): Promise<Answer[]> {
+    return this.dispatch(articles, (a) => a.body.length, (batch) => ({ form: "results", articles: batch }), undefined, this.articleLimits("results"), take);
+  }
+
+  private articleLimits(form: keyof typeof BATCH_ARTICLES): { batchItems: number; inProcessBelow: number } {
+    return { batchItems: this.opts.batchArticles ?? BATCH_ARTICLES[form], inProcessBelow: this.opts.inProcessBelow };
   }
 
   /**
@@ -272,7 +284,7 @@ export class ExtractPool {
   async runFiles(files: RawFile[], registry: Map<string, RegistryEntry>): Promise<string[]> {
     const job = (batch: RawFile[]): Job => ({ form: "files", files: batch, registry: batch.flatMap((f) => (registry.has(f.source_file) ? [[f.source_file, registry.get(f.source_file)!] as [string, RegistryEntry]] : [])) });
     const transfer = (batch: RawFile[]) => batch.map((f) => f.bytes.buffer).filter((b, i) => b instanceof ArrayBuffer && batch[i]!.bytes.byteLength === b.byteLength) as ArrayBuffer[];
-    return (await this.dispatch(files, (f) => f.bytes.length, job, transfer)) as string[];
+    return (await this.dispatch(files, (f) => f.bytes.length, job, transfer, this.articleLimits("files"))) as string[];
   }
 
   /** Merges every fact part, or derives every record group, of a spill (ops/partitions.ts), a partition per job. */
@@ -286,7 +298,7 @@ export class ExtractPool {
     size: (x: T) => number,
     job: (batch: T[]) => Job,
     transfer: (batch: T[]) => ArrayBuffer[] = () => [],
-    limits = { batchItems: this.opts.batchArticles, inProcessBelow: this.opts.inProcessBelow },
+    limits: { batchItems: number; inProcessBelow: number },
     take?: (answers: Answer[], first: number) => void,
   ): Promise<Answer[]> {
     if (this.closed) throw new Error("extraction pool is closed");
