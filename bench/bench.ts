@@ -13,7 +13,8 @@
  *    takes each chunk's), counting only extraction time. The workers' start and
  *    warm-up are timed apart, as `pool_start_s`: they are the pool's set-up, as loading the model is
  *    wink-nlp's. The warm-up gives each worker the baseline's sample four times: what the baseline's
- *    fifth pass had before it, the most its fastest pass can have had;
+ *    fifth pass had before it, the most its fastest pass can have had. A small corpus is timed over as
+ *    many passes as it takes to cover the text of the baseline's five (at most five), the fastest counting;
  * 4. linearity: time per KB of adversarial text (bench/adversarial.ts) at 10 KB, 100 KB and 1 MB;
  * 5. the whole pipeline twice through its public entry (pipeline/cli.ts, with the environment and Node flags of `npm run pipeline`), cold then
  *    unchanged, with wall time, the child's peak RSS (GNU time, else /proc polling) and the stage times
@@ -93,7 +94,8 @@ interface ExtractFigures {
   /** UTF-8 bytes of the article bodies extracted: what the baseline's rate counts too. */
   body_bytes: number;
   read_parse_s: number;
-  extract_s: number;
+  /** Seconds of each timed pass over the corpus. */
+  passes_s: number[];
   facts: number;
   rss_peak: number;
 }
@@ -113,6 +115,12 @@ function firstBytes(articles: Article[], bytes: number): Article[] {
  * (1,000 articles, pools alternated in one process: 7.2 MB/s median after one pass, 9.3 after four).
  */
 const WARM_PASSES = 4;
+/**
+ * Timed passes over the corpus: as many as it takes to extract as much text as the baseline's five passes
+ * measured, at most five, and the fastest counts, as the baseline's does (a fastest of five set against one
+ * pass would favour the baseline). From 10,000 articles on, one pass covers it.
+ */
+const BASELINE_PASSES = 5;
 
 async function measureExtraction(dir: string, threads: number, sampleBytes: number): Promise<ExtractFigures> {
   const [registry, reference] = await Promise.all([readRegistry(DEFAULT_SOURCES), loadReference(DEFAULT_SOURCES)]);
@@ -123,32 +131,41 @@ async function measureExtraction(dir: string, threads: number, sampleBytes: numb
   let input_bytes = 0;
   let body_bytes = 0;
   let read_parse_s = 0;
-  let extract_s = 0;
   let facts = 0;
+  const passes_s: number[] = [];
   try {
-    for (let i = 0; i < names.length; i += CHUNK) {
-      let t = performance.now();
-      const files = await readChunk(dir, names.slice(i, i + CHUNK));
-      const { articles } = parseArticles(files, registry);
-      read_parse_s += (performance.now() - t) / 1000;
-      if (i === 0) {
+    do {
+      const first = passes_s.length === 0;
+      let extract_s = 0;
+      for (let i = 0; i < names.length; i += CHUNK) {
+        let t = performance.now();
+        const files = await readChunk(dir, names.slice(i, i + CHUNK));
+        const { articles } = parseArticles(files, registry);
+        if (first) read_parse_s += (performance.now() - t) / 1000;
+        if (first && i === 0) {
+          t = performance.now();
+          const sample = firstBytes(articles, sampleBytes);
+          await pool.each(Array.from({ length: WARM_PASSES * pool.threads }, () => sample).flat(), () => {});
+          pool_start_s = (performance.now() - t) / 1000;
+        }
+        if (first) {
+          for (const f of files) input_bytes += f.bytes.length;
+          for (const a of articles) body_bytes += Buffer.byteLength(a.body);
+        }
+        let n = 0;
         t = performance.now();
-        const sample = firstBytes(articles, sampleBytes);
-        await pool.each(Array.from({ length: WARM_PASSES * pool.threads }, () => sample).flat(), () => {});
-        pool_start_s = (performance.now() - t) / 1000;
+        await pool.each(articles, (results) => {
+          for (const r of results) n += r.facts.length;
+        });
+        extract_s += (performance.now() - t) / 1000;
+        if (first) facts += n;
       }
-      for (const f of files) input_bytes += f.bytes.length;
-      for (const a of articles) body_bytes += Buffer.byteLength(a.body);
-      t = performance.now();
-      await pool.each(articles, (results) => {
-        for (const r of results) facts += r.facts.length;
-      });
-      extract_s += (performance.now() - t) / 1000;
-    }
+      passes_s.push(extract_s);
+    } while (passes_s.length < BASELINE_PASSES && passes_s.length * body_bytes < BASELINE_PASSES * sampleBytes);
   } finally {
     await pool.close();
   }
-  return { pool_start_s, input_bytes, body_bytes, read_parse_s, extract_s, facts, rss_peak: rss.stop() };
+  return { pool_start_s, input_bytes, body_bytes, read_parse_s, passes_s, facts, rss_peak: rss.stop() };
 }
 
 // ---------------------------------------------------------------- 3. baseline
@@ -353,10 +370,12 @@ async function main(): Promise<number> {
   f.input_mb = round(mb(ex.input_bytes), 2);
   f.read_parse_s = round(ex.read_parse_s, 2);
   f.pool_start_s = round(ex.pool_start_s, 2);
-  f.extract_s = round(ex.extract_s, 2);
+  const extract_s = Math.min(...ex.passes_s);
+  f.extract_s = round(extract_s, 2);
   // Bodies, as the baseline counts: the front matter is parsed before the timed pass (4% of the files).
   f.extract_body_mb = round(mb(ex.body_bytes), 2);
-  f.extract_mb_per_s = round(mb(ex.body_bytes) / ex.extract_s, 2);
+  f.extract_mb_per_s = round(mb(ex.body_bytes) / extract_s, 2);
+  f.extract_passes_mb_per_s = ex.passes_s.map((t) => round(mb(ex.body_bytes) / t, 2)).join(" ");
   f.facts = ex.facts;
   f.bench_peak_rss_mb = round(ex.rss_peak / 2 ** 20, 0);
   f.speedup_vs_baseline = round(Number(f.extract_mb_per_s) / Number(f.baseline_mb_per_s), 2);
@@ -416,7 +435,7 @@ async function main(): Promise<number> {
     ["machine", `${f.cpus} CPUs, load average ${f.load_avg_1m_at_start} at start, ${threads} extraction thread(s)`],
     ["read + parse (in-process)", `${f.read_parse_s} s`],
     ["pool start + warm-up", `${f.pool_start_s} s (not in the extraction time)`],
-    ["extraction (worker pool)", `${f.extract_s} s = ${f.extract_mb_per_s} MB/s of bodies (${f.extract_body_mb} MB), ${f.facts} facts, process peak RSS ${f.bench_peak_rss_mb} MB`],
+    ["extraction (worker pool)", `${f.extract_s} s = ${f.extract_mb_per_s} MB/s of bodies (${f.extract_body_mb} MB; fastest of ${ex.passes_s.length} pass(es): ${f.extract_passes_mb_per_s}), ${f.facts} facts, process peak RSS ${f.bench_peak_rss_mb} MB`],
     ["baseline wink-nlp (1 thread)", `${f.baseline_mb_per_s} MB/s over the first ${f.baseline_sample_mb} MB of bodies (fastest of 5 passes: ${f.baseline_passes_mb_per_s})`],
     ["our extractor (1 thread)", `${f.extract_1thread_sample_mb_per_s} MB/s on the same sample (fastest of 5 passes: ${f.extract_1thread_passes_mb_per_s})`],
     ["speedup vs baseline", `${f.speedup_vs_baseline}x (pool) / ${f.speedup_1thread_vs_baseline}x (1 thread)   target >= 4x`],
