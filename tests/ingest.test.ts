@@ -1,11 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { parseArticle } from "../pipeline/ingest/article.ts";
+import { fileHash, parseArticle } from "../pipeline/ingest/article.ts";
 import { segmentBody } from "../pipeline/ingest/chrome.ts";
 import { InputListing } from "../pipeline/ingest/read.ts";
 
 const file = (source_file: string, text: string | Uint8Array) => ({ source_file, bytes: typeof text === "string" ? new TextEncoder().encode(text) : text });
 
 describe("parseArticle", () => {
+  it("records the file's sha256, taking the reader's when it has one instead of hashing again", () => {
+    const text = "---\nid: h1\n---\nKazakhstan shipped 5,000 tons of flour to Afghanistan.\n";
+    const own = parseArticle(file("h.md", text), new Map());
+    expect(own.ok && own.article.meta.sha256).toBe(fileHash(new TextEncoder().encode(text)));
+    const given = parseArticle({ ...file("h.md", text), sha256: "f".repeat(64) }, new Map());
+    expect(given.ok && given.article.meta.sha256).toBe("f".repeat(64));
+  });
   it("counts characters as code points, an emoji as one, and chrome apart", () => {
     const r = parseArticle(file("a.md", "---\nid: a1\n---\nWheat prices rose \u{1F33E} in Kabul.\nPhoto credit: Ariana\n"), new Map());
     expect(r.ok && r.article.meta).toMatchObject({ article_id: "a1", n_chars: 51, n_chrome_chars: 20 });

@@ -9,6 +9,8 @@ import type { RegistryEntry } from "./registry.ts";
 export interface RawFile {
   source_file: string;
   bytes: Uint8Array;
+  /** `fileHash(bytes)`, when the reader has it already (an archive run hashes each file for its cache key). */
+  sha256?: string;
 }
 
 export const MAX_ARTICLE_BYTES = 5 * 1024 * 1024;
@@ -100,7 +102,7 @@ export function parseArticle(file: RawFile, registry: Map<string, RegistryEntry>
         published_date: detached(published),
         published_basis: reg?.published_basis ?? (published ? "front matter" : null),
         source_file,
-        sha256: fileHash(bytes),
+        sha256: file.sha256 ?? fileHash(bytes),
         n_chars: codePoints(body),
         n_chrome_chars: chrome,
       },

@@ -73,7 +73,9 @@ interface ReadChunk {
 
 async function readChunk(req: BuildRequest, stats: InputStat[]): Promise<ReadChunk> {
   const files = await readFiles(req.input, stats.map((s) => s.source_file));
-  return { files, hashes: files.map((f) => fileHash(f.bytes)), stats };
+  const hashes = files.map((f) => fileHash(f.bytes));
+  // The hash goes with the bytes: the worker parsing the file would otherwise hash it again for its metadata.
+  return { files: files.map((f, i) => ({ ...f, sha256: hashes[i]! })), hashes, stats };
 }
 
 /** Article lines from the cache where it has them; the rest parsed and extracted on the pool, and cached. */
