@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExtractCache } from "../pipeline/ops/cache.ts";
+import { rulesHashes } from "../pipeline/ops/fingerprint.ts";
 
 let dir: string;
 beforeAll(async () => {
@@ -70,5 +72,33 @@ describe("the extraction cache", () => {
   it("treats a missing cache folder as empty", async () => {
     const cache = new ExtractCache(join(dir, "never-made"), "r");
     expect(await cache.getMany([cache.keyOf("a.md", "00", undefined)])).toEqual([null]);
+  });
+});
+
+describe("rulesHashes", () => {
+  it("hashes each named set of files as it would alone, and sees a change only in the sets holding it", async () => {
+    const base = await mkdtemp(join(tmpdir(), "rules-hash-"));
+    try {
+      await mkdir(join(base, "code/extract"), { recursive: true });
+      await writeFile(join(base, "code/extract/a.ts"), "export const a = 1;\n");
+      await writeFile(join(base, "code/other.ts"), "export const b = 2;\n");
+      await writeFile(join(base, "ref.csv"), "x,y\n1,2\n");
+      const sets = { extraction: [join(base, "code/extract"), join(base, "ref.csv")], rules: [join(base, "code"), join(base, "ref.csv")] };
+      const before = await rulesHashes(sets, base);
+      // The same bytes as hashing each set on its own: name, NUL, content, NUL, in sorted order.
+      const expected = (files: [string, string][]) => {
+        const h = createHash("sha256");
+        for (const [name, content] of files) h.update(name).update("\0").update(content).update("\0");
+        return h.digest("hex").slice(0, 16);
+      };
+      expect(before.extraction).toBe(expected([["code/extract/a.ts", "export const a = 1;\n"], ["ref.csv", "x,y\n1,2\n"]]));
+      expect(before.rules).toBe(expected([["code/extract/a.ts", "export const a = 1;\n"], ["code/other.ts", "export const b = 2;\n"], ["ref.csv", "x,y\n1,2\n"]]));
+      await writeFile(join(base, "code/other.ts"), "export const b = 3;\n");
+      const after = await rulesHashes(sets, base);
+      expect(after.extraction).toBe(before.extraction);
+      expect(after.rules).not.toBe(before.rules);
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
   });
 });

@@ -14,14 +14,24 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 /**
- * A hash of everything that decides what extraction produces: the pipeline's code and the reference data.
- * A cached extraction is valid only under the same hash.
+ * Hashes of everything that decides what a run produces (the pipeline's code, the reference data), one per
+ * named set of roots: files or folders, under `base`. A cached extraction is valid only under the same hash
+ * of the code it depends on. Each file is read once, however many sets name it.
  */
-export async function rulesHash(roots: string[], base: string): Promise<string> {
-  const h = createHash("sha256");
-  const files = [...new Set((await Promise.all(roots.map(filesUnder))).flat().map((p) => relative(base, p)))].sort();
-  for (const f of files) {
-    h.update(f).update("\0").update(await readFile(join(base, f))).update("\0");
-  }
-  return h.digest("hex").slice(0, 16);
+export async function rulesHashes<K extends string>(sets: Record<K, string[]>, base: string): Promise<Record<K, string>> {
+  const contents = new Map<string, Promise<Buffer>>();
+  const read = (f: string): Promise<Buffer> => {
+    let c = contents.get(f);
+    if (!c) contents.set(f, (c = readFile(join(base, f))));
+    return c;
+  };
+  const hashOf = async (roots: string[]): Promise<string> => {
+    const files = [...new Set((await Promise.all(roots.map(filesUnder))).flat().map((p) => relative(base, p)))].sort();
+    const h = createHash("sha256");
+    for (const f of files) h.update(f).update("\0").update(await read(f)).update("\0");
+    return h.digest("hex").slice(0, 16);
+  };
+  const names = Object.keys(sets) as K[];
+  const hashes = await Promise.all(names.map((k) => hashOf(sets[k])));
+  return Object.fromEntries(names.map((k, i) => [k, hashes[i]!])) as Record<K, string>;
 }

@@ -4,7 +4,7 @@ import { fileHash } from "../ingest/article.ts";
 import { listInputs, readFiles, readRegistry, type InputListing } from "../ingest/read.ts";
 import { PROJECT_ROOT } from "../paths.ts";
 import { ExtractCache } from "./cache.ts";
-import { rulesHash } from "./fingerprint.ts";
+import { rulesHashes } from "./fingerprint.ts";
 import { acquireLock } from "./lock.ts";
 import { stageClock, type Logger } from "./log.ts";
 import { compareInputs, outputIntact, readManifest, writeManifest, type InputEntries, type Manifest, type ManifestHead } from "./manifest.ts";
@@ -91,9 +91,10 @@ async function locked(o: RunOptions): Promise<number> {
   for (const note of await recoverOutput(o.out)) o.log.warn("recovered after an interrupted run", { action: note });
 
   const clock = stageClock(stages, o.log);
-  const code_ = (dirs: string[]) => rulesHash(dirs.map((d) => join(PROJECT_ROOT, "pipeline", d)).concat(o.sourcesDir), PROJECT_ROOT);
+  const code_ = (dirs: string[]) => dirs.map((d) => join(PROJECT_ROOT, "pipeline", d)).concat(o.sourcesDir);
   // Cached fact lines depend on the ingest, extract and normalize code, merge keys and reference data; the published bytes on all of it.
-  const [files, extractionHash, rules, version, prev] = await Promise.all([listInputs(o.input), code_(["ingest", "extract", "normalize", "reconcile/keys.ts", "ops/factlines.ts", "ops/asciiJson.ts", "types.ts", "ids.ts"]), code_(["."]), pipelineVersion(), readManifest(o.out)]);
+  const hashes = rulesHashes({ extraction: code_(["ingest", "extract", "normalize", "reconcile/keys.ts", "ops/factlines.ts", "ops/asciiJson.ts", "types.ts", "ids.ts"]), rules: code_(["."]) }, PROJECT_ROOT);
+  const [files, { extraction: extractionHash, rules }, version, prev] = await Promise.all([listInputs(o.input), hashes, pipelineVersion(), readManifest(o.out)]);
   o.log.info("listed inputs", { files: files.length, input: o.input });
   // Same files, same code, same output: nothing to do, and no need even to load the pipeline's stages.
   if (prev && prev.head.rules_hash === rules && prev.head.pipeline_version === version && (await outputIntact(o.out, prev.head)) && (await unchangedInputs(o, prev, files))) {
