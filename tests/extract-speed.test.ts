@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { anyOf } from "../pipeline/extract/anyof.ts";
 import { ITEMS, itemsIn } from "../pipeline/extract/cues.ts";
 import { ANY_LETTER, firstLetters, wordInitials } from "../pipeline/extract/initials.ts";
-import { scanQuantities } from "../pipeline/extract/numbers.ts";
+import { PRETESTED, scanQuantities } from "../pipeline/extract/numbers.ts";
 import { scanPeriods } from "../pipeline/extract/periods.ts";
 import { PhraseIndex } from "../pipeline/extract/wordindex.ts";
 
@@ -94,5 +94,70 @@ describe("period hints", () => {
       ["In the 1402 fiscal year, H2 2023 and Q3 2024 and 9M2023.", ["1402 fiscal year", "H2 2023", "Q3 2024", "9M2023"]],
     ];
     for (const [text, found] of cases) expect(scanPeriods(text, "2024-06-01").map((p) => p.text)).toEqual(found);
+  });
+});
+
+/** The alternatives of a pattern's first capturing group, each in every form its optional characters allow. */
+function writtenForms(re: RegExp): string[] {
+  const src = re.source;
+  let start = -1;
+  for (let i = 0; i < src.length; i++) {
+    if (src[i] === "\\") i++;
+    else if (src[i] === "(" && src[i + 1] !== "?") {
+      start = i + 1;
+      break;
+    }
+  }
+  let depth = 0;
+  let end = start;
+  const alts: string[] = [];
+  let from = start;
+  for (; end < src.length; end++) {
+    const c = src[end];
+    if (c === "\\") end++;
+    else if (c === "[") end = src.indexOf("]", end);
+    else if (c === "(") depth++;
+    else if (c === ")" && depth-- === 0) break;
+    else if (c === "|" && depth === 0) {
+      alts.push(src.slice(from, end));
+      from = end + 1;
+    }
+  }
+  alts.push(src.slice(from, end));
+  return alts.flatMap((alt) => {
+    // Tokens: one character each (an escape or a class written as its first character), optional or not.
+    const tokens: { text: string; optional: boolean }[] = [];
+    for (let i = 0; i < alt.length; i++) {
+      let text = alt[i]!;
+      if (text === "\\") text = { s: " ", b: "" }[alt[++i]!] ?? alt[i]!;
+      else if (text === "[") {
+        text = alt[i + 1]!;
+        i = alt.indexOf("]", i);
+      } else if (text === "(") throw new Error(`extend writtenForms for groups inside an alternative: ${alt}`);
+      const optional = alt[i + 1] === "?";
+      if (optional) i++;
+      tokens.push({ text, optional });
+    }
+    let forms = [""];
+    for (const t of tokens) forms = t.optional ? forms.flatMap((f) => [f, f + t.text]) : forms.map((f) => f + t.text);
+    return forms;
+  });
+}
+
+describe("the number scanner's one-character pre-tests", () => {
+  // Each pattern is tried only if a character passes a test written beside it: a unit added to a pattern and
+  // not to its test would never be found. Every written form of every alternative must still be found.
+  const first = (text: string) => scanQuantities(text)[0];
+  it("reads every written form of its patterns' alternatives", () => {
+    for (const p of writtenForms(PRETESTED.currencyPrefix)) expect(first(`The deal was worth ${p}5 million.`), p).toMatchObject({ kind: "money", value: 5e6 });
+    for (const w of writtenForms(PRETESTED.currencySuffix)) expect(first(`The deal was worth 5 million ${w}.`), w).toMatchObject({ kind: "money", value: 5e6 });
+    for (const w of writtenForms(PRETESTED.mass)) expect(first(`They shipped 5 ${w} of flour.`), w).toMatchObject({ kind: "mass" });
+    for (const w of writtenForms(PRETESTED.scale)) expect(first(`It cost $5 ${w}.`), w).toMatchObject({ kind: "money", scaled: true });
+    for (const w of writtenForms(PRETESTED.percent)) expect(first(`Trade rose 5 ${w} last year.`), w).toMatchObject({ kind: "percent" });
+    for (const w of writtenForms(PRETESTED.multiplier)) expect(first(`Trade grew 2 ${w} last year.`), w).toMatchObject({ kind: "multiplier" });
+  });
+  it("writes out the alternatives it checks", () => {
+    expect(writtenForms(/^\s?(?:of\s)?(tonnes?|k[gs]s?|Rs\.?)\b/)).toEqual(["tonne", "tonnes", "kg", "kgs", "Rs", "Rs."]);
+    expect(writtenForms(/(US\s?\$|\$)\s?$/)).toEqual(["US$", "US $", "$"]);
   });
 });

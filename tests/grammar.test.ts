@@ -29,8 +29,15 @@ describe("number grammar", () => {
     ["thirty six wagons", "count", 36, null, "railcars"],
     ["twenty rail tankers", "count", 20, null, "railcars"],
     ["15 agreements", "count", 15, null, "agreements"],
+    ["Rs.5 billion", "money", 5e9, "PKR", null],
+    ["5,000 kgs of rice", "mass", 5, null, "t"],
+    ["5,000 KGS", "money", 5000, "KGS", null],
   ])("%s", (text, kind, value, currency, unit) => {
     expect(q(text)[0]).toMatchObject({ kind, value, currency, unit });
+  });
+
+  it("reads no number right after a full stop that ends no currency prefix", () => {
+    expect(q("item No.5 and version v.2")).toEqual([]);
   });
 
   it("reads ranges with their scale and marks them approximate", () => {

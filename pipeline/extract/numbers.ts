@@ -29,7 +29,8 @@ export interface Quantity {
 }
 
 const NUM = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?![\d])|\d+(?:\.\d+)?`;
-const CORE = new RegExp(String.raw`(?<![\d_.,-])(?:(${NUM})|(${SPELLED})(?![\w-]))`, "yi");
+/** Not inside another number or code ("1.5", "No.5"), but after a currency prefix's full stop ("Rs.5 million"). */
+const CORE = new RegExp(String.raw`(?<![\d_,-])(?<!(?<!\b(?:Rs|Afs?))\.)(?:(${NUM})|(${SPELLED})(?![\w-]))`, "yi");
 /**
  * Where a number core can start: a digit or the first word of a spelled number. Scanning for these and
  * trying the core only there finds the same matches as scanning with the core, at a fraction of the cost.
@@ -82,6 +83,12 @@ const COMPOUND_KG = new RegExp(String.raw`^\s?(?:and|,)?\s?(${NUM})\s?(kilograms
 const PERCENT = /^\s?(%|percent\b|per cent\b|pct\b|percentage points?\b)/i;
 const MULTIPLIER = /^(?:[\s-]?(times|fold)\b)/i;
 
+/**
+ * The patterns the scanner tries only after a test of one character (`mayEndCurrencyPrefix`, `mayStartLongScale`,
+ * ...): exported so that a test can check every alternative of each still passes its test.
+ */
+export const PRETESTED = { currencyPrefix: CURRENCY_PREFIX, currencySuffix: CURRENCY_SUFFIX, mass: MASS_UNIT, scale: LONG_SCALE, percent: PERCENT, multiplier: MULTIPLIER };
+
 /** Countable nouns, allowing up to two modifiers between number and noun ("50 freight wagons", "610 Afghan students"). */
 const COUNT_NOUNS: [RegExp, string][] = [
   [/^(?:railway|railroad|rail|train|freight|cargo|goods|box|tank|covered)?\s?(?:wagons?|railcars?|cars?|carriages?|tankers?|tank cars?)$/i, "railcars"],
@@ -119,6 +126,11 @@ function clean(v: number): number {
   // Whole numbers of up to twelve digits are exact already, and most figures are whole.
   if (Number.isInteger(v) && v >= 0 && v < 1e12) return v;
   return Number(v.toPrecision(12));
+}
+
+/** "5,000 kgs of rice": kilograms, not Kyrgyz som, unless the code is written in capitals (KGS). */
+function isKilogramsAbbreviation(word: string): boolean {
+  return word !== "KGS" && word.toLowerCase() === "kgs";
 }
 
 function currencyOfSuffix(word: string): string {
@@ -286,7 +298,7 @@ export function scanQuantities(text: string): Quantity[] {
     if (high !== null) high *= scale;
 
     const cs = currency || !isAsciiLetter(afterSpace(rest)) ? null : CURRENCY_SUFFIX.exec(rest);
-    if (cs) {
+    if (cs && !isKilogramsAbbreviation(cs[1]!)) {
       currency = currencyOfSuffix(cs[1]!);
       end += cs[0].length;
       rest = rest.slice(cs[0].length);
