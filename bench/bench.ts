@@ -108,19 +108,19 @@ function firstBytes(articles: Article[], bytes: number): Article[] {
   return articles.slice(0, n);
 }
 
+/** Timed passes of the baseline and of our single thread over the sample; the fastest counts. */
+const BASELINE_PASSES = 5;
 /**
  * Passes over the sample each worker makes before the timed pass, as many as the baseline's last pass had
  * before it. Our extractor warms up for ~10 MB (a thread's 2 MB passes ran 7.6, 9.4, 9.7, 10.1, then
  * 11–12 MB/s): with one pass of warm-up, the pool was timed colder than the baseline it was compared with
  * (1,000 articles, pools alternated in one process: 7.2 MB/s median after one pass, 9.3 after four).
+ *
+ * The pool's timed passes over the corpus are as many as it takes to extract as much text as the baseline's
+ * passes measured, at most as many as theirs, and the fastest counts, as the baseline's does (a fastest of
+ * five set against one pass would favour the baseline). From 10,000 articles on, one pass covers it.
  */
-const WARM_PASSES = 4;
-/**
- * Timed passes over the corpus: as many as it takes to extract as much text as the baseline's five passes
- * measured, at most five, and the fastest counts, as the baseline's does (a fastest of five set against one
- * pass would favour the baseline). From 10,000 articles on, one pass covers it.
- */
-const BASELINE_PASSES = 5;
+const WARM_PASSES = BASELINE_PASSES - 1;
 
 async function measureExtraction(dir: string, threads: number, sampleBytes: number): Promise<ExtractFigures> {
   const [registry, reference] = await Promise.all([readRegistry(DEFAULT_SOURCES), loadReference(DEFAULT_SOURCES)]);
@@ -186,14 +186,14 @@ async function readSample(dir: string, bytes: number): Promise<Article[]> {
 }
 
 /**
- * Seconds of each of five passes of `work`. A small sample's pass swings with the JIT (our extractor reaches
- * full speed a few MB later than wink-nlp) and with the shared machine (one baseline pass ran 2.3 MB/s and a
- * later one of the same run 3.66): each side is taken at its fastest pass, which keeps a slow moment of the
- * baseline from passing for a speedup.
+ * Seconds of each of the `BASELINE_PASSES` passes of `work`. A small sample's pass swings with the JIT (our
+ * extractor reaches full speed a few MB later than wink-nlp) and with the shared machine (one baseline pass
+ * ran 2.3 MB/s and a later one of the same run 3.66): each side is taken at its fastest pass, which keeps a
+ * slow moment of the baseline from passing for a speedup.
  */
 function timedPasses(work: () => void): number[] {
   const times: number[] = [];
-  for (let pass = 0; pass < 5; pass++) {
+  for (let pass = 0; pass < BASELINE_PASSES; pass++) {
     const t = performance.now();
     work();
     times.push((performance.now() - t) / 1000);
@@ -436,8 +436,8 @@ async function main(): Promise<number> {
     ["read + parse (in-process)", `${f.read_parse_s} s`],
     ["pool start + warm-up", `${f.pool_start_s} s (not in the extraction time)`],
     ["extraction (worker pool)", `${f.extract_s} s = ${f.extract_mb_per_s} MB/s of bodies (${f.extract_body_mb} MB; fastest of ${ex.passes_s.length} pass(es): ${f.extract_passes_mb_per_s}), ${f.facts} facts, process peak RSS ${f.bench_peak_rss_mb} MB`],
-    ["baseline wink-nlp (1 thread)", `${f.baseline_mb_per_s} MB/s over the first ${f.baseline_sample_mb} MB of bodies (fastest of 5 passes: ${f.baseline_passes_mb_per_s})`],
-    ["our extractor (1 thread)", `${f.extract_1thread_sample_mb_per_s} MB/s on the same sample (fastest of 5 passes: ${f.extract_1thread_passes_mb_per_s})`],
+    ["baseline wink-nlp (1 thread)", `${f.baseline_mb_per_s} MB/s over the first ${f.baseline_sample_mb} MB of bodies (fastest of ${BASELINE_PASSES} passes: ${f.baseline_passes_mb_per_s})`],
+    ["our extractor (1 thread)", `${f.extract_1thread_sample_mb_per_s} MB/s on the same sample (fastest of ${BASELINE_PASSES} passes: ${f.extract_1thread_passes_mb_per_s})`],
     ["speedup vs baseline", `${f.speedup_vs_baseline}x (pool) / ${f.speedup_1thread_vs_baseline}x (1 thread)   target >= 4x`],
   ];
   if (lin) {
