@@ -100,14 +100,6 @@ interface ExtractFigures {
   rss_peak: number;
 }
 
-/** The first articles, up to `bytes` of bodies. */
-function firstBytes(articles: Article[], bytes: number): Article[] {
-  let n = 0;
-  let sum = 0;
-  while (n < articles.length && sum < bytes) sum += Buffer.byteLength(articles[n++]!.body);
-  return articles.slice(0, n);
-}
-
 /** Timed passes of the baseline and of our single thread over the sample; the fastest counts. */
 const BASELINE_PASSES = 5;
 /**
@@ -122,7 +114,9 @@ const BASELINE_PASSES = 5;
  */
 const WARM_PASSES = BASELINE_PASSES - 1;
 
-async function measureExtraction(dir: string, threads: number, sampleBytes: number): Promise<ExtractFigures> {
+/** `sample`: the baseline's, which each worker warms up on. */
+async function measureExtraction(dir: string, threads: number, sample: Article[]): Promise<ExtractFigures> {
+  const sampleBytes = sample.reduce((n, a) => n + Buffer.byteLength(a.body), 0);
   const [registry, reference] = await Promise.all([readRegistry(DEFAULT_SOURCES), loadReference(DEFAULT_SOURCES)]);
   const names = await articleNames(dir);
   const rss = rssSampler();
@@ -144,7 +138,6 @@ async function measureExtraction(dir: string, threads: number, sampleBytes: numb
         if (first) read_parse_s += (performance.now() - t) / 1000;
         if (first && i === 0) {
           t = performance.now();
-          const sample = firstBytes(articles, sampleBytes);
           await pool.each(Array.from({ length: WARM_PASSES * pool.threads }, () => sample).flat(), () => {});
           pool_start_s = (performance.now() - t) / 1000;
         }
@@ -356,9 +349,10 @@ async function main(): Promise<number> {
   // The baseline first, in a fresh process state: measured after the extraction, on a heap the pool left
   // behind, it ran up to 40% slower and flattered the speedup.
   log(`baseline: wink-nlp readDoc + entities over the first ${baselineMb} MB of bodies`);
-  const bl = await measureBaseline(await readSample(c.dir, baselineMb * 1e6));
+  const sample = await readSample(c.dir, baselineMb * 1e6);
+  const bl = await measureBaseline(sample);
   f.baseline_sample_mb = round(bl.sample_mb, 2);
-  const rates = (times: number[]) => times.map((t) => round(bl.sample_mb / t, 2));
+  const rates = (times: number[], megabytes = bl.sample_mb) => times.map((t) => round(megabytes / t, 2));
   f.baseline_passes_mb_per_s = rates(bl.wink_s).join(" ");
   f.extract_1thread_passes_mb_per_s = rates(bl.ours_1t_s).join(" ");
   f.baseline_mb_per_s = round(bl.sample_mb / Math.min(...bl.wink_s), 2);
@@ -366,7 +360,7 @@ async function main(): Promise<number> {
   f.speedup_1thread_vs_baseline = round(Math.min(...bl.wink_s) / Math.min(...bl.ours_1t_s), 2);
 
   log(`extraction with ${threads} thread(s)`);
-  const ex = await measureExtraction(c.dir, threads, baselineMb * 1e6);
+  const ex = await measureExtraction(c.dir, threads, sample);
   f.input_mb = round(mb(ex.input_bytes), 2);
   f.read_parse_s = round(ex.read_parse_s, 2);
   f.pool_start_s = round(ex.pool_start_s, 2);
@@ -375,7 +369,7 @@ async function main(): Promise<number> {
   // Bodies, as the baseline counts: the front matter is parsed before the timed pass (4% of the files).
   f.extract_body_mb = round(mb(ex.body_bytes), 2);
   f.extract_mb_per_s = round(mb(ex.body_bytes) / extract_s, 2);
-  f.extract_passes_mb_per_s = ex.passes_s.map((t) => round(mb(ex.body_bytes) / t, 2)).join(" ");
+  f.extract_passes_mb_per_s = rates(ex.passes_s, mb(ex.body_bytes)).join(" ");
   f.facts = ex.facts;
   f.bench_peak_rss_mb = round(ex.rss_peak / 2 ** 20, 0);
   f.speedup_vs_baseline = round(Number(f.extract_mb_per_s) / Number(f.baseline_mb_per_s), 2);
