@@ -66,21 +66,19 @@ export interface Built {
 }
 
 interface ReadChunk {
-  files: RawFile[];
-  hashes: string[];
+  /** Each with its hash, which goes with the bytes: the worker parsing the file would otherwise hash it again for its metadata. */
+  files: (RawFile & { sha256: string })[];
   stats: InputStat[];
 }
 
 async function readChunk(req: BuildRequest, stats: InputStat[]): Promise<ReadChunk> {
   const files = await readFiles(req.input, stats.map((s) => s.source_file));
-  const hashes = files.map((f) => fileHash(f.bytes));
-  // The hash goes with the bytes: the worker parsing the file would otherwise hash it again for its metadata.
-  return { files: files.map((f, i) => ({ ...f, sha256: hashes[i]! })), hashes, stats };
+  return { files: files.map((f) => ({ ...f, sha256: fileHash(f.bytes) })), stats };
 }
 
 /** Article lines from the cache where it has them; the rest parsed and extracted on the pool, and cached. */
 async function extractChunk(req: BuildRequest, c: ReadChunk, pool: ExtractPool): Promise<{ lines: string[]; fresh: number }> {
-  const keys = c.files.map((f, i) => req.cache.keyOf(f.source_file, c.hashes[i]!, req.registry.get(f.source_file)));
+  const keys = c.files.map((f) => req.cache.keyOf(f.source_file, f.sha256, req.registry.get(f.source_file)));
   const lines = await req.cache.getMany(keys);
   const missing = c.files.filter((_, i) => lines[i] === null);
   const missingKeys = keys.filter((_, i) => lines[i] === null);
@@ -137,7 +135,7 @@ async function takeIn(req: BuildRequest, layout: SpillLayout, runs: MainRuns, po
     reextracted += chunk.fresh;
     for (let i = 0; i < chunk.stats.length; i++) {
       const source_file = chunk.stats[i]!.source_file;
-      const file = { source_file, sha256: chunk.hashes[i]!, bytes: chunk.stats[i]!.size, mtime_ms: chunk.stats[i]!.mtime_ms };
+      const file = { source_file, sha256: chunk.files[i]!.sha256, bytes: chunk.stats[i]!.size, mtime_ms: chunk.stats[i]!.mtime_ms };
       const r = readArticleLines(chunk.lines[i]!);
       const first = "rejected" in r ? undefined : seen.firstOrAdd(r.meta.article_id, done + i);
       if ("rejected" in r || first !== undefined) {
