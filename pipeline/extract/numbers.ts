@@ -29,8 +29,10 @@ export interface Quantity {
 }
 
 const NUM = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?![\d])|\d+(?:\.\d+)?`;
-/** Not inside another number or code ("1.5", "No.5"), but after a currency prefix's full stop ("Rs.5 million"). */
-const CORE = new RegExp(String.raw`(?<![\d_,-])(?<!(?<!\b(?:Rs|Afs?))\.)(?:(${NUM})|(${SPELLED})(?![\w-]))`, "yi");
+/** Currency prefixes that may end in a full stop right before the number ("Rs.5 million", "Afs.500"). */
+const DOTTED_PREFIXES = ["Rs", "Afs?"];
+/** Not inside another number or code ("1.5", "No.5"), but after a currency prefix's full stop. */
+const CORE = new RegExp(String.raw`(?<![\d_,-])(?<!(?<!\b(?:${DOTTED_PREFIXES.join("|")}))\.)(?:(${NUM})|(${SPELLED})(?![\w-]))`, "yi");
 /**
  * Where a number core can start: a digit or the first word of a spelled number. Scanning for these and
  * trying the core only there finds the same matches as scanning with the core, at a fraction of the cost.
@@ -67,7 +69,7 @@ const SCALES: Record<string, number> = {
 const LONG_SCALE = /^[\s-]{0,2}(thousands?|lakhs?|millions?|mln\.?|crores?|billions?|bln\.?|trillion)(?![\w])/i;
 const SHORT_SCALE = /^(mn|bn|m|b|k|tn)\b/i;
 
-const CURRENCY_PREFIX = /(US\s?\$|U\.S\.\s?\$|\$|USD|EUR|€|£|¥|Rs\.?|PKR|INR|AFN|Afs?\.?|KZT|UZS|CNY|RMB|RUB|IRR|TMT|TJS|KGS)\s?$/;
+const CURRENCY_PREFIX = new RegExp(String.raw`(US\s?\$|U\.S\.\s?\$|\$|USD|EUR|€|£|¥|${DOTTED_PREFIXES.map((p) => String.raw`${p}\.?`).join("|")}|PKR|INR|AFN|KZT|UZS|CNY|RMB|RUB|IRR|TMT|TJS|KGS)\s?$`);
 const PREFIX_CODE: Record<string, string> = { $: "USD", "€": "EUR", "£": "GBP", "¥": "CNY", RS: "PKR", AF: "AFN", AFS: "AFN", RMB: "CNY" };
 
 const CURRENCY_SUFFIX =
