@@ -15,6 +15,7 @@ import { parseArticle, type RawFile } from "../ingest/article.ts";
 import type { RegistryEntry } from "../ingest/registry.ts";
 import { buildGazetteer, type Gazetteer } from "./entities.ts";
 import { extractArticle } from "./extract.ts";
+import { unpack, type Packed } from "./packed.ts";
 
 export interface ExtractPoolOptions {
   /** Worker threads; default `os.availableParallelism()`. 1 runs in-process. */
@@ -69,7 +70,8 @@ export interface WorkerRequest {
   job: Job;
 }
 
-export type WorkerResponse = { id: number; results: Answer[] } | { id: number; error: string };
+/** Results cross packed (packed.ts): structured clone made receiving them most of the main thread's work. */
+export type WorkerResponse = { id: number; results: Answer[] } | { id: number; packed: Packed } | { id: number; error: string };
 
 const DEFAULTS = { inProcessBelow: 64, batchChars: 256 * 1024, heapMb: 512 };
 /** Articles a batch, by what the workers answer with (see ExtractPoolOptions.batchArticles). */
@@ -225,7 +227,7 @@ export class ExtractPool {
         this.pending.delete(msg.id);
         slot.inFlight--;
         if ("error" in msg) p.reject(new Error(msg.error));
-        else p.resolve(msg.results);
+        else p.resolve("packed" in msg ? (unpack(msg.packed) as Answer[]) : msg.results);
       });
       worker.on("error", (err) => this.fail(err instanceof Error ? err : new Error(String(err))));
       worker.on("exit", (code) => {

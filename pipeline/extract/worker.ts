@@ -1,10 +1,11 @@
 /**
  * Entry of an extraction worker thread (see pool.ts): builds the gazetteer once from the reference data
- * it is started with, then answers each batch with its results (or article lines), in order.
+ * it is started with, then answers each batch with its results (or article lines), in order (results packed: packed.ts).
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { Reference } from "../types.ts";
 import { buildGazetteer } from "./entities.ts";
+import { pack, transferables } from "./packed.ts";
 import { runJob, type WorkerRequest, type WorkerResponse } from "./pool.ts";
 
 if (parentPort) {
@@ -18,11 +19,14 @@ if (parentPort) {
       let reply: WorkerResponse;
       let current = "";
       try {
-        reply = { id: msg.id, results: await runJob(msg.job, gazetteer, reference, (name) => (current = name)) };
+        const answers = await runJob(msg.job, gazetteer, reference, (name) => (current = name));
+        // Results are object graphs, which structured clone rebuilds slowly on the main thread; article lines
+        // are strings, which it copies as fast as packing them would (3% slower packed, alternated pools).
+        reply = msg.job.form === "results" ? { id: msg.id, packed: pack(answers) } : { id: msg.id, results: answers };
       } catch (err) {
         reply = { id: msg.id, error: `extraction failed on article ${current}: ${(err as Error).stack ?? err}` };
       }
-      port.postMessage(reply);
+      port.postMessage(reply, "packed" in reply ? transferables(reply.packed) : []);
     });
   });
 }
