@@ -24,11 +24,12 @@ export interface ExtractPoolOptions {
   inProcessBelow?: number;
   /**
    * A batch closes at this many articles ... (default 16 for results, 64 for article lines). A worker holds a
-   * batch's answers until all are made, then they are cloned and rebuilt on the main thread in one piece:
+   * batch's answers until all are made, then they cross and are rebuilt on the main thread in one piece:
    * results are object graphs, and smaller pieces cost both threads less collection (10 MB of articles,
-   * pools alternated in one process: 16.9 MB/s at 16, 15.0 at 64; 8 gained no more). Article lines are
-   * strings; at 16 the pipeline's extraction stage ran ~8% slower than at 64 (10,000 articles, three
-   * alternated runs), presumably as the workers' queues ran dry while its main thread took in a chunk.
+   * pools alternated in one process: 16.9 MB/s at 16, 15.0 at 64, 8 gained no more; packed, 15.8 at 16,
+   * 15.6 at 32, 14.9 at 64). Article lines are strings; at 16 the pipeline's extraction stage ran ~8%
+   * slower than at 64 (10,000 articles, three alternated runs), presumably as the workers' queues ran dry
+   * while its main thread took in a chunk.
    */
   batchArticles?: number;
   /** ... or at this many UTF-16 code units of article bodies (default 256 Ki). */
