@@ -4,17 +4,18 @@
  *   npm run bench -- --articles N [--seed S] [--threads T] [--work DIR] [--baseline-mb M] [--no-linearity] [--no-e2e]
  *
  * 1. generates a seeded corpus of N articles (bench/generate.ts), cached in WORK/corpus-n<N>-s<S>-v<version>/;
- * 2. the baseline in the same run, before anything else loads the process: wink-nlp `readDoc` +
- *    `doc.entities()`, single-threaded, over the first M MB of article bodies (default 2), and our
- *    extractor single-threaded on the same sample; each the fastest of five passes (all printed), after
- *    its set-up (loading the model, building the gazetteer) and a warm-up on the first 20 articles;
+ * 2. the baseline in the same run, in a process of its own (bench/baselineChild.ts): wink-nlp `readDoc` +
+ *    `doc.entities()`, single-threaded, over the first M MB of article bodies (default 2), and our extractor
+ *    single-threaded on the same sample, each warmed up with four passes after its set-up (loading the model,
+ *    building the gazetteer);
  * 3. extraction throughput in-process: reads and parses the corpus in chunks and extracts it with the
  *    worker pool (pipeline/extract/pool.ts), taking each batch's results as they arrive (as the pipeline
- *    takes each chunk's), counting only extraction time. The workers' start and
- *    warm-up are timed apart, as `pool_start_s`: they are the pool's set-up, as loading the model is
- *    wink-nlp's. The warm-up gives each worker the baseline's sample four times: what the baseline's
- *    fifth pass had before it, the most its fastest pass can have had. A small corpus is timed over as
- *    many passes as it takes to cover the text of the baseline's five (at most five), the fastest counting;
+ *    takes each chunk's), counting only extraction time. The workers' start and warm-up are timed apart,
+ *    as `pool_start_s`: they are the pool's set-up, as loading the model is wink-nlp's; the warm-up gives
+ *    each worker the baseline's sample four times, as the baseline had. Before each timed chunk, with the
+ *    pool idle, the baseline process times one pass of each of its sides: both are measured through the
+ *    same moments of the shared machine, and each is the mean rate over its timed passes. A small corpus is
+ *    timed over as many passes as it takes to cover ten samples' text (at most five);
  * 4. linearity: time per KB of adversarial text (bench/adversarial.ts) at 10 KB, 100 KB and 1 MB;
  * 5. the whole pipeline twice through its public entry (pipeline/cli.ts, with the environment and Node flags of `npm run pipeline`), cold then
  *    unchanged, with wall time, the child's peak RSS (GNU time, else /proc polling) and the stage times
@@ -38,6 +39,7 @@ import { DEFAULT_SOURCES, PROJECT_ROOT } from "../pipeline/paths.ts";
 import type { Article } from "../pipeline/types.ts";
 import { ADVERSARIAL } from "./adversarial.ts";
 import { GENERATOR_VERSION, generateCorpus } from "./generate.ts";
+import type { BaselineReply, BaselineRequest } from "./baselineChild.ts";
 import { pipelineLaunch } from "./pipelineLaunch.ts";
 
 const USAGE = "usage: npm run bench -- --articles N [--seed S] [--threads T] [--work DIR] [--baseline-mb M] [--no-linearity] [--no-e2e]";
@@ -100,22 +102,25 @@ interface ExtractFigures {
   rss_peak: number;
 }
 
-/** Timed passes of the baseline and of our single thread over the sample; the fastest counts. */
-const BASELINE_PASSES = 5;
 /**
- * Passes over the sample each worker makes before the timed pass, as many as the baseline's last pass had
- * before it. Our extractor warms up for ~10 MB (a thread's 2 MB passes ran 7.6, 9.4, 9.7, 10.1, then
- * 11–12 MB/s): with one pass of warm-up, the pool was timed colder than the baseline it was compared with
- * (1,000 articles, pools alternated in one process: 7.2 MB/s median after one pass, 9.3 after four).
- *
- * The pool's timed passes over the corpus are as many as it takes to extract as much text as the baseline's
- * passes measured, at most as many as theirs, and the fastest counts, as the baseline's does (a fastest of
- * five set against one pass would favour the baseline). From 10,000 articles on, one pass covers it.
+ * Passes over the sample that each side makes before anything is timed: each pool worker, wink-nlp and our
+ * single thread alike. Our extractor warms up for ~10 MB (a thread's 2 MB passes ran 7.6, 9.4, 9.7, 10.1,
+ * then 11–12 MB/s): with one pass of warm-up, the pool was timed colder than the baseline.
  */
-const WARM_PASSES = BASELINE_PASSES - 1;
+const WARM_PASSES = 4;
+/**
+ * A corpus smaller than this many samples (20 MB) is timed over several passes, as many as it takes to cover
+ * as much text and at most MAX_TIMED_PASSES (five at 1,000 articles): each pass is one more baseline pass
+ * beside it. From 10,000 articles on, one pass covers it.
+ */
+const MIN_TIMED_SAMPLES = 10;
+const MAX_TIMED_PASSES = 5;
 
-/** `sample`: the baseline's, which each worker warms up on. */
-async function measureExtraction(dir: string, threads: number, sample: Article[]): Promise<ExtractFigures> {
+/**
+ * `sample`: the baseline's, which each worker warms up on. `between` runs before each timed chunk, with the
+ * pool idle: the baseline's passes, interleaved with the pool's.
+ */
+async function measureExtraction(dir: string, threads: number, sample: Article[], between: () => Promise<void>): Promise<ExtractFigures> {
   const sampleBytes = sample.reduce((n, a) => n + Buffer.byteLength(a.body), 0);
   const [registry, reference] = await Promise.all([readRegistry(DEFAULT_SOURCES), loadReference(DEFAULT_SOURCES)]);
   const names = await articleNames(dir);
@@ -145,6 +150,7 @@ async function measureExtraction(dir: string, threads: number, sample: Article[]
           for (const f of files) input_bytes += f.bytes.length;
           for (const a of articles) body_bytes += Buffer.byteLength(a.body);
         }
+        await between();
         let n = 0;
         t = performance.now();
         await pool.each(articles, (results) => {
@@ -154,7 +160,7 @@ async function measureExtraction(dir: string, threads: number, sample: Article[]
         if (first) facts += n;
       }
       passes_s.push(extract_s);
-    } while (passes_s.length < BASELINE_PASSES && passes_s.length * body_bytes < BASELINE_PASSES * sampleBytes);
+    } while (passes_s.length < MAX_TIMED_PASSES && passes_s.length * body_bytes < MIN_TIMED_SAMPLES * sampleBytes);
   } finally {
     await pool.close();
   }
@@ -178,41 +184,52 @@ async function readSample(dir: string, bytes: number): Promise<Article[]> {
   return sample;
 }
 
-/**
- * Seconds of each of the `BASELINE_PASSES` passes of `work`. A small sample's pass swings with the JIT (our
- * extractor reaches full speed a few MB later than wink-nlp) and with the shared machine (one baseline pass
- * ran 2.3 MB/s and a later one of the same run 3.66): each side is taken at its fastest pass, which keeps a
- * slow moment of the baseline from passing for a speedup.
- */
-function timedPasses(work: () => void): number[] {
-  const times: number[] = [];
-  for (let pass = 0; pass < BASELINE_PASSES; pass++) {
-    const t = performance.now();
-    work();
-    times.push((performance.now() - t) / 1000);
-  }
-  return times;
+interface BaselinePasses {
+  wink_s: number[];
+  ours_1t_s: number[];
+  wink_entities: number;
 }
 
-async function measureBaseline(sample: Article[]): Promise<{ sample_mb: number; wink_s: number[]; ours_1t_s: number[]; wink_entities: number }> {
-  const { default: winkNLP } = await import("wink-nlp");
-  const { default: model } = await import("wink-eng-lite-web-model");
-  const nlp = winkNLP(model);
-  const bodies = sample.map((a) => a.body);
-  const sample_mb = mb(bodies.reduce((n, b) => n + Buffer.byteLength(b), 0));
-  for (const b of bodies.slice(0, 20)) nlp.readDoc(b).entities().out();
-  let wink_entities = 0;
-  const wink_s = timedPasses(() => {
-    wink_entities = 0;
-    for (const b of bodies) wink_entities += nlp.readDoc(b).entities().out().length;
+/**
+ * The baseline's own process (bench/baselineChild.ts), warmed up on the sample: `pass` times one pass of
+ * wink-nlp and one of our extractor on one thread, and keeps the times.
+ */
+async function startBaseline(sample: Article[]): Promise<{ passes: BaselinePasses; pass: () => Promise<void>; close: () => void }> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "bench/baselineChild.ts")], {
+    cwd: PROJECT_ROOT,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    serialization: "advanced",
   });
-
-  const gazetteer = buildGazetteer(await loadReference(DEFAULT_SOURCES));
-  for (const a of sample.slice(0, 20)) extractArticle(a, gazetteer);
-  const ours_1t_s = timedPasses(() => {
-    for (const a of sample) extractArticle(a, gazetteer);
+  let waiting: { resolve: (r: BaselineReply) => void; reject: (e: Error) => void } | null = null;
+  let gone: Error | null = null;
+  child.on("message", (r: BaselineReply) => {
+    const w = waiting;
+    waiting = null;
+    w?.resolve(r);
   });
-  return { sample_mb, wink_s, ours_1t_s, wink_entities };
+  child.on("exit", (code) => {
+    gone = new Error(`the baseline process exited (code ${code})`);
+    waiting?.reject(gone);
+  });
+  const ask = (req: BaselineRequest) =>
+    new Promise<BaselineReply>((resolve, reject) => {
+      if (gone) return reject(gone);
+      waiting = { resolve, reject };
+      child.send(req);
+    });
+  await ask({ setup: sample, warmPasses: WARM_PASSES });
+  const passes: BaselinePasses = { wink_s: [], ours_1t_s: [], wink_entities: 0 };
+  return {
+    passes,
+    async pass() {
+      const r = await ask({ pass: true });
+      if (!("wink_s" in r)) throw new Error("the baseline process answered out of turn");
+      passes.wink_s.push(r.wink_s);
+      passes.ours_1t_s.push(r.ours_s);
+      passes.wink_entities = r.wink_entities;
+    },
+    close: () => child.disconnect(),
+  };
 }
 
 // ---------------------------------------------------------------- 4. linearity
@@ -346,25 +363,36 @@ async function main(): Promise<number> {
   const c = await corpus(work, n, seed);
   f.corpus_generated_s = c.generated_s === null ? null : round(c.generated_s, 2);
 
-  // The baseline first, in a fresh process state: measured after the extraction, on a heap the pool left
-  // behind, it ran up to 40% slower and flattered the speedup.
-  log(`baseline: wink-nlp readDoc + entities over the first ${baselineMb} MB of bodies`);
+  // Each side is the mean rate over its timed passes, the baseline's interleaved with the pool's chunks so
+  // that both run through the same moments of the machine (its speed drifts by up to 2× within an hour:
+  // set against the pool's pass a minute later, a baseline timed first on its own made the speedup swing
+  // from 3.4 to 5.6 on the same code).
+  log(`baseline: wink-nlp readDoc + entities over the first ${baselineMb} MB of bodies, in a process of its own`);
   const sample = await readSample(c.dir, baselineMb * 1e6);
-  const bl = await measureBaseline(sample);
-  f.baseline_sample_mb = round(bl.sample_mb, 2);
-  const rates = (times: number[], megabytes = bl.sample_mb) => times.map((t) => round(megabytes / t, 2));
-  f.baseline_passes_mb_per_s = rates(bl.wink_s).join(" ");
-  f.extract_1thread_passes_mb_per_s = rates(bl.ours_1t_s).join(" ");
-  f.baseline_mb_per_s = round(bl.sample_mb / Math.min(...bl.wink_s), 2);
-  f.extract_1thread_sample_mb_per_s = round(bl.sample_mb / Math.min(...bl.ours_1t_s), 2);
-  f.speedup_1thread_vs_baseline = round(Math.min(...bl.wink_s) / Math.min(...bl.ours_1t_s), 2);
-
-  log(`extraction with ${threads} thread(s)`);
-  const ex = await measureExtraction(c.dir, threads, sample);
+  const sample_mb = mb(sample.reduce((total, a) => total + Buffer.byteLength(a.body), 0));
+  const baseline = await startBaseline(sample);
+  log(`extraction with ${threads} thread(s), a baseline pass before each timed chunk`);
+  let ex: ExtractFigures;
+  try {
+    ex = await measureExtraction(c.dir, threads, sample, baseline.pass);
+  } finally {
+    baseline.close();
+  }
+  const { wink_s, ours_1t_s } = baseline.passes;
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const rates = (times: number[], megabytes: number) => times.map((t) => round(megabytes / t, 2));
+  f.baseline_sample_mb = round(sample_mb, 2);
+  f.baseline_passes = wink_s.length;
+  f.baseline_entities_per_pass = baseline.passes.wink_entities;
+  f.baseline_passes_mb_per_s = rates(wink_s, sample_mb).join(" ");
+  f.extract_1thread_passes_mb_per_s = rates(ours_1t_s, sample_mb).join(" ");
+  f.baseline_mb_per_s = round((sample_mb * wink_s.length) / sum(wink_s), 2);
+  f.extract_1thread_sample_mb_per_s = round((sample_mb * ours_1t_s.length) / sum(ours_1t_s), 2);
+  f.speedup_1thread_vs_baseline = round(sum(wink_s) / sum(ours_1t_s), 2);
   f.input_mb = round(mb(ex.input_bytes), 2);
   f.read_parse_s = round(ex.read_parse_s, 2);
   f.pool_start_s = round(ex.pool_start_s, 2);
-  const extract_s = Math.min(...ex.passes_s);
+  const extract_s = sum(ex.passes_s) / ex.passes_s.length;
   f.extract_s = round(extract_s, 2);
   // Bodies, as the baseline counts: the front matter is parsed before the timed pass (4% of the files).
   f.extract_body_mb = round(mb(ex.body_bytes), 2);
@@ -429,9 +457,9 @@ async function main(): Promise<number> {
     ["machine", `${f.cpus} CPUs, load average ${f.load_avg_1m_at_start} at start, ${threads} extraction thread(s)`],
     ["read + parse (in-process)", `${f.read_parse_s} s`],
     ["pool start + warm-up", `${f.pool_start_s} s (not in the extraction time)`],
-    ["extraction (worker pool)", `${f.extract_s} s = ${f.extract_mb_per_s} MB/s of bodies (${f.extract_body_mb} MB; fastest of ${ex.passes_s.length} pass(es): ${f.extract_passes_mb_per_s}), ${f.facts} facts, process peak RSS ${f.bench_peak_rss_mb} MB`],
-    ["baseline wink-nlp (1 thread)", `${f.baseline_mb_per_s} MB/s over the first ${f.baseline_sample_mb} MB of bodies (fastest of ${BASELINE_PASSES} passes: ${f.baseline_passes_mb_per_s})`],
-    ["our extractor (1 thread)", `${f.extract_1thread_sample_mb_per_s} MB/s on the same sample (fastest of ${BASELINE_PASSES} passes: ${f.extract_1thread_passes_mb_per_s})`],
+    ["extraction (worker pool)", `${f.extract_s} s = ${f.extract_mb_per_s} MB/s of bodies (${f.extract_body_mb} MB; mean of ${ex.passes_s.length} pass(es): ${f.extract_passes_mb_per_s}), ${f.facts} facts, process peak RSS ${f.bench_peak_rss_mb} MB`],
+    ["baseline wink-nlp (1 thread)", `${f.baseline_mb_per_s} MB/s over the first ${f.baseline_sample_mb} MB of bodies (mean of ${f.baseline_passes} passes, one before each timed chunk of the pool's: ${f.baseline_passes_mb_per_s})`],
+    ["our extractor (1 thread)", `${f.extract_1thread_sample_mb_per_s} MB/s on the same sample (right after each baseline pass: ${f.extract_1thread_passes_mb_per_s})`],
     ["speedup vs baseline", `${f.speedup_vs_baseline}x (pool) / ${f.speedup_1thread_vs_baseline}x (1 thread)   target >= 4x`],
   ];
   if (lin) {
