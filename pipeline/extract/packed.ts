@@ -1,10 +1,11 @@
 /**
- * Plain data (objects, arrays, strings, numbers, booleans, null, undefined) packed into typed arrays and one
- * string, for results crossing from a worker to the main thread; unpacked, it equals what structured clone
- * gives. Structured clone rebuilds every object property by property on the receiving thread, which for
- * extraction results was most of the main thread's work. Here the receiver gets flat buffers and builds each
- * object from a literal made once per key list: ~5× cheaper to read (results of 10 MB of articles: 17–25 ms
- * against 106–123), cheaper to write (57–69 against 72–92), and a repeated string crosses once.
+ * Plain data (objects, arrays without holes, strings, numbers, booleans, null, undefined) packed into typed
+ * arrays and one string, for results crossing from a worker to the main thread; unpacked, it equals what
+ * structured clone gives. Structured clone rebuilds every object property by property on the receiving
+ * thread, which for extraction results was most of the main thread's work. Here the receiver gets flat
+ * buffers and builds each object from a literal made once per key list: ~5× cheaper to read (results of
+ * 10 MB of articles: 17–25 ms against 106–123), about as cheap to write (57–92 against 72–92), and a
+ * repeated string crosses once.
  */
 
 /** Packed data: `ints` holds tags, integers, string numbers and shape ids; `nums` the other numbers. */
@@ -64,7 +65,7 @@ class Packer {
   private n = 0;
   private nums = new Float64Array(1 << 10);
   private m = 0;
-  /** Each distinct string once: a fact repeats its article's id, its quote, its table's name... (half the text of extraction results). */
+  /** Each distinct string once: a fact repeats its article's id, its quote, its table's name... (44% of the text of extraction results). */
   private readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
   private readonly root: ShapeNode = { next: new Map(), id: -1, keys: [], lastKey: null, last: null };
