@@ -1,6 +1,7 @@
 /**
  * Entry of an extraction worker thread (see pool.ts): builds the gazetteer once from the reference data
- * it is started with, then answers each batch with its results (or article lines), in order (results packed: packed.ts).
+ * it is started with, then answers each batch, in order, with its results (packed: packed.ts) or its
+ * article lines.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { Reference } from "../types.ts";
