@@ -129,11 +129,10 @@ const PAIR_ARTICLES = 1024;
 const MAX_PAIRS = 25;
 
 /**
- * `sample`: the baseline's, which each worker warms up on. `between` runs before timed calls of the pool
- * (PAIR_ARTICLES), with the pool idle: the baseline's passes, interleaved with the pool's.
+ * `sample`: the baseline's (`sampleBytes` of bodies), which each worker warms up on. `between` runs before
+ * timed calls of the pool (PAIR_ARTICLES), with the pool idle: the baseline's passes, interleaved with the pool's.
  */
-async function measureExtraction(dir: string, threads: number, sample: Article[], between: () => Promise<void>): Promise<ExtractFigures> {
-  const sampleBytes = sample.reduce((n, a) => n + Buffer.byteLength(a.body), 0);
+async function measureExtraction(dir: string, threads: number, sample: Article[], sampleBytes: number, between: () => Promise<void>): Promise<ExtractFigures> {
   const [registry, reference] = await Promise.all([readRegistry(DEFAULT_SOURCES), loadReference(DEFAULT_SOURCES)]);
   const names = await articleNames(dir);
   const rss = rssSampler();
@@ -186,7 +185,7 @@ async function measureExtraction(dir: string, threads: number, sample: Article[]
 // ---------------------------------------------------------------- 3. baseline
 
 /** The first articles of the corpus, up to `bytes` of bodies. */
-async function readSample(dir: string, bytes: number): Promise<Article[]> {
+async function readSample(dir: string, bytes: number): Promise<{ articles: Article[]; bytes: number }> {
   const registry = await readRegistry(DEFAULT_SOURCES);
   const sample: Article[] = [];
   let sampled = 0;
@@ -197,7 +196,7 @@ async function readSample(dir: string, bytes: number): Promise<Article[]> {
       sampled += Buffer.byteLength(a.body);
     }
   }
-  return sample;
+  return { articles: sample, bytes: sampled };
 }
 
 interface BaselinePasses {
@@ -384,13 +383,13 @@ async function main(): Promise<number> {
   // set against the pool's pass a minute later, a baseline timed first on its own made the speedup swing
   // from 3.4 to 5.6 on the same code).
   log(`baseline: wink-nlp readDoc + entities over the first ${baselineMb} MB of bodies, in a process of its own`);
-  const sample = await readSample(c.dir, baselineMb * 1e6);
-  const sample_mb = mb(sample.reduce((total, a) => total + Buffer.byteLength(a.body), 0));
+  const { articles: sample, bytes: sampleBytes } = await readSample(c.dir, baselineMb * 1e6);
+  const sample_mb = mb(sampleBytes);
   const baseline = await startBaseline(sample);
   log(`extraction with ${threads} thread(s), timed in calls of ${PAIR_ARTICLES} articles paired with baseline passes`);
   let ex: ExtractFigures;
   try {
-    ex = await measureExtraction(c.dir, threads, sample, baseline.pass);
+    ex = await measureExtraction(c.dir, threads, sample, sampleBytes, baseline.pass);
   } finally {
     baseline.close();
   }
