@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildGazetteer, type Gazetteer } from "../pipeline/extract/entities.ts";
 import { extractArticle } from "../pipeline/extract/extract.ts";
-import { RULES } from "../pipeline/extract/rules/catalog.ts";
+import { RULES } from "../pipeline/extract/rules/index.ts";
+import { readdirSync, readFileSync } from "node:fs";
 import { articleFromText } from "../pipeline/ingest/article.ts";
 import { loadReference } from "../pipeline/ingest/reference.ts";
 import { normalizeFacts } from "../pipeline/normalize/normalize.ts";
@@ -21,7 +22,7 @@ function factsOf(text: string, published = "2024-06-15"): ExtractedFact[] {
 }
 
 describe.each(RULES.map((r) => [r.id, r] as const))("rule %s", (id, rule) => {
-  it.each(rule.matches.map((m) => [m.text, m] as const))("matches: %s", (_text, ex) => {
+  it.each(rule.examples.must.map((m) => [m.text, m] as const))("must: %s", (_text, ex) => {
     const facts = factsOf(ex.text, ex.published);
     const hit = facts.find((f) => f.table === rule.table && f.evidence.some((e) => e.rule === id));
     expect(hit, `no ${rule.table} fact with rule ${id}; got ${JSON.stringify(facts.map((f) => [f.table, f.evidence.map((e) => e.rule)]))}`).toBeDefined();
@@ -31,8 +32,32 @@ describe.each(RULES.map((r) => [r.id, r] as const))("rule %s", (id, rule) => {
     }
     for (const e of hit!.evidence) expect(e.quote).toContain(e.value_text);
   });
-  it.each(rule.rejects.map((m) => [m.text, m] as const))("rejects: %s", (_text, ex) => {
+  it.each(rule.examples.mustNot.map((m) => [m.text, m] as const))("must not: %s", (_text, ex) => {
     const facts = factsOf(ex.text, ex.published);
     expect(facts.filter((f) => f.table === rule.table && f.evidence.some((e) => e.rule === id))).toEqual([]);
+  });
+});
+
+describe("the rule registry", () => {
+  const ids = new Set(RULES.map((r) => r.id));
+
+  it("has one entry per id, each placing rule or part of one, each with an example it must match", () => {
+    expect(ids.size).toBe(RULES.length);
+    for (const r of RULES) {
+      if (r.partOf !== undefined) expect(RULES.find((p) => p.id === r.partOf)?.match, `${r.id} is part of a placing rule`).toBeDefined();
+      else expect(r.match && r.produce, `${r.id} places numbers`).toBeTruthy();
+      if (r.id !== "trade.restated_total") expect(r.examples.must.length, `${r.id} has a must example`).toBeGreaterThan(0);
+    }
+  });
+
+  it("is the only source of the rule ids that evidence carries (every example and seed article)", () => {
+    const seeds = new URL("../seeds/", import.meta.url).pathname;
+    const texts = [
+      ...RULES.flatMap((r) => [...r.examples.must, ...r.examples.mustNot].map((e) => e.text)),
+      ...readdirSync(seeds).filter((f) => f.endsWith(".txt")).map((f) => readFileSync(seeds + f, "utf8")),
+    ];
+    const emitted = new Set(texts.flatMap((t) => factsOf(t).flatMap((f) => f.evidence.map((e) => e.rule))));
+    expect(emitted.size).toBeGreaterThan(10);
+    expect([...emitted].filter((id) => !ids.has(id))).toEqual([]);
   });
 });

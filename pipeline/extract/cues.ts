@@ -3,6 +3,9 @@ import { anyOf } from "./anyof.ts";
 import { firstLetters, requiredWords, wordInitials } from "./initials.ts";
 
 export const TRADE_CUE = /\b(?:trade[ds]?|trading|turnover|two-way|exports?|exported|exporting|exporters?|suppliers?|imports?|imported|importing|importers?|shipped|sold|sales|purchas(?:e|es|ed|ing)|bought|supplied|supplies|deliveries|shipments|consumer|trading partners?|trade partners?|worth of goods)\b/i;
+/** Trade phrasing that keeps a sentence out of the aid story told just before it ("medical supplies" does not). */
+export const TRADE_PHRASE = /\b(?:trade[ds]?|trading|turnover|exports?|imports?|exported|imported|sold|purchased|(?:supplies|supply|deliveries|shipments) of)\b/i;
+export const STRONG_TRADE = /\b(?:trade[ds]?|trading|turnover|exports?|imports?|exported|imported)\b/i;
 export const TURNOVER_CUE = /\b(?:turnover|trade(?!\s(?:house|center|centre|route|corridor|mission|office|representative))|two-way|trading partners?|trade partners?)\b/i;
 export const EXPORT_CUE = /\b(?:exports?|exported|exporting|exporters?|suppliers?|shipped|shipments|sold|sales|supplied|supplies|deliveries|supply)\b/i;
 export const IMPORT_CUE = /\b(?:imports?|imported|importing|importers?|purchas(?:e|es|ed|ing)|bought|consumer)\b/i;

@@ -91,7 +91,7 @@ async function locked(o: RunOptions): Promise<number> {
   for (const note of await recoverOutput(o.out)) o.log.warn("recovered after an interrupted run", { action: note });
 
   const clock = stageClock(stages, o.log);
-  const code_ = (dirs: string[]) => dirs.map((d) => join(PROJECT_ROOT, "pipeline", d)).concat(o.sourcesDir);
+  const code_ = (dirs: string[]) => dirs.map((d) => join(PROJECT_ROOT, "pipeline", d)).concat(o.sourcesDir, join(PROJECT_ROOT, "sources", "lexicon"));
   // Cached fact lines depend on the ingest, extract and normalize code, merge keys and reference data; the published bytes on all of it.
   const hashes = rulesHashes({ extraction: code_(["ingest", "extract", "normalize", "reconcile/keys.ts", "ops/factlines.ts", "ops/asciiJson.ts", "types.ts", "ids.ts"]), rules: code_(["."]) }, PROJECT_ROOT);
   const [files, { extraction: extractionHash, rules }, version, prev] = await Promise.all([listInputs(o.input), hashes, pipelineVersion(), readManifest(o.out)]);

@@ -1,10 +1,11 @@
 import type { ExtractedFact } from "../../types.ts";
 import { otherOf, type ArticleContext, type SentenceAnalysis } from "../analysis.ts";
-import { AID_AGGREGATE, AID_ANAPHORA, AID_CUE, AID_NEW_SHIPMENT, AID_PLEDGE, itemsIn, NOT_AID, NOT_COUNTED } from "../cues.ts";
+import { AID_AGGREGATE, AID_ANAPHORA, AID_CUE, AID_NEW_SHIPMENT, AID_PLEDGE, itemsIn, NOT_AID, NOT_COUNTED, STRONG_TRADE, TRADE_CUE, TRADE_PHRASE } from "../cues.ts";
 import type { ChannelMention, EntityMention } from "../entities.ts";
 import type { Quantity } from "../numbers.ts";
 import type { PeriodMention } from "../periods.ts";
 import { evidence, firstWithRole, periodFor, sentenceRoles, windowOf } from "./common.ts";
+import { memoryOf, type ExtractState, type Rule, type RuleInput } from "./registry.ts";
 
 /** One shipment being assembled from consecutive sentences ("2,200 tons ..." then "The aid shipment, comprising 36 railway cars"). */
 export interface AidFrame {
@@ -209,3 +210,86 @@ export function completeAid(ctx: ArticleContext, frame: AidFrame, claimed: Set<n
   f.place = places[0]?.place ?? null;
   for (const e of frame.fact.evidence) e.confidence = Math.max(0.5, e.confidence - 0.15 * inferred);
 }
+
+export function aidState(state: ExtractState): AidState {
+  return memoryOf<AidState>(state, "aid", () => ({ frames: [] }));
+}
+
+/** Aid words in the sentence win unless it is plainly about trade; aid told just before carries over to a sentence with no trade words of its own. */
+function isAidClause({ ctx, a }: RuleInput, q: Quantity): boolean {
+  if (a.has(AID_CUE)) return !a.has(STRONG_TRADE) || !TRADE_CUE.test(a.text.slice(0, q.start));
+  // Asked last: it reads the neighbouring sentences.
+  return !a.has(STRONG_TRADE) && (a.has(AID_ANAPHORA) || !a.has(TRADE_PHRASE)) && isAidSentence(ctx.sentences, a);
+}
+
+/** An aid rule for one column: it takes a number of that kind in an aid clause, unless the aid grammar turns it down. */
+function aidRule(column: "weight_tonnes" | "railcars" | "value_usd" | "item"): Pick<Rule, "match" | "produce"> {
+  return {
+    match: (input, q) => (field(q) === column && isAidClause(input, q) ? [q] : []),
+    produce: ({ ctx, a, rates, state }, [q]) => !("skip" in extractAid(ctx, a, q!, aidState(state), rates.get(q!) ?? null)),
+  };
+}
+
+export const AID_RULES: Rule[] = [
+  {
+    id: "aid.weight_tonnes",
+    table: "aid_shipments",
+    description: "Weight of humanitarian aid sent by a donor to a recipient; totals over a span are aggregates.",
+    examples: {
+      must: [
+        { text: "Uzbekistan has sent 320 tons of humanitarian aid to Afghanistan.", expect: { donor_iso3: "UZB", recipient_iso3: "AFG", kind: "shipment", weight_tonnes: 320 } },
+        { text: "Since 2021 Turkmenistan has delivered a total of 12,000 tons of humanitarian assistance to Afghanistan.", published: "2024-06-01", expect: { donor_iso3: "TKM", kind: "aggregate", period_start: "2021-01-01" } },
+        { text: "A convoy carrying 58 tons and 250 kilograms of relief goods from Tajikistan reached Kunduz.", expect: { donor_iso3: "TJK", recipient_iso3: "AFG", weight_tonnes: 58.25 } },
+      ],
+      mustNot: [
+        { text: "More than 20 million Afghans need humanitarian aid this winter." },
+        { text: "The earthquake left over 1,500 people dead and 3,000 injured." },
+      ],
+    },
+    ...aidRule("weight_tonnes"),
+    finish: (ctx, state) => {
+      const aid = aidState(state);
+      const claimed = new Set(aid.frames.flatMap((fr) => fr.sentences));
+      for (const frame of aid.frames) {
+        completeAid(ctx, frame, claimed);
+        state.facts.push(frame.fact);
+      }
+    },
+  },
+  {
+    id: "aid.railcars",
+    table: "aid_shipments",
+    description: "Railway wagons of a humanitarian shipment (wagons, railcars, train cars, rail tankers), spelled-out numbers included.",
+    examples: {
+      must: [
+        { text: "Kazakhstan dispatched twenty two wagons of humanitarian aid to Afghanistan.", expect: { donor_iso3: "KAZ", railcars: 22, transport_mode: "rail" } },
+        { text: "A humanitarian train of 45 railcars with flour and sugar left Termez for Afghanistan.", expect: { railcars: 45, donor_iso3: "UZB" } },
+      ],
+      mustNot: [{ text: "About 400 freight wagons cross the bridge every month." }],
+    },
+    ...aidRule("railcars"),
+  },
+  {
+    id: "aid.value_usd",
+    table: "aid_shipments",
+    description: "Money value of aid, converted with the article's own USD figure when it gives one.",
+    examples: {
+      must: [
+        { text: "Over the past three years Kazakhstan provided humanitarian aid to Afghanistan worth 2.5 billion tenge (about US$5.4 million).", published: "2024-02-10", expect: { kind: "aggregate", currency_original: "KZT", value_usd: 5400000, period_start: "2021-01-01", period_end: "2023-12-31" } },
+        { text: "China announced emergency humanitarian assistance worth 50 million yuan for Afghanistan.", expect: { donor_iso3: "CHN", currency_original: "CNY" } },
+      ],
+      mustNot: [{ text: "The UN appeal seeks $4.6 billion in humanitarian aid for Afghanistan." }],
+    },
+    ...aidRule("value_usd"),
+  },
+  {
+    id: "aid.item",
+    table: "aid_shipments",
+    description: "Itemized quantities inside a shipment ('10,000 liters of oil, 500 blankets'): aid_items of that shipment, not shipments of their own.",
+    examples: {
+      must: [{ text: "Iran sent 80 tons of humanitarian aid to Afghanistan, including 40 tons of rice and 2,000 blankets.", expect: { weight_tonnes: 80, donor_iso3: "IRN" } }],
+      mustNot: [],
+    },
+    ...aidRule("item"),
+  },
+];

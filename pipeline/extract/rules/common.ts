@@ -1,3 +1,5 @@
+import type { QaCheck } from "../../schema/tables.ts";
+import { stableId } from "../../ids.ts";
 import type { MentionEvidence } from "../../types.ts";
 import type { SentenceAnalysis } from "../analysis.ts";
 import { anyOf } from "../anyof.ts";
@@ -229,5 +231,19 @@ export function evidence(a: SentenceAnalysis, q: Quantity, field: string, stated
     stated_value: stated,
     rule,
     confidence,
+  };
+}
+
+/** A QA row for a number that no rule placed, with the reason. */
+export function unplaced(articleId: string, a: SentenceAnalysis, q: Quantity, reason: string): QaCheck {
+  return {
+    check_id: stableId("qa", "unplaced", articleId, a.sentence.start + q.start, q.text),
+    check: "unplaced_number",
+    severity: "info",
+    passed: null,
+    table_name: null,
+    record_id: null,
+    article_id: articleId,
+    message: `number seen but not placed in any table: "${q.text}" (${reason})`,
   };
 }

@@ -4,6 +4,7 @@ import { CONTRACT_CUE, CONTRACT_NOUN, CONTRACT_PLANNED, itemsIn, NOT_CONTRACT, T
 import type { Quantity } from "../numbers.ts";
 import { countriesIn, evidence, windowOf } from "./common.ts";
 import { commodityOf } from "./trade.ts";
+import type { Rule } from "./registry.ts";
 
 const INCLUDES_CUE = /\b(?:contracts?|agreements?|deals?)\s(?:include|includes|included|cover|covers|provide for|envisage)\b/i;
 
@@ -73,3 +74,51 @@ export function extractContracts(ctx: ArticleContext, a: SentenceAnalysis, qs: Q
     };
   });
 }
+
+/** A sentence's contract numbers make its contract records together, once one of them is money or tonnage. */
+function takeContract({ a, open }: { a: SentenceAnalysis; open: readonly Quantity[] }, q: Quantity): Quantity[] {
+  const qs = open.filter((x) => isContractQuantity(a, x));
+  return qs.includes(q) && qs.some((x) => x.kind === "money" || x.kind === "mass") ? qs : [];
+}
+
+export const CONTRACT_RULES: Rule[] = [
+  {
+    id: "contract.value",
+    table: "contracts",
+    description: "Money value of signed (or to-be-signed) contracts and agreements; parties from names, demonyms, or the article's pair.",
+    examples: {
+      must: [
+        { text: "Uzbek and Afghan businessmen signed contracts worth $75 million in Mazar-i-Sharif.", expect: { parties_iso3: "AFG;UZB", status: "signed", value_usd: 75000000, place: "Mazar-i-Sharif" } },
+        { text: "Afghan and Pakistani traders will sign a $9-million deal to supply fresh fruit next month.", expect: { parties_iso3: "AFG;PAK", status: "planned", value_usd: 9000000 } },
+      ],
+      mustNot: [
+        { text: "The two sides signed a memorandum on transit cooperation." },
+        { text: "Kazakh companies have invested $30 million in Afghan mining under the agreement." },
+      ],
+    },
+    match: takeContract,
+    produce: ({ ctx, a, rates, state }, taken) => {
+      state.facts.push(...extractContracts(ctx, a, taken, rates));
+    },
+  },
+  {
+    id: "contract.count",
+    table: "contracts",
+    description: "Number of agreements covered by a stated value ('signed 12 agreements worth $40 million').",
+    examples: {
+      must: [{ text: "Turkmen and Afghan firms signed 12 agreements worth $40 million.", expect: { n_contracts: 12, value_usd: 40000000, parties_iso3: "AFG;TKM" } }],
+      mustNot: [{ text: "Officials signed 12 agreements on cultural cooperation." }],
+    },
+    partOf: "contract.value",
+  },
+  {
+    id: "contract.quantity",
+    table: "contracts",
+    description: "A tonnage a contract covers ('the agreements include the supply of 50,000 tons of cement').",
+    examples: {
+      must: [{ text: "The contracts signed include the supply of 50,000 tons of cement to Afghanistan.", expect: { quantity_tonnes: 50000 } }],
+      mustNot: [],
+    },
+    partOf: "contract.value",
+  },
+];

@@ -3,6 +3,7 @@ import { otherOf, type ArticleContext, type SentenceAnalysis } from "../analysis
 import { FROM_BEFORE, GRANT_CUE, GRANT_PLANNED } from "../cues.ts";
 import type { Quantity } from "../numbers.ts";
 import { countriesIn, evidence } from "./common.ts";
+import type { Rule } from "./registry.ts";
 
 const FIELD: Record<string, "grants_per_year" | "students" | "institutions"> = { grants: "grants_per_year", students: "students", institutions: "institutions" };
 const GRANT_NOUN = /\b(?:grants?|scholarships?|quotas?)\b/i;
@@ -60,3 +61,39 @@ export function extractGrants(ctx: ArticleContext, a: SentenceAnalysis): Extract
   }
   return [...new Set(groups.values())];
 }
+
+/** The grant numbers of the sentence, when `q` is one of them: a sentence's grant figures make its records together. */
+function takeGrants({ a, open }: { a: SentenceAnalysis; open: readonly Quantity[] }, q: Quantity): Quantity[] {
+  const found = grantQuantities(a).map((g) => g.q);
+  return found.includes(q) ? found.filter((x) => open.includes(x)) : [];
+}
+
+export const GRANT_RULES: Rule[] = [
+  {
+    id: "grant.count",
+    table: "grants",
+    description: "Educational grants per year, students studying in the donor country, host universities; current or planned.",
+    examples: {
+      must: [
+        { text: "Some 450 Afghan students currently study at 20 Uzbek universities.", expect: { donor_iso3: "UZB", recipient_iso3: "AFG", students: 450, institutions: 20, status: "current" } },
+        { text: "Tajikistan offers 50 scholarships to Afghan citizens every year.", expect: { donor_iso3: "TJK", grants_per_year: 50, status: "current" } },
+        { text: "Kazakhstan plans to raise the quota to 100 grants per year for Afghan students.", expect: { grants_per_year: 100, status: "planned" } },
+      ],
+      mustNot: [{ text: "Forty Afghan children were invited to a summer camp near Almaty." }],
+    },
+    match: takeGrants,
+    produce: ({ ctx, a, state }) => {
+      state.facts.push(...extractGrants(ctx, a));
+    },
+  },
+  {
+    id: "grant.from_to",
+    table: "grants",
+    description: "'increase the number of grants from 30 to 60': the first is the current level, the second the plan.",
+    examples: {
+      must: [{ text: "Uzbekistan proposed increasing annual scholarships for Afghan students from 40 to 80.", expect: { grants_per_year: 40, status: "current" } }],
+      mustNot: [{ text: "Attendance rose from 40 to 80 people." }],
+    },
+    partOf: "grant.count",
+  },
+];

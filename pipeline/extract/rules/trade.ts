@@ -1,9 +1,10 @@
 import type { ExtractedFact, StatedChange } from "../../types.ts";
 import { otherOf, type ArticleContext, type SentenceAnalysis } from "../analysis.ts";
-import { EXPORT_CUE, FORECAST_CUE, FROM_BEFORE, IMPORT_CUE, itemsIn, POTENTIAL_CUE, TARGET_CUE, TURNOVER_CUE, CHANGE_DOWN, CHANGE_UP, DOUBLED } from "../cues.ts";
+import { EXPORT_CUE, FORECAST_CUE, TRADE_CUE, FROM_BEFORE, IMPORT_CUE, itemsIn, POTENTIAL_CUE, TARGET_CUE, TURNOVER_CUE, CHANGE_DOWN, CHANGE_UP, DOUBLED } from "../cues.ts";
 import type { Quantity } from "../numbers.ts";
 import { previousYear, monthsPeriod, type Period } from "../periods.ts";
-import { comparativeAfter, comparativeBefore, countriesIn, evidence, firstWithRole, periodFor, rolesIn, sentenceRoles, windowOf, type RoledEntity } from "./common.ts";
+import { comparativeAfter, comparativeBefore, countriesIn, evidence, firstWithRole, isMeasure, periodFor, rolesIn, sentenceRoles, unplaced, windowOf, type RoledEntity } from "./common.ts";
+import { memoryOf, type ExtractState, type Rule, type RuleInput } from "./registry.ts";
 
 export type Flow = "export" | "import" | "turnover";
 export type TradeStatus = "reported" | "target" | "forecast" | "potential";
@@ -310,3 +311,194 @@ export function doubledChange(a: SentenceAnalysis): number | null {
 export function changeRecord(pct: number, text: string): StatedChange {
   return { pct, text, base_period_start: null, base_period_end: null };
 }
+
+export function tradeState(state: ExtractState): TradeState {
+  return memoryOf<TradeState>(state, "trade", () => ({ memos: [], bySpan: new Map(), carried: null }));
+}
+
+/** "Of $343 million, ... $334 million fell on exports": the first figure restates a total given before. */
+function isRestatement(a: SentenceAnalysis, q: Quantity): boolean {
+  return /^\s*of\s*$/i.test(a.text.slice(0, q.qualStart));
+}
+
+const WORTH_LINK = /^[^.;$]{0,60}\b(?:worth|valued at|amounting to|for a total of|totall?ing|at a cost of)\s(?:about\s|around\s|some\s|over\s|more than\s|nearly\s|almost\s|approximately\s)?$/i;
+
+/** The tonnage figure of this sentence that a money amount right after it ("... worth $320 million") values. */
+function tonnageValued(a: SentenceAnalysis, q: Quantity, trade: TradeState): TradeMemo | null {
+  if (q.kind !== "money") return null;
+  const memo = trade.memos.filter((m) => m.sentence === a.sentence.index).at(-1);
+  if (!memo || memo.fact.money || memo.fact.fields.quantity_tonnes === null) return null;
+  const massEnd = a.quantities.find((x) => x.start === memo.at)?.end;
+  return massEnd !== undefined && WORTH_LINK.test(a.text.slice(massEnd, q.start)) ? memo : null;
+}
+
+/** "exported 1.1 million tons of flour to Afghanistan in 2021, worth around $320 million": one flow, two measures. */
+function valueTonnage(a: SentenceAnalysis, q: Quantity, memo: TradeMemo): void {
+  memo.fact.money = { amount: q.value, currency: q.currency };
+  memo.fact.evidence.push({ ...memo.fact.evidence[0]!, value_text: q.text, field: "value_usd", stated_value: null, rule: "trade.value_of_tonnage" });
+  if (memo.fact.fields.period_start === null) {
+    const p = periodFor(a, q);
+    if (p?.period) {
+      memo.fact.fields.period_start = p.period.start;
+      memo.fact.fields.period_end = p.period.end;
+      memo.period = p.period;
+      memo.months = p.months;
+    }
+  }
+}
+
+/** A trade figure of the sentence: pair, direction, period and status from its clause, or a QA row saying why not. */
+function produceTrade({ ctx, a, state, rates }: RuleInput, q: Quantity): void {
+  const trade = tradeState(state);
+  const r = extractTrade({ ctx, a, q, state: trade });
+  if ("skip" in r) {
+    state.qa.push(unplaced(ctx.article.meta.article_id, a, q, r.skip));
+    return;
+  }
+  const rate = rates.get(q);
+  if (rate !== undefined && r.fact.money) r.fact.money.statedUsd = rate;
+  if (r.unresolved) r.fact.notes.push({ check: "unresolved_date", severity: "warning", message: r.unresolved });
+  state.facts.push(r.fact);
+  remember(trade, r.memo);
+}
+
+const ANAPHORIC = /^(?:This|It|That|Which)\b/;
+const NO_MEMOS: readonly TradeMemo[] = [];
+
+/**
+ * Stated changes ("up 12%", "doubled") go to the nearest trade figure of their sentence, or after "This"/"It"
+ * to the last figure of the sentence before; the period of the sentence's last reported figure carries on.
+ */
+function recordChanges(a: SentenceAnalysis, trade: TradeState): void {
+  const anaphoric = ANAPHORIC.test(a.text);
+  // A sentence's figures come from its own numbers, so one without numbers has none; nor, unless it points
+  // back with "This"/"It", anything to change or carry.
+  if (a.quantities.length === 0 && !anaphoric) return;
+  const here = a.quantities.length > 0 ? trade.memos.filter((m) => m.sentence === a.sentence.index && m.fact.evidence[0]!.rule !== "trade.base_value") : NO_MEMOS;
+  const previous = anaphoric ? trade.memos.filter((m) => m.sentence === a.sentence.index - 1).at(-1) : undefined;
+  for (const q of a.quantities) {
+    const pct = statedChange(a, q);
+    if (pct === null) continue;
+    const t = here.length ? here.reduce((best, m) => (Math.abs(m.at - q.start) < Math.abs(best.at - q.start) ? m : best)) : previous;
+    if (t && t.fact.fields.status === "reported") t.fact.changes.push(changeRecord(pct, q.text));
+  }
+  const t = here[0] ?? previous;
+  if (t && t.fact.changes.length === 0 && t.fact.fields.status === "reported") {
+    const doubled = doubledChange(a);
+    if (doubled !== null) t.fact.changes.push(changeRecord(doubled, "doubled"));
+  }
+
+  const reported = here.filter((m) => m.fact.fields.status === "reported");
+  if (reported.length) {
+    const last = reported.at(-1)!;
+    trade.carried = { period: last.period, months: last.months, sentence: a.sentence.index };
+  }
+}
+
+/** Base values found by `match`, kept for `produce` (a quantity is asked about once). */
+const baseFound = new WeakMap<Quantity, TradeMemo>();
+
+/** Trade rules asked before the aid rules: they take figures whose role the sentence already fixes. */
+export const TRADE_RULES: Rule[] = [
+  {
+    id: "trade.restated_total",
+    table: "trade_flows",
+    description: "'Of $343 million, ...': a figure that restates a total given before is taken so that no rule counts it twice; it makes no fact.",
+    examples: {
+      must: [],
+      mustNot: [{ text: "Kyrgyzstan's trade with Afghanistan was $60 million in 2023. Of $60 million, Kyrgyz exports made up $45 million." }],
+    },
+    match: ({ a }, q) => (isMeasure(q) && isRestatement(a, q) ? [q] : []),
+    produce: () => {},
+  },
+  {
+    id: "trade.base_value",
+    table: "trade_flows",
+    description: "A base-period value stated beside a current one ('up 30% from $10 million a year earlier', 'the previous year (5.1 million)').",
+    examples: {
+      must: [
+        { text: "Trade between Kyrgyzstan and Afghanistan reached $15 million in 2023, up 50 percent from $10 million in the previous year.", expect: { flow: "turnover", reporter_iso3: "KGZ", period_start: "2022-01-01", period_end: "2022-12-31", value_original: 10000000 } },
+        { text: "Exports from Iran to Afghanistan totaled $600 million in January-March 2024, 20% more than the same period of last year (500 million).", expect: { flow: "export", reporter_iso3: "IRN", period_start: "2023-01-01", period_end: "2023-03-31", value_original: 500000000 } },
+      ],
+      mustNot: [{ text: "Trade between Kyrgyzstan and Afghanistan reached $15 million in 2023, and $10 million is expected next year." }],
+    },
+    match: ({ ctx, a, state }, q) => {
+      const base = extractBaseValue({ ctx, a, q, state: tradeState(state) });
+      if (!base) return [];
+      baseFound.set(q, base);
+      return [q];
+    },
+    produce: ({ state }, [q]) => {
+      const base = baseFound.get(q!)!;
+      state.facts.push(base.fact);
+      remember(tradeState(state), base);
+    },
+  },
+];
+
+/** Trade rules asked after the aid rules: a figure in an aid story is aid's first. */
+export const TRADE_FIGURE_RULES: Rule[] = [
+  {
+    id: "trade.value_of_tonnage",
+    table: "trade_flows",
+    description: "The value given for a tonnage in the same clause ('60,000 tons of flour worth $18 million'): one flow, two measures.",
+    examples: {
+      must: [{ text: "In 2023 Uzbekistan exported 90,000 tons of flour to Afghanistan worth $27 million.", expect: { quantity_tonnes: 90000, value_original: 27000000 } }],
+      mustNot: [{ text: "In 2023 Uzbekistan exported 90,000 tons of flour to Afghanistan, and trade reached $27 million." }],
+    },
+    match: ({ a, state }, q) => (tonnageValued(a, q, tradeState(state)) ? [q] : []),
+    produce: ({ a, state }, [q]) => valueTonnage(a, q!, tonnageValued(a, q!, tradeState(state))!),
+  },
+  {
+    id: "trade.value",
+    table: "trade_flows",
+    description: "A reported money value of trade between two countries: turnover, exports or imports, with direction from prepositions, possessives and demonyms.",
+    examples: {
+      must: [
+        { text: "Trade between Tajikistan and Afghanistan reached $88.4 million in 2023.", expect: { flow: "turnover", reporter_iso3: "TJK", partner_iso3: "AFG", period_start: "2023-01-01", period_end: "2023-12-31", status: "reported", value_original: 88400000 } },
+        { text: "Pakistani exports to Afghanistan fell to $520mn in the first half of 2024.", expect: { flow: "export", reporter_iso3: "PAK", partner_iso3: "AFG", period_start: "2024-01-01", period_end: "2024-06-30", value_original: 520000000 } },
+        { text: "In 2021, Afghan imports into Uzbekistan totaled $41.5 millions.", expect: { flow: "import", reporter_iso3: "UZB", partner_iso3: "AFG", value_original: 41500000 } },
+        { text: "Turkmenistan's imports from Afghanistan stood at USD 23 million last year.", published: "2024-03-01", expect: { flow: "import", reporter_iso3: "TKM", partner_iso3: "AFG", period_start: "2023-01-01", period_end: "2023-12-31" } },
+        { text: "Mutual trade between Iran and Afghanistan amounted to almost $2 billion in 2022.", expect: { flow: "turnover", reporter_iso3: "IRN", partner_iso3: "AFG", qualifier: "approx", value_original: 2000000000 } },
+        { text: "Afghanistan imported goods worth 12.5 billion tenge from Kazakhstan in 2023.", expect: { flow: "import", reporter_iso3: "AFG", partner_iso3: "KAZ", currency_original: "KZT", value_original: 12500000000 } },
+      ],
+      mustNot: [
+        { text: "Kazakhstan's foreign trade turnover amounted to $139 billion in 2023." },
+        { text: "About 80% of the trade falls on Uzbek exports to Afghanistan." },
+        { text: "Afghan traders have invested $15 million in Kazakhstan since 2010." },
+      ],
+    },
+    match: ({ a }, q) => (q.kind === "money" && a.has(TRADE_CUE) ? [q] : []),
+    produce: (input, [q]) => produceTrade(input, q!),
+    afterSentence: ({ a, state }) => recordChanges(a, tradeState(state)),
+  },
+  {
+    id: "trade.projected_value",
+    table: "trade_flows",
+    description: "A target, forecast or potential trade value: 'plan to raise trade to', 'expected to export', 'export potential of'.",
+    examples: {
+      must: [
+        { text: "Kyrgyzstan and Afghanistan plan to raise bilateral trade to $2 billion.", expect: { flow: "turnover", reporter_iso3: "KGZ", partner_iso3: "AFG", status: "target", value_original: 2000000000 } },
+        { text: "Uzbekistan is expected to export $700 million worth of goods to Afghanistan.", expect: { flow: "export", reporter_iso3: "UZB", status: "forecast" } },
+        { text: "Tajikistan's export potential for Afghanistan is estimated at $250 million.", expect: { flow: "export", reporter_iso3: "TJK", partner_iso3: "AFG", status: "potential" } },
+      ],
+      mustNot: [{ text: "Bilateral trade between Uzbekistan and Afghanistan grew to $1.1 billion in 2023." }],
+    },
+    partOf: "trade.value",
+  },
+  {
+    id: "trade.tonnage",
+    table: "trade_flows",
+    description: "A traded quantity in tonnes, with its commodity when named ('exported 60,000 tons of flour to').",
+    examples: {
+      must: [
+        { text: "In 2022 Kazakhstan exported 1.2 million tons of wheat to Afghanistan.", expect: { flow: "export", reporter_iso3: "KAZ", partner_iso3: "AFG", quantity_tonnes: 1200000, commodity: "wheat", period_start: "2022-01-01" } },
+        { text: "Some 15 tons of saffron from Herat province were exported to Tashkent.", expect: { flow: "export", reporter_iso3: "AFG", partner_iso3: "UZB", quantity_tonnes: 15 } },
+        { text: "Afghanistan bought 2,2 thousand tonnes of sugar from Uzbekistan in 2023.", expect: { flow: "import", reporter_iso3: "AFG", partner_iso3: "UZB", quantity_tonnes: 2200 } },
+      ],
+      mustNot: [{ text: "Every year the country harvests 5 million tons of wheat." }],
+    },
+    match: ({ a }, q) => (q.kind === "mass" && a.has(TRADE_CUE) ? [q] : []),
+    produce: (input, [q]) => produceTrade(input, q!),
+  },
+];
