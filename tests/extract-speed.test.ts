@@ -72,7 +72,8 @@ describe("first letters against word initials", () => {
       const text = `1,000 tons of ${name} and ${name.toUpperCase()}`;
       if (re.test(text)) expect(firstLetters(re) & wordInitials(text)).not.toBe(0);
     }
-    expect(itemsIn("Sunflower oil, WHEAT FLOUR and cars")).toEqual(["sunflower oil", "wheat flour", "vehicles"]);
+    expect(itemsIn("Sunflower oil, WHEAT FLOUR and vehicles")).toEqual(["sunflower oil", "wheat flour", "vehicles"]);
+    expect(itemsIn("flour carried in 20 railway cars")).toEqual(["flour"]);
   });
 });
 
