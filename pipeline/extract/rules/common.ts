@@ -130,8 +130,9 @@ function read(e: EntityMention, before: string, after: string): Reading {
   if (cued && BEFORE.between.test(before)) return { fixed: "pair", and: false, next: null, subject: false };
   const and = cued && BEFORE.and.test(before);
   let next: Role | null = null;
-  if (cued && BEFORE.with.test(before)) next = "partner";
-  else if (/^['’]s?\b/.test(after) || (e.kind === "demonym" && FLOW_NOUN.test(after))) next = "owner";
+  // "with Afghanistan's exports": the possessive names whose exports they are, whatever preposition leads in.
+  if (/^['’]s?\b/.test(after) || (e.kind === "demonym" && FLOW_NOUN.test(after))) next = "owner";
+  else if (cued && BEFORE.with.test(before)) next = "partner";
   else if (cued && BEFORE.of.test(before) && e.kind !== "place") next = "owner";
   else if (cued && BEFORE.place.test(before) && e.kind === "place") next = "location";
   return { fixed: null, and, next, subject: next === null && !(cued && BEFORE.inAtOfOn.test(before)) };

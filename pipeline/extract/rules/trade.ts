@@ -123,6 +123,14 @@ function fill(ctx: ArticleContext, known: string | null, other: string | null): 
   return null;
 }
 
+/**
+ * The unnamed side of a directional flow whose other side is named: "exports to India" in an article about
+ * Afghanistan are Afghanistan's (its hub), unless the named side is the hub itself.
+ */
+function senderTo(ctx: ArticleContext, named: string): string | null {
+  return named === ctx.hub ? ctx.focus : (ctx.hub ?? ctx.focus);
+}
+
 function pairFor(ctx: ArticleContext, flow: Flow, ents: RoledEntity[], sentenceEnts: readonly RoledEntity[], inherited: TradeMemo | null): Pair | null {
   const named = ents.filter((e) => e.role !== "location");
   if (named.length === 0 && inherited) return { reporter: inherited.reporter, partner: inherited.partner, inferred: 1 };
@@ -130,7 +138,7 @@ function pairFor(ctx: ArticleContext, flow: Flow, ents: RoledEntity[], sentenceE
     const exporter = firstWithRole(ents, "origin") ?? firstWithRole(ents, "owner") ?? firstWithRole(ents, "subject") ?? firstWithRole(sentenceEnts, "origin") ?? firstWithRole(sentenceEnts, "owner");
     const importer = firstWithRole(ents, "dest") ?? firstWithRole(ents, "partner") ?? firstWithRole(sentenceEnts, "dest") ?? firstWithRole(sentenceEnts, "partner") ?? countriesIn(named).find((c) => c !== exporter) ?? null;
     if (!exporter && importer) {
-      const o = otherOf(ctx, importer);
+      const o = senderTo(ctx, importer);
       return o && o !== importer ? { reporter: o, partner: importer, inferred: 1 } : null;
     }
     return fill(ctx, exporter, importer);
@@ -142,7 +150,7 @@ function pairFor(ctx: ArticleContext, flow: Flow, ents: RoledEntity[], sentenceE
     const importer = firstWithRole(ents, "dest") ?? (subject && subject !== owner ? subject : null) ?? (origin ? owner : null) ?? subject ?? owner;
     const exporter = origin ?? (owner && owner !== importer ? owner : null);
     if (!importer && exporter) {
-      const o = otherOf(ctx, exporter);
+      const o = senderTo(ctx, exporter);
       return o && o !== exporter ? { reporter: o, partner: exporter, inferred: 1 } : null;
     }
     return fill(ctx, importer, exporter);
