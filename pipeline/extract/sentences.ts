@@ -77,6 +77,9 @@ function splitProse(body: string, start: number, end: number): [number, number][
   return out;
 }
 
+/** A list item's marker: each bullet line is a sentence of its own, even when the one before ends without a full stop. */
+const BULLET = /^\s*(?:[-•*–—▪●]|\d{1,2}[.)])\s/;
+
 /**
  * Sentences of the prose segments only: headlines and chrome never reach the rules. Consecutive prose
  * lines form one block, so a sentence broken across lines ("... KazAID,\nthe press service ...") stays whole.
@@ -91,7 +94,7 @@ export function splitSentences(article: Article): Sentence[] {
     if (blank) paragraph++;
     if (seg.kind === "prose") {
       const last = blocks[blocks.length - 1];
-      if (last && last.end === prevEnd && !blank) last.end = seg.end;
+      if (last && last.end === prevEnd && !blank && !BULLET.test(body.slice(seg.start, seg.start + 4))) last.end = seg.end;
       else blocks.push({ start: seg.start, end: seg.end, paragraph });
     }
     prevEnd = seg.end;

@@ -44,7 +44,7 @@ function buildIndex(a: SentenceAnalysis): SentenceIndex {
   if (mayBreak(a.text)) for (let m = CLAUSE_BREAK.exec(a.text); m; m = CLAUSE_BREAK.exec(a.text)) breaks.push([m.index, m.index + m[0].length]);
   const measures = a.quantities.filter(isMeasure);
   const owner = new Map<EntityMention, Quantity | null>();
-  for (const e of a.entities) owner.set(e, nearestMeasure(measures, e));
+  for (const e of a.entities) owner.set(e, nearestMeasure(measures, e, breaks));
   return { breaks, measures, owner, period: periodOwners(a, measures), windows: new Map(), roles: null, readings: new Map() };
 }
 
@@ -96,12 +96,14 @@ const ANY_BEFORE = anyOf(Object.values(BEFORE));
 
 /**
  * The measure a country mention belongs to: the nearest one, with a slight lean to the number after it,
- * as lists run "Kazakhstan at $1.5bn and Turkey $1.0bn".
+ * as lists run "Kazakhstan at $1.5bn and Turkey $1.0bn"; never across a clause break.
  */
-function nearestMeasure(measures: Quantity[], e: EntityMention): Quantity | null {
+function nearestMeasure(measures: Quantity[], e: EntityMention, breaks: [number, number][]): Quantity | null {
   let best: Quantity | null = null;
   let bestDist = Infinity;
   for (const m of measures) {
+    // A clause break between them ("...537 thousand tons; Russia — 14 thousand") parts a country from a figure.
+    if (breaks.some(([bs]) => (bs >= e.end && bs < m.qualStart) || (bs >= m.end && bs < e.start))) continue;
     const d = m.qualStart >= e.end ? m.qualStart - e.end - 2 : e.start >= m.end ? e.start - m.end : 0;
     if (d < bestDist) {
       best = m;

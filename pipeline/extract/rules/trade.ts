@@ -117,7 +117,7 @@ interface Pair {
 function fill(ctx: ArticleContext, known: string | null, other: string | null): Pair | null {
   if (known && other && known !== other) return { reporter: known, partner: other, inferred: 0 };
   if (known && !other) {
-    const o = otherOf(ctx, known);
+    const o = senderTo(ctx, known);
     return o && o !== known ? { reporter: known, partner: o, inferred: 1 } : null;
   }
   return null;
@@ -211,6 +211,22 @@ function tradeFact(ctx: ArticleContext, a: SentenceAnalysis, q: Quantity, fields
   };
 }
 
+/** A period that opens the sentence ("In 2024, ...", "- During January-June 2025, ..."): it dates every figure after it. */
+const FRONTED_PERIOD = /^[\s\-•*–—]*(?:in|during|for|over|between|from|as of|by)?\s?(?:the\s)?$/i;
+/** A figure told as part of the one before: "..., with Afghan exports accounting for $7 million", "of which". */
+const PART_OF_BEFORE = /(?:,\s?with\b|\bof which\b|\bincluding\b)/i;
+
+/**
+ * Whether a figure without a period of its own takes that of an earlier figure of its sentence: when the
+ * period opens the sentence, or the figure is told as a part of the earlier one. Not otherwise, as in
+ * "the top partner in 2022 (at $9.3bn), now second at $2.9bn", where the period dates only its own figure.
+ */
+function sharesPeriod(a: SentenceAnalysis, earlier: TradeMemo, q: Quantity): boolean {
+  const p = a.periods.find((x) => x.kind === "period" && x.period?.start === earlier.period?.start && x.end <= earlier.at);
+  if (p && FRONTED_PERIOD.test(a.text.slice(0, p.start))) return true;
+  return PART_OF_BEFORE.test(a.text.slice(earlier.at, q.qualStart));
+}
+
 /** A figure for a trade flow: value or tonnage, with pair, direction, period and status read from its clause. */
 export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: ExtractedFact; memo: TradeMemo; unresolved: string | null } | { skip: string } {
   const [ws, we] = windowOf(a, q);
@@ -247,6 +263,9 @@ export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: Extr
     period = same?.period ?? null;
     months = same?.months ?? null;
     inheritedPeriod = same !== undefined;
+  } else if (!pm && sameSentence?.period && sameSentence.fact.fields.status === status && sharesPeriod(a, sameSentence, q)) {
+    period = sameSentence.period;
+    months = sameSentence.months;
   } else if (!pm && status === "reported" && carried) {
     period = carried.period;
     months = carried.months;
@@ -406,8 +425,31 @@ function recordChanges(a: SentenceAnalysis, trade: TradeState): void {
 /** Base values found by `match`, kept for `produce` (a quantity is asked about once). */
 const baseFound = new WeakMap<Quantity, TradeMemo>();
 
+/** Money per unit of goods: "$265 per ton", "at $0.9 a kilogram", "$273 tons" (a slip for per ton). */
+const PER_UNIT_AFTER = /^\s?(?:(?:per|a|an|\/|for each|for one|for every)\s?(?:metric\s)?|each\s)?(?:tons?|tonnes?|t|kg|kilos?|kilograms?|barrels?|litres?|liters?|cubic met(?:er|re)s?|kwh|kilowatt[- ]hours?|pieces?|units?)\b/i;
+const PRICE_BEFORE = /\b(?:prices?|priced|costs?|costing|tariffs?|rates?)\s(?:\w+\s)?(?:of|at|to|from|was|is|were|are|stood at|reached)?\s?(?:about\s|around\s|some\s|nearly\s)?$|\bat an average(?: price)?(?: of)?\s$/i;
+
+/** Whether a money amount is a price per unit: prices and freight rates are not facts of any table. */
+function isUnitPrice(a: SentenceAnalysis, q: Quantity): boolean {
+  return q.kind === "money" && (PER_UNIT_AFTER.test(a.text.slice(q.end, q.end + 30)) || PRICE_BEFORE.test(a.text.slice(Math.max(0, q.qualStart - 40), q.qualStart)));
+}
+
 /** Trade rules asked before the aid rules: they take figures whose role the sentence already fixes. */
 export const TRADE_RULES: Rule[] = [
+  {
+    id: "trade.unit_price",
+    table: "trade_flows",
+    description: "A price or freight rate per unit ('$265 per ton', 'priced at $0.8 a kilo') is taken so that no rule reads it as a flow's value; it makes no fact.",
+    examples: {
+      must: [],
+      mustNot: [
+        { text: "In 2023 Turkmenistan sold 300,000 tons of petrol to Afghanistan at $610 per ton." },
+        { text: "Prices of Iranian cement in Herat rose to $75 a tonne last month." },
+      ],
+    },
+    match: ({ a }, q) => (isUnitPrice(a, q) ? [q] : []),
+    produce: () => {},
+  },
   {
     id: "trade.restated_total",
     table: "trade_flows",
