@@ -11,6 +11,8 @@ export const TRADE_CUE = cuePattern("cues_trade", "trade");
 export const TRADE_PHRASE = cuePattern("cues_trade", "trade_phrase");
 export const STRONG_TRADE = cuePattern("cues_trade", "strong_trade");
 export const TURNOVER_CUE = cuePattern("cues_trade", "turnover");
+/** Money moved across a border that is not trade in goods between the pair: transit, investment, re-exports. */
+export const NOT_TRADE = cuePattern("cues_trade", "not_trade");
 export const EXPORT_CUE = cuePattern("cues_trade", "export");
 export const IMPORT_CUE = cuePattern("cues_trade", "import");
 

@@ -1,6 +1,6 @@
 import type { ExtractedFact, StatedChange } from "../../types.ts";
 import { otherOf, type ArticleContext, type SentenceAnalysis } from "../analysis.ts";
-import { EXPORT_CUE, FORECAST_CUE, TRADE_CUE, FROM_BEFORE, IMPORT_CUE, itemsIn, POTENTIAL_CUE, TARGET_CUE, TURNOVER_CUE, CHANGE_DOWN, CHANGE_UP, DOUBLED } from "../cues.ts";
+import { EXPORT_CUE, FORECAST_CUE, NOT_TRADE, TRADE_CUE, FROM_BEFORE, IMPORT_CUE, itemsIn, POTENTIAL_CUE, TARGET_CUE, TURNOVER_CUE, CHANGE_DOWN, CHANGE_UP, DOUBLED } from "../cues.ts";
 import type { Quantity } from "../numbers.ts";
 import { previousYear, monthsPeriod, type Period } from "../periods.ts";
 import { comparativeAfter, comparativeBefore, countriesIn, evidence, firstWithRole, isMeasure, periodFor, rolesIn, sentenceRoles, unplaced, windowOf, type RoledEntity } from "./common.ts";
@@ -80,6 +80,18 @@ export function statusOf(a: SentenceAnalysis, q: Quantity, ws: number, we: numbe
 /** A group of countries as the partner: "trade with Central Asian countries", "exports to the region". */
 const GROUP_PARTNER = /\b(?:with|to|from|and)\s(?:the\s)?(?:(?:Central Asian|South Asian|neighbou?ring|regional|other|foreign|Gulf|European|EU|CIS|SCO|ECO|Arab|Western)\s(?:countries|states|nations|markets|partners)|Central Asia|the region|the world|Europe|the EU|the Gulf)\b/i;
 
+/** "to Afghanistan and Uzbekistan", "from Kazakhstan, Russia and Belarus": countries coordinated after one direction word. */
+const COORDINATED = /^\s?(?:,\s?(?:and\s|&\s)?|and\s|&\s|as well as\s)(?:the\s)?$/i;
+
+/** Whether the figure's destination or origin is a list of countries: one figure for several partners is not a bilateral flow. */
+function sharedByCountries(a: SentenceAnalysis, owned: RoledEntity[]): boolean {
+  return owned.some((e) => {
+    if (e.role !== "dest" && e.role !== "origin") return false;
+    const next = a.entities.find((x) => x.start >= e.end && x.kind !== "place");
+    return next !== undefined && next.iso3 !== e.iso3 && COORDINATED.test(a.text.slice(e.end, next.start));
+  });
+}
+
 /** A country's trade with the whole world or a group of countries: no single partner, so no bilateral flow. */
 export function isWorldTotal(a: SentenceAnalysis, q: Quantity, ws: number, we: number, owned: RoledEntity[]): boolean {
   if (countriesIn(owned).length >= 2) return false;
@@ -116,7 +128,8 @@ interface Pair {
  */
 function fill(ctx: ArticleContext, known: string | null, other: string | null): Pair | null {
   if (known && other && known !== other) return { reporter: known, partner: other, inferred: 0 };
-  if (known && !other) {
+  // Afghanistan's exports or imports with no partner in sight are its trade with the world, not with the article's other country.
+  if (known && !other && known !== ctx.hub) {
     const o = senderTo(ctx, known);
     return o && o !== known ? { reporter: known, partner: o, inferred: 1 } : null;
   }
@@ -240,6 +253,8 @@ export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: Extr
   }
   const flow = flowOf(a, q, ws, we);
   if (!flow) return { skip: "no trade cue" };
+  if (flow !== "turnover" && sharedByCountries(a, ents)) return { skip: "one figure for several destinations or origins (not bilateral)" };
+  if (NOT_TRADE.test(a.text.slice(ws, we))) return { skip: "transit, investment or re-export, not bilateral trade in goods" };
   const sentenceEnts = sentenceRoles(a);
   const sameSentence = state.memos.filter((m) => m.sentence === a.sentence.index).at(-1) ?? null;
   const recent = state.memos.at(-1);
