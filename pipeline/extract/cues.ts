@@ -33,7 +33,7 @@ export const NOT_CONTRACT = /\b(?:road ?map|invest(?:ed|ment|ments|ing|s)?)\b/i;
 export const GRANT_CUE = /\b(?:grants?|scholarships?|quotas?|students?|universit(?:y|ies)|higher education|study|studying|educational)\b/i;
 export const GRANT_PLANNED = /\b(?:plan(?:s|ned)?|propos(?:e|ed|es|al)|suggest(?:ed|s)?|offer(?:ed|s)? to|will|to increase|increase the|intend|aim|expand)\b/i;
 
-export const POTENTIAL_CUE = /\bpotential\b/i;
+export const POTENTIAL_CUE = cuePattern("cues_status", "potential");
 export const TARGET_CUE = cuePattern("cues_status", "target");
 export const FORECAST_CUE = cuePattern("cues_status", "forecast");
 /** "from X to Y": X is the current level, whatever target words surround it. */

@@ -16,7 +16,11 @@ const loaded = new Map<string, Record<string, string>[]>();
 export function lexicon(name: string): Record<string, string>[] {
   let rows = loaded.get(name);
   if (!rows) {
-    rows = parseCsv(readFileSync(join(LEXICON_DIR, `${name}.csv`), "utf8"));
+    try {
+      rows = parseCsv(readFileSync(join(LEXICON_DIR, `${name}.csv`), "utf8"));
+    } catch (err) {
+      throw new Error(`sources/lexicon/${name}.csv: ${(err as Error).message}`);
+    }
     rows.forEach((r, i) => {
       if (!(r.reason ?? r.source ?? "").trim()) throw new Error(`sources/lexicon/${name}.csv row ${i + 2}: every entry needs a reason or source`);
     });

@@ -44,7 +44,7 @@ function buildIndex(a: SentenceAnalysis): SentenceIndex {
   if (mayBreak(a.text)) for (let m = CLAUSE_BREAK.exec(a.text); m; m = CLAUSE_BREAK.exec(a.text)) breaks.push([m.index, m.index + m[0].length]);
   const measures = a.quantities.filter(isMeasure);
   const owner = new Map<EntityMention, Quantity | null>();
-  for (const e of a.entities) owner.set(e, nearestMeasure(measures, e, breaks));
+  for (const e of a.entities) owner.set(e, nearestMeasure(measures, e, breaks, a.text));
   return { breaks, measures, owner, period: periodOwners(a, measures), windows: new Map(), roles: null, readings: new Map() };
 }
 
@@ -82,7 +82,8 @@ const FLOW_NOUN = /^(?:\s*[-–]?\s*(?:\w+\s){0,2}?)(?:exports?|imports?|product
 
 /** Words right before a mention (lower-cased) that tell its role. */
 const BEFORE = {
-  dest: /\b(?:to|into|for|entering|towards|reaching|in favou?r of)\s(?:the\s)?(?:neighbou?ring\s|brotherly\s|friendly\s)?$/,
+  // "were exported Kazakhstan": a sending verb right before a country names where the goods went, with or without "to".
+  dest: /\b(?:to|into|for|entering|towards|reaching|in favou?r of|exported|shipped|flown|delivered|transported)\s(?:the\s)?(?:neighbou?ring\s|brotherly\s|friendly\s)?$/,
   origin: /\bfrom\s(?:the\s)?(?:neighbou?ring\s)?$|\bmade in\s$/,
   between: /\bbetween\s(?:the\s)?$/,
   and: /\band\s$/,
@@ -98,7 +99,12 @@ const ANY_BEFORE = anyOf(Object.values(BEFORE));
  * The measure a country mention belongs to: the nearest one, with a slight lean to the number after it,
  * as lists run "Kazakhstan at $1.5bn and Turkey $1.0bn"; never across a clause break.
  */
-function nearestMeasure(measures: Quantity[], e: EntityMention, breaks: [number, number][]): Quantity | null {
+function nearestMeasure(measures: Quantity[], e: EntityMention, breaks: [number, number][], text: string): Quantity | null {
+  // "..., with Afghanistan's exports accounting for $294mn": a possessive (or demonym) heading a flow noun qualifies the figure it introduces.
+  if (/^['’]s?\b/.test(text.slice(e.end, e.end + 3)) || (e.kind === "demonym" && FLOW_NOUN.test(text.slice(e.end, e.end + 40)))) {
+    const after = measures.find((m) => m.qualStart >= e.end);
+    if (after && !breaks.some(([bs]) => bs >= e.end && bs < after.qualStart)) return after;
+  }
   let best: Quantity | null = null;
   let bestDist = Infinity;
   for (const m of measures) {
@@ -128,7 +134,7 @@ interface Reading {
 function read(e: EntityMention, before: string, after: string): Reading {
   const cued = ANY_BEFORE.test(before);
   if (cued && BEFORE.dest.test(before)) return { fixed: "dest", and: false, next: null, subject: false };
-  if (cued && BEFORE.origin.test(before)) return { fixed: "origin", and: false, next: null, subject: false };
+  if ((cued && BEFORE.origin.test(before)) || /^-(?:grown|made|produced|origin)\b/i.test(after)) return { fixed: "origin", and: false, next: null, subject: false };
   if (cued && BEFORE.between.test(before)) return { fixed: "pair", and: false, next: null, subject: false };
   const and = cued && BEFORE.and.test(before);
   let next: Role | null = null;

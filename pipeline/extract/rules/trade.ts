@@ -144,12 +144,18 @@ function senderTo(ctx: ArticleContext, named: string): string | null {
   return named === ctx.hub ? ctx.focus : (ctx.hub ?? ctx.focus);
 }
 
+/** "trade between A and B ..., with A's exports at $X": the other country of a pair the sentence names. */
+function otherOfPair(sentenceEnts: readonly RoledEntity[], one: string | null): string | null {
+  const pair = [...new Set(sentenceEnts.filter((e) => e.role === "pair").map((e) => e.iso3))];
+  return one !== null && pair.length === 2 && pair.includes(one) ? pair.find((c) => c !== one)! : null;
+}
+
 function pairFor(ctx: ArticleContext, flow: Flow, ents: RoledEntity[], sentenceEnts: readonly RoledEntity[], inherited: TradeMemo | null): Pair | null {
   const named = ents.filter((e) => e.role !== "location");
   if (named.length === 0 && inherited) return { reporter: inherited.reporter, partner: inherited.partner, inferred: 1 };
   if (flow === "export") {
     const exporter = firstWithRole(ents, "origin") ?? firstWithRole(ents, "owner") ?? firstWithRole(ents, "subject") ?? firstWithRole(sentenceEnts, "origin") ?? firstWithRole(sentenceEnts, "owner");
-    const importer = firstWithRole(ents, "dest") ?? firstWithRole(ents, "partner") ?? firstWithRole(sentenceEnts, "dest") ?? firstWithRole(sentenceEnts, "partner") ?? countriesIn(named).find((c) => c !== exporter) ?? null;
+    const importer = firstWithRole(ents, "dest") ?? firstWithRole(ents, "partner") ?? firstWithRole(sentenceEnts, "dest") ?? firstWithRole(sentenceEnts, "partner") ?? countriesIn(named).find((c) => c !== exporter) ?? otherOfPair(sentenceEnts, exporter);
     if (!exporter && importer) {
       const o = senderTo(ctx, importer);
       return o && o !== importer ? { reporter: o, partner: importer, inferred: 1 } : null;
@@ -161,7 +167,7 @@ function pairFor(ctx: ArticleContext, flow: Flow, ents: RoledEntity[], sentenceE
     const owner = firstWithRole(ents, "owner");
     const origin = firstWithRole(ents, "origin") ?? firstWithRole(sentenceEnts, "origin");
     const importer = firstWithRole(ents, "dest") ?? (subject && subject !== owner ? subject : null) ?? (origin ? owner : null) ?? subject ?? owner;
-    const exporter = origin ?? (owner && owner !== importer ? owner : null);
+    const exporter = origin ?? (owner && owner !== importer ? owner : null) ?? otherOfPair(sentenceEnts, importer);
     if (!importer && exporter) {
       const o = senderTo(ctx, exporter);
       return o && o !== exporter ? { reporter: o, partner: exporter, inferred: 1 } : null;
