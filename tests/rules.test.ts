@@ -35,6 +35,10 @@ describe.each(RULES.map((r) => [r.id, r] as const))("rule %s", (id, rule) => {
   it.each(rule.examples.mustNot.map((m) => [m.text, m] as const))("must not: %s", (_text, ex) => {
     const facts = factsOf(ex.text, ex.published);
     expect(facts.filter((f) => f.table === rule.table && f.evidence.some((e) => e.rule === id))).toEqual([]);
+    if (ex.notValue !== undefined) {
+      const amounts = facts.filter((f) => f.table === rule.table).flatMap((f) => [f.money?.amount, ...Object.values(f.fields)]);
+      expect(amounts, `no ${rule.table} fact carries ${ex.notValue}`).not.toContain(ex.notValue);
+    }
   });
 });
 
@@ -46,7 +50,8 @@ describe("the rule registry", () => {
     for (const r of RULES) {
       if (r.partOf !== undefined) expect(RULES.find((p) => p.id === r.partOf)?.match, `${r.id} is part of a placing rule`).toBeDefined();
       else expect(r.match && r.produce, `${r.id} places numbers`).toBeTruthy();
-      if (r.id !== "trade.restated_total") expect(r.examples.must.length, `${r.id} has a must example`).toBeGreaterThan(0);
+      // A rule that takes numbers to make no fact (a price, a restated total) shows instead a number it keeps out.
+      if (r.examples.must.length === 0) expect(r.examples.mustNot.filter((e) => e.notValue !== undefined).length, `${r.id} has an example`).toBeGreaterThan(0);
     }
   });
 

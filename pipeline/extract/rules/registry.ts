@@ -18,6 +18,8 @@ export interface RuleExample {
   published?: string;
   /** Fields the fact this rule produces must have (money as value_original/currency_original/value_usd). */
   expect?: Record<string, string | number | null>;
+  /** For a must-not example: an amount (money as written, or tonnes) that no fact of the rule's table may carry. */
+  notValue?: number;
 }
 
 /** What a placing rule sees: the sentence, the quantities no earlier rule took, and the article's running state. */

@@ -2,7 +2,7 @@ import type { ExtractedFact, StatedChange } from "../../types.ts";
 import { otherOf, type ArticleContext, type SentenceAnalysis } from "../analysis.ts";
 import { EXPORT_CUE, FORECAST_CUE, NOT_TRADE, TRADE_CUE, FROM_BEFORE, IMPORT_CUE, itemsIn, POTENTIAL_CUE, TARGET_CUE, TURNOVER_CUE, CHANGE_DOWN, CHANGE_UP, DOUBLED } from "../cues.ts";
 import type { Quantity } from "../numbers.ts";
-import { previousYear, monthsPeriod, type Period } from "../periods.ts";
+import { previousYear, monthsPeriod, type Period, type PeriodMention } from "../periods.ts";
 import { comparativeAfter, comparativeBefore, countriesIn, evidence, firstWithRole, isMeasure, periodFor, rolesIn, sentenceRoles, unplaced, windowOf, type RoledEntity } from "./common.ts";
 import { memoryOf, type ExtractState, type Rule, type RuleInput } from "./registry.ts";
 
@@ -66,6 +66,8 @@ function nearestOf(text: string, cues: [RegExp, TradeStatus][]): TradeStatus | n
   return best?.s ?? null;
 }
 
+const MEASURED_CHANGE = /\bby\s(?:about\s|around\s|nearly\s)?[\d.,]+\s?(?:%|percent\b|per cent\b)/i;
+
 /** reported unless the clause projects the number: "potential of", "expected to", "plan to increase ... to". */
 export function statusOf(a: SentenceAnalysis, q: Quantity, ws: number, we: number): TradeStatus {
   const left = a.text.slice(ws, q.qualStart);
@@ -73,7 +75,12 @@ export function statusOf(a: SentenceAnalysis, q: Quantity, ws: number, we: numbe
   if (FROM_BEFORE.test(left)) return "reported";
   const local = nearestOf(left, STATUS_CUES);
   if (local) return local;
-  if (/\bto\s$/i.test(left)) return nearestOf(a.text.slice(0, q.qualStart), STATUS_CUES) ?? "reported";
+  if (/\bto\s$/i.test(left)) {
+    const before = a.text.slice(0, q.qualStart);
+    // "expanding by 41% from $99m to $141m": a change measured in per cent is a report, whatever gerund tells it.
+    if (MEASURED_CHANGE.test(before) && !FORECAST_CUE.test(before) && !/\b(?:will|plans?|aims?|targets?|goal|intends?)\b/i.test(before)) return "reported";
+    return nearestOf(before, STATUS_CUES) ?? "reported";
+  }
   return "reported";
 }
 
@@ -309,15 +316,30 @@ export function extractBaseValue({ ctx, a, q, state }: TradeFactInput): TradeMem
   const left = a.text.slice(ws, q.qualStart);
   const compBefore = comparativeBefore(a, q);
   const compAfter = comparativeAfter(a, q);
-  const isBase = (q.parenthesized && compBefore) || (/\b(?:from|compared (?:to|with)|against|versus|vs\.?)\s$/i.test(left) && (compAfter || compBefore) && /%|percent|times|fold|drop|declin|increase|grow|rise|fell|decrease/i.test(left + a.text.slice(0, ws)));
+  const isBase =
+    (q.parenthesized && compBefore) ||
+    // "the figure for the same period last year was $1.1 billion"
+    (compBefore && /\b(?:was|were|stood at|amounted to|totall?ed|reached|came to)\s$/i.test(left)) ||
+    (/\b(?:from|compared (?:to|with)|against|versus|vs\.?)\s$/i.test(left) && (compAfter || compBefore) && /%|percent|times|fold|drop|declin|increase|grow|rise|fell|decrease/i.test(left + a.text.slice(0, ws)));
   if (!isBase) return null;
   const main = state.memos.filter((m) => m.sentence === a.sentence.index).at(-1) ?? (state.memos.at(-1)?.sentence === a.sentence.index - 1 ? state.memos.at(-1)! : null);
-  if (!main || main.fact.fields.status !== "reported") return null;
-  const comp = compBefore ?? compAfter!;
+  return main ? baseOf(ctx, a, q, main, compBefore ?? compAfter) : null;
+}
+
+/**
+ * The earlier-period figure of `main`'s series: its period from the comparative ("the same period in 2023",
+ * "a year earlier"), from its own period mention, or none — and then no fact, as a base value with no period
+ * says nothing an analyst can use.
+ */
+function baseOf(ctx: ArticleContext, a: SentenceAnalysis, q: Quantity, main: TradeMemo, comp: PeriodMention | null): TradeMemo | null {
+  if (main.fact.fields.status !== "reported") return null;
+  const own = periodFor(a, q);
   let period: Period | null = null;
-  if (comp.year !== null && main.months) period = monthsPeriod(comp.year, main.months[0], main.months[1]);
-  else if (comp.year !== null && !main.months && main.period) period = { start: `${comp.year}${main.period.start.slice(4)}`, end: `${comp.year}${main.period.end.slice(4)}` };
-  else if (main.period) period = previousYear(main.period);
+  if (own?.kind === "period" && own.period && own.period.start !== main.period?.start) period = own.period;
+  else if (comp && comp.year !== null && main.months) period = monthsPeriod(comp.year, main.months[0], main.months[1]);
+  else if (comp && comp.year !== null && !main.months && main.period) period = { start: `${comp.year}${main.period.start.slice(4)}`, end: `${comp.year}${main.period.end.slice(4)}` };
+  else if (comp && main.period) period = previousYear(main.period);
+  if (!period) return null;
   const mainMoney = main.fact.money;
   const asMoney: Quantity = mainMoney ? { ...q, kind: "money", currency: q.currency ?? mainMoney.currency } : { ...q, kind: "mass" };
   const fields = {
@@ -328,9 +350,16 @@ export function extractBaseValue({ ctx, a, q, state }: TradeFactInput): TradeMem
     period,
     commodity: (main.fact.fields.commodity as string | null) ?? null,
   };
-  const fact = tradeFact(ctx, a, asMoney, fields, "trade.base_value", period ? 0.8 : 0.6);
-  const months: [number, number] | null = main.months;
-  return { fact, sentence: a.sentence.index, at: q.start, reporter: main.reporter, partner: main.partner, flow: main.flow, period, months };
+  const fact = tradeFact(ctx, a, asMoney, fields, "trade.base_value", own?.period ? 0.85 : 0.8);
+  return { fact, sentence: a.sentence.index, at: q.start, reporter: main.reporter, partner: main.partner, flow: main.flow, period, months: main.months };
+}
+
+/** "from $151 million to $253 million": the figure after "to" when `q` is the one after "from" (the earlier level). */
+function fromToPartner(a: SentenceAnalysis, q: Quantity, open: readonly Quantity[]): Quantity | null {
+  if (!isMeasure(q) || !/\bfrom\s$/i.test(a.text.slice(Math.max(0, q.qualStart - 6), q.qualStart))) return null;
+  const next = a.quantities[a.quantities.indexOf(q) + 1];
+  if (!next || next.kind !== q.kind || !open.includes(next)) return null;
+  return /^[^.;$]{0,45}?\bto\s$/i.test(a.text.slice(q.end, next.qualStart)) && !/\bto\b[^]*\bto\s$/i.test(a.text.slice(q.end, next.qualStart)) ? next : null;
 }
 
 const CHANGE_WINDOW = 30;
@@ -464,8 +493,8 @@ export const TRADE_RULES: Rule[] = [
     examples: {
       must: [],
       mustNot: [
-        { text: "In 2023 Turkmenistan sold 300,000 tons of petrol to Afghanistan at $610 per ton." },
-        { text: "Prices of Iranian cement in Herat rose to $75 a tonne last month." },
+        { text: "In 2023 Turkmenistan sold 300,000 tons of petrol to Afghanistan at $610 per ton.", notValue: 610 },
+        { text: "Prices of Iranian cement in Herat rose to $75 a tonne last month.", notValue: 75 },
       ],
     },
     match: ({ a }, q) => (isUnitPrice(a, q) ? [q] : []),
@@ -477,10 +506,38 @@ export const TRADE_RULES: Rule[] = [
     description: "'Of $343 million, ...': a figure that restates a total given before is taken so that no rule counts it twice; it makes no fact.",
     examples: {
       must: [],
-      mustNot: [{ text: "Kyrgyzstan's trade with Afghanistan was $60 million in 2023. Of $60 million, Kyrgyz exports made up $45 million." }],
+      mustNot: [{ text: "Of $60 million in trade with Afghanistan, Kyrgyz exports made up $45 million.", notValue: 60000000 }],
     },
     match: ({ a }, q) => (isMeasure(q) && isRestatement(a, q) ? [q] : []),
     produce: () => {},
+  },
+  {
+    id: "trade.from_to",
+    table: "trade_flows",
+    description: "'rose from $40 million to $55 million in 2023 compared with the same period of 2022': the 'to' figure is the period's value, the 'from' figure the earlier period's, made only when the text dates it.",
+    examples: {
+      must: [
+        { text: "Uzbek imports from Afghanistan rose by 38 percent from $40 million to $55 million in the first half of 2023 compared with the same period of 2022.", expect: { flow: "import", reporter_iso3: "UZB", partner_iso3: "AFG", value_original: 40000000, period_start: "2022-01-01", period_end: "2022-06-30" } },
+      ],
+      mustNot: [{ text: "Uzbek imports from Afghanistan rose from $40 million to $55 million.", notValue: 40000000 }],
+    },
+    match: ({ a, open }, q) => {
+      const to = a.has(TRADE_CUE) ? fromToPartner(a, q, open) : null;
+      return to ? [q, to] : [];
+    },
+    produce: (input, [from, to]) => {
+      const trade = tradeState(input.state);
+      const before = trade.memos.length;
+      produceTrade(input, to!);
+      const main = trade.memos.length > before ? trade.memos.at(-1)! : null;
+      // "raise trade from $1 billion to $3 billion": before a target, the "from" figure is today's level.
+      if (main && main.fact.fields.status !== "reported") return produceTrade(input, from!);
+      const base = main ? baseOf(input.ctx, input.a, from!, main, comparativeAfter(input.a, to!, 80) ?? comparativeBefore(input.a, from!)) : null;
+      if (!base) return;
+      base.fact.evidence[0]!.rule = "trade.from_to";
+      input.state.facts.push(base.fact);
+      remember(trade, base);
+    },
   },
   {
     id: "trade.base_value",
