@@ -7,6 +7,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadGold } from "../pipeline/eval/gold.ts";
 import { scoreCorpus } from "../pipeline/eval/score.ts";
+import { REVIEW_BELOW } from "../pipeline/reconcile/confidence.ts";
 import { buildDataset } from "../pipeline/run.ts";
 import { TABLES, type Dataset } from "../pipeline/schema/tables.ts";
 
@@ -59,6 +60,19 @@ describe("pipeline on the seeds", () => {
     expect(type("value_usd")).toBe("DOUBLE");
     expect(type("n_sources")).toBe("BIGINT");
     expect(type("reporter_iso3")).toBe("VARCHAR");
+    expect(type("confidence")).toBe("DOUBLE");
+    expect(type("needs_review")).toBe("BOOLEAN");
+  });
+
+  it("gives every fact a confidence from its evidence, and flags the weak and the conflicting for review", () => {
+    const conflicts = new Set(dataset.qa_checks.filter((q) => q.check === "conflict").map((q) => q.record_id));
+    for (const t of ["trade_flows", "aid_shipments", "contracts", "grants"] as const) {
+      for (const r of dataset[t]) {
+        const own = dataset.evidence.filter((e) => e.record_id === r.record_id).map((e) => e.confidence);
+        if (r.n_sources === 1) expect(own).toContain(r.confidence);
+        expect(r.needs_review).toBe(r.confidence < REVIEW_BELOW || conflicts.has(r.record_id));
+      }
+    }
   });
 
   it("finds the seed facts: precision and recall at least 0.95 against the gold files", async () => {

@@ -22,7 +22,7 @@ function trade(record_id: string, f: Partial<TradeFlow>): TradeFlow {
   return {
     record_id, reporter_iso3: "KAZ", partner_iso3: "AFG", flow: "export", period_start: null, period_end: null, status: "reported",
     value_usd: null, quantity_tonnes: null, commodity: null, value_original: null, currency_original: null, usd_rate_basis: null,
-    qualifier: "exact", n_sources: 1, ...f,
+    qualifier: "exact", n_sources: 1, confidence: 0.9, needs_review: false, ...f,
   };
 }
 
@@ -30,7 +30,7 @@ function aid(record_id: string, f: Partial<AidShipment>): AidShipment {
   return {
     record_id, donor_iso3: "KAZ", recipient_iso3: "AFG", kind: "shipment", event_date: null, period_start: null, period_end: null,
     weight_tonnes: null, value_usd: null, value_original: null, currency_original: null, railcars: null, transport_mode: null,
-    items: null, channel: null, place: null, qualifier: "exact", n_sources: 1, ...f,
+    items: null, channel: null, place: null, qualifier: "exact", n_sources: 1, confidence: 0.9, needs_review: false, ...f,
   };
 }
 
@@ -38,14 +38,14 @@ function contract(record_id: string, f: Partial<Contract>): Contract {
   return {
     record_id, parties_iso3: "AFG;KAZ", event_date: null, period_start: null, period_end: null, place: null, value_usd: null,
     value_original: null, currency_original: null, n_contracts: null, commodity: null, quantity_tonnes: null, status: "signed",
-    qualifier: "exact", n_sources: 1, ...f,
+    qualifier: "exact", n_sources: 1, confidence: 0.9, needs_review: false, ...f,
   };
 }
 
 function grant(record_id: string, f: Partial<Grant>): Grant {
   return {
     record_id, donor_iso3: "KAZ", recipient_iso3: "AFG", program: null, grants_per_year: null, students: null, institutions: null,
-    period_start: null, period_end: null, status: "current", n_sources: 1, ...f,
+    period_start: null, period_end: null, status: "current", n_sources: 1, confidence: 0.9, needs_review: false, ...f,
   };
 }
 
@@ -307,6 +307,30 @@ describe("counting and greedy matching", () => {
     const r = scoreCorpus([g], oneArticle({ trade_flows: [trade("t", { value_usd: 1 })], grants: [grant("g", { students: 999 })] }));
     expect(r.micro).toMatchObject({ tp: 1, fp: 1, fn: 1, precision: 0.5, recall: 0.5, f1: 0.5 });
   });
+
+  it("reports the precision of the predictions with confidence >= 0.8 apart, per table and micro", () => {
+    const g = gold({
+      trade_flows: [
+        { flow: "export", reporter_iso3: "KAZ", partner_iso3: "AFG", status: "reported", value_usd: 1 },
+        { flow: "export", reporter_iso3: "KAZ", partner_iso3: "AFG", status: "reported", value_usd: 2 },
+      ],
+      grants: [{ donor_iso3: "KAZ", recipient_iso3: "AFG", status: "current", students: 610 }],
+    });
+    const r = scoreCorpus([g], oneArticle({
+      trade_flows: [
+        trade("sure-hit", { value_usd: 1, confidence: 0.8 }),
+        trade("sure-miss", { value_usd: 3, confidence: 0.95 }),
+        trade("unsure-hit", { value_usd: 2, confidence: 0.79 }),
+        trade("world", { value_usd: 9, partner_iso3: "WLD", confidence: 0.9 }),
+      ],
+      grants: [grant("g", { students: 610, confidence: 0.6 })],
+    }));
+    expect(r.confidence_threshold).toBe(0.8);
+    expect(r.tables.trade_flows).toMatchObject({ precision: 2 / 3, confident_predicted: 2, confident_tp: 1, confident_precision: 0.5 });
+    expect(r.tables.grants).toMatchObject({ precision: 1, confident_predicted: 0, confident_tp: 0, confident_precision: null });
+    expect(r.micro).toMatchObject({ precision: 0.75, confident_predicted: 2, confident_tp: 1, confident_precision: 0.5 });
+    expect(r.false_positives).toEqual([expect.objectContaining({ record_id: "sure-miss", confidence: 0.95 })]);
+  });
 });
 
 // ---- gold files and the text report ------------------------------------------------
@@ -341,9 +365,13 @@ describe("text report", () => {
     expect(text.indexOf("Misses (1):")).toBeLessThan(text.indexOf("False positives (1):"));
     expect(text).toContain('"gold quote"');
     expect(text).toContain('"quote of c"');
-    const tail = text.split("\n").slice(-8);
+    const lines = text.split("\n");
+    const tail = lines.slice(-8);
+    expect(lines.at(-9)).toBe("P@.8 / n@.8: precision and number of the scored predictions with confidence >= 0.8");
     expect(tail[0]).toMatch(/^EVAL 1 articles/);
+    expect(tail[1]!.split(/\s+/).slice(-2)).toEqual(["P@.8", "n@.8"]);
     expect(tail.slice(3, 7).map((l) => l.split(/\s+/)[0])).toEqual(["trade_flows", "aid_shipments", "contracts", "grants"]);
-    expect(tail[7]).toMatch(/^MICRO\s+0\.000\s+0\.000\s+0\.000/);
+    expect(tail[7]).toMatch(/^MICRO\s+0\.000\s+0\.000\s+0\.000(\s+\d+){5}\s+0\.000\s+1$/);
+    expect(text).toContain("c (confidence 0.9): ");
   });
 });

@@ -45,6 +45,9 @@ function tradeRow(i: number): TradeFlow {
     usd_rate_basis: "usd",
     qualifier: "exact",
     n_sources: 1,
+    // Both sides of the review threshold, so its booleans cross chunk boundaries too.
+    confidence: i % 3 === 0 ? 0.6 : 0.9,
+    needs_review: i % 3 === 0,
   };
 }
 
@@ -177,8 +180,8 @@ describe("publish with chunked tables", () => {
     const parquet = await duckRows(out, `SELECT commodity, value_original FROM '${join(out, "trade_flows.parquet")}' ORDER BY record_id`);
     expect(parquet).toEqual([["=SUM(A1)", 4975903614.457831], ['say "hi",\r\nbye', 1.5e21], ["", 0.1 + 0.2]]);
     const csv = (await readFile(join(out, "trade_flows.csv"), "utf8")).split("\r\n");
-    expect(csv[1]).toBe("tf0,KAZ,AFG,export,2023-01-01,2023-12-31,reported,0,,'=SUM(A1),4975903614.45783,,usd,exact,1");
-    expect(csv[4]).toBe('tf2,KAZ,AFG,export,2023-01-01,2023-12-31,reported,,,"",0.3,,usd,exact,1');
+    expect(csv[1]).toBe("tf0,KAZ,AFG,export,2023-01-01,2023-12-31,reported,0,,'=SUM(A1),4975903614.45783,,usd,exact,1,0.6,true");
+    expect(csv[4]).toBe('tf2,KAZ,AFG,export,2023-01-01,2023-12-31,reported,,,"",0.3,,usd,exact,1,0.9,false');
     expect(await readdir(out)).not.toContain(".scratch");
     await rm(out, { recursive: true, force: true });
   });

@@ -96,6 +96,8 @@ function sampleDataset(): Dataset {
         usd_rate_basis: "usd",
         qualifier: "exact",
         n_sources: 2,
+        confidence: 0.92,
+        needs_review: false,
       },
       {
         record_id: "tf1",
@@ -113,6 +115,8 @@ function sampleDataset(): Dataset {
         usd_rate_basis: null,
         qualifier: "approx",
         n_sources: 1,
+        confidence: 0.65,
+        needs_review: true,
       },
     ],
     evidence: [
@@ -291,6 +295,8 @@ describe("publish", () => {
       value_usd: "DOUBLE",
       quantity_tonnes: "DOUBLE",
       n_sources: "BIGINT",
+      confidence: "DOUBLE",
+      needs_review: "BOOLEAN",
     });
     expect((await describe("articles")).published_date).toBe("DATE");
     expect((await describe("growth_rates")).consistent).toBe("BOOLEAN"); // empty table, still typed
@@ -344,10 +350,12 @@ describe("publish", () => {
       usd_rate_basis: "",
       qualifier: "approx",
       n_sources: "1",
+      confidence: "0.65",
+      needs_review: "true",
     });
-    expect(byName[1]).toMatchObject({ value_usd: "987900000", quantity_tonnes: "", commodity: "", n_sources: "2" });
+    expect(byName[1]).toMatchObject({ value_usd: "987900000", quantity_tonnes: "", commodity: "", n_sources: "2", confidence: "0.92", needs_review: "false" });
     expect(bytes.toString("utf8").split("\r\n")[1]).toBe(
-      'tf1,KAZ,AFG,export,2023-01-01,2023-05-31,reported,,272.728,"flour, wheat",,,,approx,1',
+      'tf1,KAZ,AFG,export,2023-01-01,2023-05-31,reported,,272.728,"flour, wheat",,,,approx,1,0.65,true',
     );
   });
 
@@ -424,6 +432,8 @@ describe("publish", () => {
     expect(field("value_usd")).toMatchObject({ type: "number", description: "Value in US dollars (base units, not millions)" });
     expect(field("n_sources")).toMatchObject({ type: "integer", constraints: { required: true } });
     expect(field("flow").constraints).toEqual({ required: true, enum: ["export", "import", "turnover"] });
+    expect(field("confidence")).toMatchObject({ type: "number", constraints: { required: true, minimum: 0, maximum: 1 } });
+    expect(field("needs_review")).toMatchObject({ type: "boolean", constraints: { required: true } });
     const evidence = pkg.resources.find((r: { name: string }) => r.name === "evidence");
     expect(evidence.schema.foreignKeys).toEqual([{ fields: ["article_id"], reference: { resource: "articles", fields: ["article_id"] } }]);
     const text = await readFile(join(out, "datapackage.json"), "utf8");
@@ -439,6 +449,9 @@ describe("publish", () => {
     expect(readme).toContain("| `trade_flows` | 2 |");
     expect(readme).toMatch(/qualifier/);
     expect(readme).toMatch(/Mirror-trade/);
+    expect(readme).toContain("| `confidence` | DOUBLE, required | How sure the pipeline is of this record: per article, the evidence confidence of the record's main figure;");
+    expect(readme).toMatch(/\| `needs_review` \| BOOLEAN, required \| True when confidence is below 0\.7 or the articles give different values/);
+    expect(readme).toContain("each other\n  closes 0.25 × its confidence of the remaining doubt (0.9 and 0.9 give 0.92)");
     expect(readme).not.toMatch(/\d{4}-\d{2}-\d{2}T|\d{2}:\d{2}:\d{2}/);
   });
 
@@ -483,6 +496,9 @@ describe("publish", () => {
     const badDate = sampleDataset();
     badDate.trade_flows[0]!.period_end = "2022-02-30";
     await expect(publish(badDate, out, INFO)).rejects.toThrow(/trade_flows.*period_end/);
+    const badConfidence = sampleDataset();
+    badConfidence.trade_flows[1]!.confidence = 1.2;
+    await expect(publish(badConfidence, out, INFO)).rejects.toThrow(/trade_flows, row 1[\s\S]*confidence/);
     const duplicate = sampleDataset();
     duplicate.articles[1]!.article_id = "a2";
     await expect(publish(duplicate, out, INFO)).rejects.toThrow(/articles.*duplicate primary key/);

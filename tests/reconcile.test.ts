@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RawFile } from "../pipeline/ingest/article.ts";
 import { loadReference } from "../pipeline/ingest/reference.ts";
+import { combineConfidence } from "../pipeline/reconcile/confidence.ts";
 import { buildFromInputs } from "../pipeline/run.ts";
 import type { Dataset } from "../pipeline/schema/tables.ts";
 import type { Reference } from "../pipeline/types.ts";
@@ -29,6 +30,9 @@ describe("cross-article reconcile", () => {
     expect(d.trade_flows[0]).toMatchObject({ flow: "turnover", reporter_iso3: "UZB", partner_iso3: "AFG", value_usd: 866300000, n_sources: 2, qualifier: "exact" });
     const stated = d.evidence.filter((e) => e.field === "value_usd").map((e) => [e.article_id, e.stated_value, e.value_text]);
     expect(stated).toEqual(expect.arrayContaining([["exact", 866300000, "$866.3 million"], ["rounded", 870000000, "$870 million"]]));
+    const perArticle = ["exact", "rounded"].map((id) => d.evidence.find((e) => e.article_id === id && e.field === "value_usd")!.confidence!);
+    expect(d.trade_flows[0]!.confidence).toBe(combineConfidence(perArticle));
+    expect(d.trade_flows[0]!.confidence).toBeGreaterThan(Math.max(...perArticle));
   });
 
   it("keeps record ids when an unrelated article is added", () => {
@@ -47,6 +51,7 @@ describe("cross-article reconcile", () => {
     const conflict = d.qa_checks.find((q) => q.check === "conflict");
     expect(conflict).toMatchObject({ severity: "warning", passed: false, record_id: d.trade_flows[0]!.record_id });
     expect(conflict!.message).toMatch(/866300000.*exact.*640500000.*other|640500000.*other.*866300000.*exact/);
+    expect(d.trade_flows[0]).toMatchObject({ needs_review: true, confidence: d.evidence.find((e) => e.article_id === "exact")!.confidence });
   });
 
   it("records a conflict when two articles give different tonnages for the same dated shipment", () => {

@@ -1,7 +1,9 @@
 import { FACT_TABLES, type FactTable } from "../schema/tables.ts";
-import type { EvalReport, FalsePositive, Miss, Score } from "./score.ts";
+import { HIGH_CONFIDENCE, type EvalReport, type FalsePositive, type Miss, type Score } from "./score.ts";
 
 const QUOTE_MAX = 160;
+/** Column suffix of the high-confidence figures, from the threshold itself: "@.8". */
+const AT = `@${String(HIGH_CONFIDENCE).replace(/^0/, "")}`;
 
 /**
  * The text report. Details come first and the summary last, because hooks and CI show only
@@ -15,19 +17,19 @@ export function formatReport(report: EvalReport): string {
   lines.push("", `False positives (${report.false_positives.length}):`);
   for (const fp of report.false_positives) lines.push(...fpLines(fp));
   if (report.false_positives.length === 0) lines.push("  (none)");
-  lines.push("", ...summaryLines(report));
+  lines.push("", `P${AT} / n${AT}: precision and number of the scored predictions with confidence >= ${HIGH_CONFIDENCE}`, ...summaryLines(report));
   return lines.join("\n");
 }
 
-/** Eight lines: title, header, rule, one row per fact table, MICRO. */
+/** Eight lines: title, header, rule, one row per fact table, MICRO; the last two columns are the high-confidence precision and count. */
 export function summaryLines(report: EvalReport): string[] {
   const missing = report.articles_missing.length ? `, ${report.articles_missing.length} missing from output` : "";
   const row = (name: string, s: Score) =>
-    [name.padEnd(14), rate(s.precision), rate(s.recall), rate(s.f1), ...[s.tp, s.fp, s.fn, s.required, s.predicted].map((n) => String(n).padStart(5))].join(" ");
+    [name.padEnd(14), rate(s.precision), rate(s.recall), rate(s.f1), ...[s.tp, s.fp, s.fn, s.required, s.predicted].map((n) => String(n).padStart(5)), rate(s.confident_precision), String(s.confident_predicted).padStart(5)].join(" ");
   return [
     `EVAL ${report.articles.length} articles${missing}: ${report.misses.length} misses, ${report.false_positives.length} false positives`,
-    ["table".padEnd(14), "    P", "    R", "   F1", "   tp", "   fp", "   fn", "  req", " pred"].join(" "),
-    ["-".repeat(14), ...Array(8).fill("-----")].join(" "),
+    ["table".padEnd(14), "    P", "    R", "   F1", "   tp", "   fp", "   fn", "  req", " pred", `P${AT}`.padStart(5), `n${AT}`.padStart(5)].join(" "),
+    ["-".repeat(14), ...Array(10).fill("-----")].join(" "),
     ...FACT_TABLES.map((t) => row(t, report.tables[t])),
     row("MICRO", report.micro),
   ];
@@ -39,7 +41,7 @@ function missLines(m: Miss): string[] {
 
 function fpLines(fp: FalsePositive): string[] {
   const text = fp.value_text ? ` (${fp.value_text})` : "";
-  return [`  ${fp.article_id} ${fp.table} ${fp.record_id}: ${describe(fp.table, fp.record)}`, `      said${text}: ${quote(fp.quote)}`];
+  return [`  ${fp.article_id} ${fp.table} ${fp.record_id} (confidence ${fp.confidence}): ${describe(fp.table, fp.record)}`, `      said${text}: ${quote(fp.quote)}`];
 }
 
 /** One line per fact, e.g. `export KAZ→AFG 2022-01-01..2022-12-31 reported value_usd=978900000`. */

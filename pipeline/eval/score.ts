@@ -4,6 +4,9 @@ import { describeFields } from "./fields.ts";
 import type { GoldFile, GoldOf } from "./gold.ts";
 import { factMatches } from "./match.ts";
 
+/** Records at or above this confidence are the ones a user may take without review: their precision is reported apart. */
+export const HIGH_CONFIDENCE = 0.8;
+
 export interface Score {
   /** Matched predictions (matches to required and to optional gold facts). */
   tp: number;
@@ -22,6 +25,12 @@ export interface Score {
   precision: number | null;
   recall: number | null;
   f1: number | null;
+  /** Scored predictions with confidence >= HIGH_CONFIDENCE. */
+  confident_predicted: number;
+  /** Of those, the matched ones. */
+  confident_tp: number;
+  /** confident_tp / confident_predicted; null when there are none. */
+  confident_precision: number | null;
 }
 
 export interface Match {
@@ -50,9 +59,12 @@ export interface FalsePositive {
   /** The article's first evidence for the record. */
   quote: string | null;
   value_text: string | null;
+  confidence: number;
 }
 
 export interface EvalReport {
+  /** HIGH_CONFIDENCE, the cut the confident_* figures use. */
+  confidence_threshold: number;
   /** Articles with a gold file, i.e. the ones scored. */
   articles: string[];
   /** Gold articles absent from dataset.articles (rejected or not read): all their facts are misses. */
@@ -66,7 +78,7 @@ export interface EvalReport {
 }
 
 /** What is tallied per article; tp/fp/fn and the rates follow from it. */
-type Counts = Omit<Score, "tp" | "fp" | "fn" | "precision" | "recall" | "f1">;
+type Counts = Omit<Score, "tp" | "fp" | "fn" | "precision" | "recall" | "f1" | "confident_precision">;
 
 /** Score a dataset against gold, per article and table; records of articles without gold are ignored. */
 export function scoreCorpus(gold: GoldFile[], dataset: Dataset): EvalReport {
@@ -78,6 +90,7 @@ export function scoreCorpus(gold: GoldFile[], dataset: Dataset): EvalReport {
   const known = new Set(dataset.articles.map((a) => a.article_id));
   const counts = Object.fromEntries(FACT_TABLES.map((t) => [t, emptyCounts()])) as Record<FactTable, Counts>;
   const report: Omit<EvalReport, "tables" | "micro"> = {
+    confidence_threshold: HIGH_CONFIDENCE,
     articles: ids,
     articles_missing: ids.filter((id) => !known.has(id)),
     matches: [],
@@ -127,7 +140,12 @@ function scoreArticleTable<T extends FactTable>(
   }
 
   preds.forEach((p, i) => {
-    if (taken.has(i)) return;
+    const confident = p.row.confidence >= HIGH_CONFIDENCE;
+    if (confident) c.confident_predicted++;
+    if (taken.has(i)) {
+      if (confident) c.confident_tp++;
+      return;
+    }
     const first = p.evidence[0];
     report.false_positives.push({
       article_id: file.article_id,
@@ -136,6 +154,7 @@ function scoreArticleTable<T extends FactTable>(
       record: describeFields(table, p.row),
       quote: first?.quote ?? null,
       value_text: first?.value_text ?? null,
+      confidence: p.row.confidence,
     });
   });
 }
@@ -148,7 +167,7 @@ function isScored<T extends FactTable>(table: T, p: Prediction<T>): boolean {
 }
 
 function emptyCounts(): Counts {
-  return { required: 0, matched_required: 0, matched_optional: 0, predicted: 0, unscored: 0 };
+  return { required: 0, matched_required: 0, matched_optional: 0, predicted: 0, unscored: 0, confident_predicted: 0, confident_tp: 0 };
 }
 
 function addCounts(a: Counts, b: Counts): Counts {
@@ -161,7 +180,8 @@ function withRates(c: Counts): Score {
   const tp = c.matched_required + c.matched_optional;
   const precision = c.predicted > 0 ? tp / c.predicted : null;
   const recall = c.required > 0 ? c.matched_required / c.required : null;
-  return { tp, fp: c.predicted - tp, fn: c.required - c.matched_required, ...c, precision, recall, f1: f1(precision, recall) };
+  const confident_precision = c.confident_predicted > 0 ? c.confident_tp / c.confident_predicted : null;
+  return { tp, fp: c.predicted - tp, fn: c.required - c.matched_required, ...c, precision, recall, f1: f1(precision, recall), confident_precision };
 }
 
 /** Harmonic mean; with one side undefined, a zero on the other side still means F1 = 0. */

@@ -72,6 +72,7 @@ export function buildDataPackage(info: PackageInfo, tables: PublishedTable[], fi
             const constraints = {
               ...(c.required ? { required: true } : {}),
               ...(c.enum ? { enum: [...c.enum] } : {}),
+              ...(c.range ? { minimum: c.range[0], maximum: c.range[1] } : {}),
             };
             return {
               name: c.name,

@@ -20,7 +20,8 @@ function tableSection({ def, columns, rowCount }: PublishedTable): string[] {
   for (const c of columns) {
     const type = c.required ? `${c.sql}, required` : c.sql;
     const values = c.enum ? ` One of: ${c.enum.map((v) => `\`${v}\``).join(", ")}.` : "";
-    lines.push(`| \`${c.name}\` | ${type} | ${cell(c.description + values)} |`);
+    const range = c.range ? ` From ${c.range[0]} to ${c.range[1]}.` : "";
+    lines.push(`| \`${c.name}\` | ${type} | ${cell(c.description + values + range)} |`);
   }
   lines.push("");
   return lines;

@@ -1,4 +1,5 @@
 import type { PackageInfo } from "./datapackage.ts";
+import { combineConfidence, CORROBORATION_WEIGHT, REVIEW_BELOW } from "../reconcile/confidence.ts";
 import { EXCEL_DIR } from "./paths.ts";
 import { VIEWS } from "./views.ts";
 
@@ -115,6 +116,16 @@ export function caveatsSection(): string[] {
     "- Page chrome (menus, \"Latest news\" lists, teasers, captions that repeat the body, datelines) is",
     "  excluded: no figure comes from it; `articles.n_chrome_chars` says how much of each article it was.",
     "- Articles can disagree about the same fact: see `qa_checks` and `evidence.stated_value`.",
+    "- `confidence` (0..1) says how sure the extraction is that it read a record right, not how true the",
+    "  figure is. Each evidence row carries the confidence its extraction rule gave it (lower when a country,",
+    "  period or status was inferred from context rather than stated); an article's confidence in a record is",
+    "  that of its evidence for the record's main figure (value, else tonnage, railcars, contract count or",
+    "  grant count). Across articles that state the same value, the best one counts in full and each other",
+    `  closes ${CORROBORATION_WEIGHT} × its confidence of the remaining doubt (0.9 and 0.9 give ${combineConfidence([0.9, 0.9])}): restatements`,
+    "  often copy one press release, so corroboration raises confidence only a little, and never past 1.",
+    "  Rounded to 2 decimals, like the evidence confidences it is computed from.",
+    `- \`needs_review\` is true when \`confidence\` is below ${REVIEW_BELOW} or the articles give different values for`,
+    "  the fact (a `conflict` row in `qa_checks`). `SELECT * FROM v_facts WHERE needs_review` lists them.",
     "",
   ];
 }

@@ -15,6 +15,8 @@ interface SchemaDef {
 interface CheckDef {
   check: string;
   minimum?: number;
+  value?: number;
+  inclusive?: boolean;
   format?: string;
   pattern?: RegExp;
 }
@@ -67,6 +69,9 @@ function stringCheck(check: CheckDef): Accepts {
 
 function numberCheck(check: CheckDef): Accepts {
   if (check.check === "number_format" && check.format === "safeint") return (value) => Number.isSafeInteger(value);
+  const { value: bound, inclusive } = check;
+  if (bound !== undefined && check.check === "greater_than") return inclusive ? (value) => (value as number) >= bound : (value) => (value as number) > bound;
+  if (bound !== undefined && check.check === "less_than") return inclusive ? (value) => (value as number) <= bound : (value) => (value as number) < bound;
   return REJECT;
 }
 

@@ -1,6 +1,7 @@
 import type { AidItem, Evidence, FactTable, QaCheck } from "../schema/tables.ts";
 import { idOfJson, stableId } from "../ids.ts";
 import type { ExtractedFact, StatedChange } from "../types.ts";
+import { combineConfidence, needsReview, statementConfidence } from "./confidence.ts";
 import { conflictsAreOneFact, partitionKey, primaryMeasure, type KeyTraits } from "./keys.ts";
 import { halfUnit } from "./precision.ts";
 
@@ -11,7 +12,7 @@ import { halfUnit } from "./precision.ts";
 export interface MergedRecord {
   record_id: string;
   table: FactTable;
-  row: Record<string, string | number | null>;
+  row: Record<string, string | number | boolean | null>;
   changes: StatedChange[];
   /** Half a unit of the last digit the preferred mention wrote for these row values (0 when not written). */
   halfUnit: { value_usd: number; quantity_tonnes: number };
@@ -109,6 +110,8 @@ function fmt(m: Mention<unknown>): string {
 export interface Draft<R> {
   record_id: string;
   mentions: Mention<R>[];
+  /** How many leading mentions state the record's value; fewer than all when the sources conflict. */
+  kept: number;
 }
 
 /** The facts of one key: what conflictsAreOneFact asks of them (the same for any of them), and their mentions. */
@@ -153,7 +156,7 @@ export class MergePlan<R> {
         const ranked = clusters.map((c) => c.sort(preference)).sort((a, b) => b.length - a.length || preference(a[0]!, b[0]!));
         const record_id = idOfJson(k);
         const table = traits.table;
-        drafts.push({ record_id, mentions: ranked.flat() });
+        drafts.push({ record_id, mentions: ranked.flat(), kept: ranked[0]!.length });
         qa.push({
           check_id: stableId("qa", "conflict", record_id),
           check: "conflict",
@@ -176,7 +179,7 @@ export class MergePlan<R> {
         if (tags.has(tag)) tag = String(value);
         for (let n = 2; tags.has(tag); n++) tag = `${value}#${n}`;
         tags.add(tag);
-        drafts.push({ record_id: idOfJson(`${k.slice(0, -1)},${JSON.stringify(tag)}]`), mentions: c });
+        drafts.push({ record_id: idOfJson(`${k.slice(0, -1)},${JSON.stringify(tag)}]`), mentions: c, kept: c.length });
       }
     }
     drafts.sort((a, b) => (a.record_id < b.record_id ? -1 : 1));
@@ -201,14 +204,19 @@ export function mergeFacts(facts: ExtractedFact[]): MergeResult {
  * The record of a draft from its mentions' facts, `facts` giving them in the draft's order, one at a time
  * (so a record of many mentions is built without holding them all); its evidence, aid items and caveats go to `out`.
  */
-export function buildRecord<R>({ record_id, mentions }: Draft<R>, facts: Iterable<ExtractedFact>, out: Omit<MergeResult, "records">): MergedRecord {
+export function buildRecord<R>({ record_id, mentions, kept }: Draft<R>, facts: Iterable<ExtractedFact>, out: Omit<MergeResult, "records">): MergedRecord {
   let best: ExtractedFact | undefined;
-  let row: Record<string, string | number | null> = {};
+  let row: Record<string, string | number | boolean | null> = {};
   // Evidence ids include the record id, so duplicates can only come from this record's own mentions.
   const seenEvidence = new Set<string>();
   const seenItems = new Set<string>();
   const changes: StatedChange[] = [];
+  // Only articles that state the kept value corroborate it: a conflicting figure is no support.
+  const confidenceByArticle = new Map<string, number>();
+  let i = 0;
   for (const f of facts) {
+    if (i < kept) confidenceByArticle.set(f.article_id, Math.max(confidenceByArticle.get(f.article_id) ?? 0, statementConfidence(f, mentions[i]!.measure)));
+    i++;
     if (!best) {
       best = f;
       row = { record_id, ...f.fields };
@@ -240,11 +248,13 @@ export function buildRecord<R>({ record_id, mentions }: Draft<R>, facts: Iterabl
   if (!best) throw new Error(`record ${record_id} has no facts`);
   row.qualifier = best.qualifier;
   row.n_sources = mentions.length === 1 ? 1 : new Set(mentions.map((m) => m.article_id)).size;
+  row.confidence = combineConfidence([...confidenceByArticle.values()]);
+  row.needs_review = needsReview(row.confidence, kept < mentions.length);
   return { record_id, table: best.table, row, changes, halfUnit: { value_usd: writtenHalfUnit(best, row, "value_usd"), quantity_tonnes: writtenHalfUnit(best, row, "quantity_tonnes") } };
 }
 
 /** The rounding of a row value as the preferred mention wrote it ("$978.9 million" → 50,000). */
-function writtenHalfUnit(best: ExtractedFact, row: Record<string, string | number | null>, field: string): number {
+function writtenHalfUnit(best: ExtractedFact, row: Record<string, string | number | boolean | null>, field: string): number {
   const e = best.evidence.find((x) => x.field === field);
   const v = row[field];
   return e && v !== null && v !== undefined ? halfUnit(e.value_text, v as number) : 0;

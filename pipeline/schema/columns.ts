@@ -9,6 +9,8 @@ export interface ColumnMeta {
   /** Allowed values, for documentation and validation. */
   enum?: readonly string[];
   required?: boolean;
+  /** Inclusive bounds of a number column, for documentation and validation. */
+  range?: readonly [number, number];
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -30,6 +32,9 @@ export const col = {
   int: (description: string) => tag(z.number().int().nullable(), { sql: "BIGINT", description }),
   requiredInt: (description: string) => tag(z.number().int(), { sql: "BIGINT", description, required: true }),
   bool: (description: string) => tag(z.boolean().nullable(), { sql: "BOOLEAN", description }),
+  requiredBool: (description: string) => tag(z.boolean(), { sql: "BOOLEAN", description, required: true }),
+  /** A required number in 0..1 (a confidence, a share). */
+  fraction: (description: string) => tag(z.number().min(0).max(1), { sql: "DOUBLE", description, required: true, range: [0, 1] }),
 };
 
 export function columnMeta(schema: z.ZodType): ColumnMeta {

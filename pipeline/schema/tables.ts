@@ -1,10 +1,13 @@
 import { z } from "zod";
+import { CORROBORATION_WEIGHT, REVIEW_BELOW } from "../reconcile/confidence.ts";
 import { col, columnMeta, type ColumnMeta } from "./columns.ts";
 
 const ISO3 = "ISO 3166-1 alpha-3 country code";
 const PERIOD_START = "First day of the period the figure covers (inclusive); null when the article gives no resolvable period";
 const PERIOD_END = "Last day of the period the figure covers (inclusive); null when unresolved";
 const N_SOURCES = "Number of distinct articles that state this fact";
+const CONFIDENCE = `How sure the pipeline is of this record: per article, the evidence confidence of the record's main figure; across articles, the best one with each other article that states the same value closing ${CORROBORATION_WEIGHT} × its confidence of the remaining doubt (rounded to 2 decimals)`;
+const NEEDS_REVIEW = `True when confidence is below ${REVIEW_BELOW} or the articles give different values for this fact (a conflict row in qa_checks)`;
 const RECORD_ID = "Stable id: hash of the fact's key (table, countries, direction, period, status, commodity), not of file order";
 
 export const articles = z.object({
@@ -36,6 +39,8 @@ export const trade_flows = z.object({
   usd_rate_basis: col.oneOf(["usd", "stated", "annual_average", "nearest_year"], "How value_usd was obtained: stated in USD, the article's own conversion, or the reference annual-average rate"),
   qualifier: col.requiredOneOf(["exact", "approx", "at_least", "at_most"], "How the article qualifies the number (\"almost\", \"over\", ...)"),
   n_sources: col.requiredInt(N_SOURCES),
+  confidence: col.fraction(CONFIDENCE),
+  needs_review: col.requiredBool(NEEDS_REVIEW),
 });
 
 export const aid_shipments = z.object({
@@ -57,6 +62,8 @@ export const aid_shipments = z.object({
   place: col.text("Place of delivery or handover, from the gazetteer"),
   qualifier: col.requiredOneOf(["exact", "approx", "at_least", "at_most"], "How the article qualifies the main number"),
   n_sources: col.requiredInt(N_SOURCES),
+  confidence: col.fraction(CONFIDENCE),
+  needs_review: col.requiredBool(NEEDS_REVIEW),
 });
 
 export const aid_items = z.object({
@@ -82,6 +89,8 @@ export const contracts = z.object({
   status: col.requiredOneOf(["signed", "planned"], "signed, or announced to be signed"),
   qualifier: col.requiredOneOf(["exact", "approx", "at_least", "at_most"], "How the article qualifies the main number"),
   n_sources: col.requiredInt(N_SOURCES),
+  confidence: col.fraction(CONFIDENCE),
+  needs_review: col.requiredBool(NEEDS_REVIEW),
 });
 
 export const grants = z.object({
@@ -96,6 +105,8 @@ export const grants = z.object({
   period_end: col.date(PERIOD_END),
   status: col.requiredOneOf(["current", "planned"], "current, or planned/proposed"),
   n_sources: col.requiredInt(N_SOURCES),
+  confidence: col.fraction(CONFIDENCE),
+  needs_review: col.requiredBool(NEEDS_REVIEW),
 });
 
 export const evidence = z.object({
