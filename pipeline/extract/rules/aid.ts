@@ -160,7 +160,8 @@ export function completeAid(ctx: ArticleContext, frame: AidFrame, claimed: Set<n
   let inferred = 0;
   for (const s of [...own, ...context]) {
     const ents = sentenceRoles(s);
-    recipient ??= firstWithRole(ents, "dest");
+    // "a proposal to Pakistan to let wheat pass to Afghanistan": of several destinations, the hub receives the aid.
+    recipient ??= ents.find((e) => e.role === "dest" && e.iso3 === ctx.hub)?.iso3 ?? firstWithRole(ents, "dest");
     donor ??= firstWithRole(ents, "origin");
     const subject = ents.find((e) => (e.role === "subject" || e.role === "owner" || e.role === "other") && e.kind !== "place" && e.iso3 !== recipient && e.iso3 !== "AFG");
     if (!donor && subject) donor = subject.iso3;

@@ -83,7 +83,7 @@ const FLOW_NOUN = /^(?:\s*[-–]?\s*(?:\w+\s){0,2}?)(?:exports?|imports?|product
 /** Words right before a mention (lower-cased) that tell its role. */
 const BEFORE = {
   // "were exported Kazakhstan": a sending verb right before a country names where the goods went, with or without "to".
-  dest: /\b(?:to|into|for|entering|towards|reaching|in favou?r of|exported|shipped|flown|delivered|transported)\s(?:the\s)?(?:neighbou?ring\s|brotherly\s|friendly\s)?$/,
+  dest: /\b(?:to|into|for|entering|towards|reaching|reached|in favou?r of|exported|shipped|flown|delivered|transported)\s(?:the\s)?(?:neighbou?ring\s|brotherly\s|friendly\s)?$/,
   origin: /\bfrom\s(?:the\s)?(?:neighbou?ring\s)?$|\bmade in\s$/,
   between: /\bbetween\s(?:the\s)?$/,
   and: /\band\s$/,
@@ -142,7 +142,8 @@ function read(e: EntityMention, before: string, after: string): Reading {
   if (/^['’]s?\b/.test(after) || (e.kind === "demonym" && FLOW_NOUN.test(after))) next = "owner";
   else if (cued && BEFORE.with.test(before)) next = "partner";
   else if (cued && BEFORE.of.test(before) && e.kind !== "place") next = "owner";
-  else if (cued && BEFORE.place.test(before) && e.kind === "place") next = "location";
+  // "the ambassador in Kabul": a capital after "in" or "at" is where something happens, not its government acting.
+  else if (cued && BEFORE.place.test(before) && (e.kind === "place" || (e.kind === "capital" && /\b(?:in|at)\s(?:the\s)?$/.test(before)))) next = "location";
   return { fixed: null, and, next, subject: next === null && !(cued && BEFORE.inAtOfOn.test(before)) };
 }
 

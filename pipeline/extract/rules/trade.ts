@@ -253,10 +253,20 @@ function sharesPeriod(a: SentenceAnalysis, earlier: TradeMemo, q: Quantity): boo
   return PART_OF_BEFORE.test(a.text.slice(earlier.at, q.qualStart));
 }
 
+/** "$2 billion were exported, with the majority of exports going to Pakistan": the partner takes only a share of the figure. */
+const SHARE_OF_TOTAL = /\b(?:the\s)?(?:majority|bulk|most|greater part|largest (?:part|share)|lion['’]s share|main part)\sof\b/i;
+
+/** "the Chinese ambassador said", "Kazakh analysts": a person's nationality names who speaks, not who trades. */
+const PERSON_AFTER = /^\s(?:ambassador|envoy|minister|official|spokes(?:man|woman|person)|president|prime minister|consul|diplomat|analyst|expert|economist|journalist|media|press)s?\b/i;
+
+function isSpeaker(a: SentenceAnalysis, e: RoledEntity): boolean {
+  return e.kind === "demonym" && PERSON_AFTER.test(a.text.slice(e.end, e.end + 20));
+}
+
 /** A figure for a trade flow: value or tonnage, with pair, direction, period and status read from its clause. */
 export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: ExtractedFact; memo: TradeMemo; unresolved: string | null } | { skip: string } {
   const [ws, we] = windowOf(a, q);
-  const ents = rolesIn(a, ws, we, q);
+  const ents = rolesIn(a, ws, we, q).filter((e) => !isSpeaker(a, e));
   const pm = periodFor(a, q);
   if (isWorldTotal(a, q, ws, we, ents)) {
     // The narrative's period still holds for the figures that follow ("The main partners were Russia ($750 million)").
@@ -268,7 +278,8 @@ export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: Extr
   if (!flow) return { skip: "no trade cue" };
   if (flow !== "turnover" && sharedByCountries(a, ents)) return { skip: "one figure for several destinations or origins (not bilateral)" };
   if (NOT_TRADE.test(a.text.slice(ws, we))) return { skip: "transit, investment or re-export, not bilateral trade in goods" };
-  const sentenceEnts = sentenceRoles(a);
+  if (SHARE_OF_TOTAL.test(a.text.slice(q.end, we))) return { skip: "a total of which only a share goes to the named partner" };
+  const sentenceEnts = sentenceRoles(a).filter((e) => !isSpeaker(a, e));
   const sameSentence = state.memos.filter((m) => m.sentence === a.sentence.index).at(-1) ?? null;
   const recent = state.memos.at(-1);
   const inherited = sameSentence ?? (recent && a.sentence.index - recent.sentence <= 1 ? recent : null);
@@ -339,7 +350,8 @@ function baseOf(ctx: ArticleContext, a: SentenceAnalysis, q: Quantity, main: Tra
   else if (comp && comp.year !== null && main.months) period = monthsPeriod(comp.year, main.months[0], main.months[1]);
   else if (comp && comp.year !== null && !main.months && main.period) period = { start: `${comp.year}${main.period.start.slice(4)}`, end: `${comp.year}${main.period.end.slice(4)}` };
   else if (comp && main.period) period = previousYear(main.period);
-  if (!period) return null;
+  // Without a period a base value is still the article's figure for an earlier time; it waits for review.
+  if (!period && !comp && own?.kind !== "period") return null;
   const mainMoney = main.fact.money;
   const asMoney: Quantity = mainMoney ? { ...q, kind: "money", currency: q.currency ?? mainMoney.currency } : { ...q, kind: "mass" };
   const fields = {
@@ -350,7 +362,7 @@ function baseOf(ctx: ArticleContext, a: SentenceAnalysis, q: Quantity, main: Tra
     period,
     commodity: (main.fact.fields.commodity as string | null) ?? null,
   };
-  const fact = tradeFact(ctx, a, asMoney, fields, "trade.base_value", own?.period ? 0.85 : 0.8);
+  const fact = tradeFact(ctx, a, asMoney, fields, "trade.base_value", period === null ? 0.6 : own?.period ? 0.85 : 0.8);
   return { fact, sentence: a.sentence.index, at: q.start, reporter: main.reporter, partner: main.partner, flow: main.flow, period, months: main.months };
 }
 
@@ -447,6 +459,11 @@ const NO_MEMOS: readonly TradeMemo[] = [];
  * to the last figure of the sentence before; the period of the sentence's last reported figure carries on.
  */
 function recordChanges(a: SentenceAnalysis, trade: TradeState): void {
+  // "Trade between the two fell during the first half of this year." sets the time the next figures speak of.
+  if (a.quantities.length === 0 && a.has(TRADE_CUE)) {
+    const p = a.periods.find((x) => x.kind === "period" && x.period);
+    if (p) trade.carried = { period: p.period, months: p.months, sentence: a.sentence.index };
+  }
   const anaphoric = ANAPHORIC.test(a.text);
   // A sentence's figures come from its own numbers, so one without numbers has none; nor, unless it points
   // back with "This"/"It", anything to change or carry.
