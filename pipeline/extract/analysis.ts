@@ -1,7 +1,7 @@
 import type { Article } from "../types.ts";
 import type { Gazetteer, EntityMention, ChannelMention } from "./entities.ts";
 import { scanQuantities, type Quantity } from "./numbers.ts";
-import { scanPeriods, type PeriodMention } from "./periods.ts";
+import { calendarFor, scanPeriods, type PeriodMention } from "./periods.ts";
 import { splitSentences, type Sentence } from "./sentences.ts";
 
 /** Everything the rules need about one sentence, computed once. Offsets are relative to the sentence. */
@@ -44,6 +44,11 @@ function cueId(cue: RegExp): number {
   return id;
 }
 
+/** The article's main pair, known once every sentence is read: whose fiscal calendar its sentences use by default. */
+interface CalendarContext {
+  pair: (string | null)[];
+}
+
 /**
  * Periods and channels are scanned on first use: most sentences carry no number, and the rules read
  * those only around numbers. Entities are always scanned, as every sentence counts toward the main pair.
@@ -63,6 +68,7 @@ class Analysis implements SentenceAnalysis {
     readonly sentence: Sentence,
     private readonly published: string | null,
     private readonly gazetteer: Gazetteer,
+    private readonly calendar: CalendarContext = { pair: [] },
   ) {
     const text = sentence.text;
     this.text = text;
@@ -77,16 +83,25 @@ class Analysis implements SentenceAnalysis {
     // and names ("CASA-1000") are not quantities.
     const money = scanned.filter((q) => q.kind === "money");
     const entities = money.length ? found.filter((e) => !money.some((q) => e.start < q.end && e.end > q.start)) : found;
+    this.entities = entities;
     const periods = this.periods;
     const quantities = scanned.filter(
       (q) => !periods.some((p) => q.start < p.end && q.end > p.start) && !entities.some((e) => q.start >= e.start && q.start < e.end),
     );
-    this.entities = entities;
     this.quantities = mergeRestatements(text, quantities);
   }
 
   get periods(): PeriodMention[] {
-    return (this.scannedPeriods ??= scanPeriods(this.text, this.published));
+    if (!this.scannedPeriods) {
+      const named = this.entities.filter((e) => e.kind !== "place").map((e) => e.iso3);
+      this.scannedPeriods = scanPeriods(this.text, this.published, calendarFor(named, this.calendar.pair));
+    }
+    return this.scannedPeriods;
+  }
+
+  /** Periods scanned before the article's pair was known are read again where one was left unresolved, as a fiscal year waits for that pair. */
+  rescanFiscal(): void {
+    if (this.scannedPeriods?.some((p) => p.unresolved !== null)) this.scannedPeriods = null;
   }
 
   get channels(): ChannelMention[] {
@@ -153,12 +168,16 @@ function count(counts: Map<string, { n: number; first: number }>, iso3: string, 
 
 export function analyzeArticle(article: Article, gazetteer: Gazetteer): ArticleContext {
   const published = article.meta.published_date;
-  const sentences = splitSentences(article).map((s) => analyzeSentence(s, published, gazetteer));
+  const calendar: CalendarContext = { pair: [] };
+  const analyses = splitSentences(article).map((s) => new Analysis(s, published, gazetteer, calendar));
+  const sentences: SentenceAnalysis[] = analyses;
   const counts = new Map<string, { n: number; first: number }>();
   gazetteer.entities(article.meta.title ?? "").forEach((e, i) => count(counts, e.iso3, 2, -1000 + i));
   for (const s of sentences) for (const e of s.entities) count(counts, e.iso3, e.kind === "place" ? 0.5 : 1, s.sentence.start + e.start);
   const ranked = [...counts.entries()].sort((a, b) => b[1].n - a[1].n || a[1].first - b[1].first).map(([k]) => k);
   const hub = counts.has("AFG") ? "AFG" : (ranked[1] ?? null);
   const focus = ranked.find((k) => k !== hub) ?? null;
+  calendar.pair = [focus, hub];
+  for (const s of analyses) s.rescanFiscal();
   return { article, published, focus, hub, sentences };
 }
