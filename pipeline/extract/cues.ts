@@ -24,15 +24,6 @@ export const AID_AGGREGATE = cuePattern("cues_aid", "aggregate");
 export const AID_PLEDGE = cuePattern("cues_aid", "pledge");
 export const NOT_AID = cuePattern("cues_aid", "not_aid");
 
-export const CONTRACT_NOUN = /\b(?:contracts?|agreements?|deals?|memorand(?:a|ums?)(?: of understanding)?|MoUs?)\b/i;
-export const CONTRACT_CUE = /\b(?:sign(?:ed|ing|s)?|conclu(?:ded|des?|ding|sion)|reached|inked|clinched|worth|valued|for a total|totall?ing|amounting)\b/i;
-export const CONTRACT_PLANNED = /\b(?:will sign|to be signed|plan(?:s|ned)? to sign|expected to (?:be )?sign|set to sign|prepar(?:e|es|ed|ing) to sign|intend(?:s|ed)? to sign|is being prepared)\b/i;
-/** A road map has no value, and money invested is not a contract's price. */
-export const NOT_CONTRACT = /\b(?:road ?map|invest(?:ed|ment|ments|ing|s)?)\b/i;
-
-export const GRANT_CUE = /\b(?:grants?|scholarships?|quotas?|students?|universit(?:y|ies)|higher education|study|studying|educational)\b/i;
-export const GRANT_PLANNED = /\b(?:plan(?:s|ned)?|propos(?:e|ed|es|al)|suggest(?:ed|s)?|offer(?:ed|s)? to|will|to increase|increase the|intend|aim|expand)\b/i;
-
 export const POTENTIAL_CUE = cuePattern("cues_status", "potential");
 export const TARGET_CUE = cuePattern("cues_status", "target");
 export const FORECAST_CUE = cuePattern("cues_status", "forecast");
