@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 import { anyOf } from "../pipeline/extract/anyof.ts";
 import { ITEMS, itemsIn } from "../pipeline/extract/cues.ts";
 import { ANY_LETTER, firstLetters, wordInitials } from "../pipeline/extract/initials.ts";
-import { PRETESTED, scanQuantities } from "../pipeline/extract/numbers.ts";
-import { scanPeriods } from "../pipeline/extract/periods.ts";
+import { lexicon } from "../pipeline/extract/lexicon.ts";
+import { scanQuantities } from "../pipeline/extract/numbers.ts";
+import { CURRENCY_FORMS } from "../pipeline/normalize/currency.ts";
+import { UNIT_FORMS } from "../pipeline/normalize/units.ts";
 import { PhraseIndex } from "../pipeline/extract/wordindex.ts";
 
 // The shortcuts taken for speed (pre-tests, in-place comparison, candidate scanning) must find what the slow paths found.
@@ -77,88 +79,25 @@ describe("first letters against word initials", () => {
   });
 });
 
-describe("period hints", () => {
-  it("let every kind of period pattern run", () => {
-    const cases: [string, string[]][] = [
-      ["Trade grew against the same period of 2023.", ["the same period of 2023"]],
-      ["Exports in January-February of 2023 rose.", ["January-February of 2023"]],
-      ["In the first five months of 2023 trade rose.", ["the first five months of 2023"]],
-      ["In the second half of 2022 trade rose.", ["the second half of 2022"]],
-      ["During the third quarter trade rose.", ["During the third quarter"]],
-      ["In 4M23 trade rose, and in 1H2023 too.", ["4M23", "1H2023"]],
-      ["In the first six months of the solar year 1402 trade rose.", ["the first six months of the solar year 1402"]],
-      ["In FY2023 and 2022-23 trade rose.", ["FY2023", "2022-23"]],
-      ["On Dec. 25, 2021, on 15 April and last October trains left.", ["Dec. 25, 2021", "15 April", "last October"]],
-      ["Over the past five years trade rose.", ["Over the past five years"]],
-      ["Since 2005, from 2019 to 2023 and last year trade rose.", ["Since 2005", "from 2019 to 2023", "last year"]],
-      ["On Thursday a train left.", ["Thursday"]],
-      ["In the 1402 fiscal year, H2 2023 and Q3 2024 and 9M2023.", ["1402 fiscal year", "H2 2023", "Q3 2024", "9M2023"]],
-    ];
-    for (const [text, found] of cases) expect(scanPeriods(text, "2024-06-01").map((p) => p.text)).toEqual(found);
-  });
-});
-
-/** The alternatives of a pattern's first capturing group, each in every form its optional characters allow. */
-function writtenForms(re: RegExp): string[] {
-  const src = re.source;
-  let start = -1;
-  for (let i = 0; i < src.length; i++) {
-    if (src[i] === "\\") i++;
-    else if (src[i] === "(" && src[i + 1] !== "?") {
-      start = i + 1;
-      break;
-    }
-  }
-  let depth = 0;
-  let end = start;
-  const alts: string[] = [];
-  let from = start;
-  for (; end < src.length; end++) {
-    const c = src[end];
-    if (c === "\\") end++;
-    else if (c === "[") end = src.indexOf("]", end);
-    else if (c === "(") depth++;
-    else if (c === ")" && depth-- === 0) break;
-    else if (c === "|" && depth === 0) {
-      alts.push(src.slice(from, end));
-      from = end + 1;
-    }
-  }
-  alts.push(src.slice(from, end));
-  return alts.flatMap((alt) => {
-    // Tokens: one character each (an escape or a class written as its first character), optional or not.
-    const tokens: { text: string; optional: boolean }[] = [];
-    for (let i = 0; i < alt.length; i++) {
-      let text = alt[i]!;
-      if (text === "\\") text = { s: " ", b: "" }[alt[++i]!] ?? alt[i]!;
-      else if (text === "[") {
-        text = alt[i + 1]!;
-        i = alt.indexOf("]", i);
-      } else if (text === "(") throw new Error(`extend writtenForms for groups inside an alternative: ${alt}`);
-      const optional = alt[i + 1] === "?";
-      if (optional) i++;
-      tokens.push({ text, optional });
-    }
-    let forms = [""];
-    for (const t of tokens) forms = t.optional ? forms.flatMap((f) => [f, f + t.text]) : forms.map((f) => f + t.text);
-    return forms;
-  });
-}
-
-describe("the number scanner's one-character pre-tests", () => {
-  // Each pattern is tried only if a character passes a test written beside it: a unit added to a pattern and
-  // not to its test would never be found. Every written form of every alternative must still be found.
+describe("the number scanner's vocabulary", () => {
+  // The scanner's patterns are built from sources/lexicon/: every row must be read where the lexicon says it is written.
   const first = (text: string) => scanQuantities(text)[0];
-  it("reads every written form of its patterns' alternatives", () => {
-    for (const p of writtenForms(PRETESTED.currencyPrefix)) expect(first(`The deal was worth ${p}5 million.`), p).toMatchObject({ kind: "money", value: 5e6 });
-    for (const w of writtenForms(PRETESTED.currencySuffix)) expect(first(`The deal was worth 5 million ${w}.`), w).toMatchObject({ kind: "money", value: 5e6 });
-    for (const w of writtenForms(PRETESTED.mass)) expect(first(`They shipped 5 ${w} of flour.`), w).toMatchObject({ kind: "mass" });
-    for (const w of writtenForms(PRETESTED.scale)) expect(first(`It cost $5 ${w}.`), w).toMatchObject({ kind: "money", scaled: true });
-    for (const w of writtenForms(PRETESTED.percent)) expect(first(`Trade rose 5 ${w} last year.`), w).toMatchObject({ kind: "percent" });
-    for (const w of writtenForms(PRETESTED.multiplier)) expect(first(`Trade grew 2 ${w} last year.`), w).toMatchObject({ kind: "multiplier" });
+  it("reads every currency form, scale and mass unit of the lexicon", () => {
+    for (const f of CURRENCY_FORMS) {
+      const code = f.form === "som" || f.form === "soms" ? "KGS" : f.code;
+      if (f.position !== "suffix") expect(first(`The deal was worth ${f.form}5 million.`), f.form).toMatchObject({ kind: "money", value: 5e6, currency: code });
+      if (f.position !== "prefix") expect(first(`The deal was worth 5 million ${f.form}.`), f.form).toMatchObject({ kind: "money", value: 5e6, currency: code });
+    }
+    for (const r of lexicon("scales")) {
+      const written = r.after === "any" ? `5 ${r.form} tons` : r.after === "currency" ? `$5 ${r.form}` : `$5${r.form}`;
+      expect(first(`They shipped ${written} in May.`), r.form).toMatchObject({ value: 5 * Number(r.factor), scaled: true });
+    }
+    for (const f of UNIT_FORMS) {
+      if (f.tonnes !== null) expect(first(`They shipped 5 ${f.form} of flour.`), f.form).toMatchObject({ kind: "mass", value: 5 * f.tonnes });
+      else expect(first(`They sent 5 ${f.form} in May.`), f.form).toMatchObject({ kind: "count", unit: f.unit });
+    }
   });
-  it("writes out the alternatives it checks", () => {
-    expect(writtenForms(/^\s?(?:of\s)?(tonnes?|k[gs]s?|Rs\.?)\b/)).toEqual(["tonne", "tonnes", "kg", "kgs", "Rs", "Rs."]);
-    expect(writtenForms(/(US\s?\$|\$)\s?$/)).toEqual(["US$", "US $", "$"]);
+  it("reads every qualifier of the lexicon", () => {
+    for (const r of lexicon("qualifiers")) expect(first(`Trade reached ${r.form} $5 million.`), r.form).toMatchObject({ qualifier: r.qualifier, value: 5e6 });
   });
 });

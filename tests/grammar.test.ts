@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { scanQuantities } from "../pipeline/extract/numbers.ts";
-import { scanPeriods } from "../pipeline/extract/periods.ts";
+import { fiscalCalendarOf, scanPeriods } from "../pipeline/extract/periods.ts";
 import { segmentBody } from "../pipeline/ingest/chrome.ts";
 
 const q = (s: string) => scanQuantities(s).map((x) => ({ text: x.text, kind: x.kind, value: x.value, currency: x.currency, unit: x.unit, qualifier: x.qualifier, high: x.high }));
@@ -59,6 +59,78 @@ describe("number grammar", () => {
     expect(q("in 2022")[0]).toMatchObject({ kind: "year", value: 2022 });
   });
 
+  it.each([
+    ["$US 40m", "money", 40e6, "USD", null],
+    ["US$ 8 million", "money", 8e6, "USD", null],
+    ["$ 12.34 million", "money", 12.34e6, "USD", null],
+    ["$64million", "money", 64e6, "USD", null],
+    ["\\$3.205 billion", "money", 3.205e9, "USD", null],
+    ["Rs7 billion", "money", 7e9, "PKR", null],
+    ["Rs 2,468 crore", "money", 24_680_000_000, "PKR", null],
+    ["Rs.300 crore", "money", 3e9, "PKR", null],
+    ["₹ 40 lakh", "money", 4e6, "INR", null],
+    ["₸2.5 billion", "money", 2.5e9, "KZT", null],
+    ["9 billion so‘m", "money", 9e9, "UZS", null],
+    ["1.5 billion afghanis", "money", 1.5e9, "AFN", null],
+    ["AFN 6 billion", "money", 6e9, "AFN", null],
+    ["80 million Indian rupees", "money", 80e6, "INR", null],
+    ["Kyrgyzstan shipped 7.000 tons", "mass", 7000, null, "t"],
+    ["Tajikistan shipped 14.250 tonnes", "mass", 14250, null, "t"],
+    ["Turkmenistan shipped 3.614 million tons", "mass", 3.614e6, null, "t"],
+    ["Ukraine sold 2.345.600 tons", "mass", 2_345_600, null, "t"],
+    ["a $5 000 million plan", "money", 5e9, "USD", null],
+    ["Thirty-two tons of apples", "mass", 32, null, "t"],
+    ["three billion kWh", "count", 3e9, null, "kWh"],
+    ["one million tons", "mass", 1e6, null, "t"],
+    ["four hundred thousand tons", "mass", 400_000, null, "t"],
+    ["a dozen trucks", "count", 12, null, "trucks"],
+    ["a million tons", "mass", 1e6, null, "t"],
+    ["a 3,500-tonne consignment", "mass", 3500, null, "t"],
+  ])("%s", (text, kind, value, currency, unit) => {
+    expect(q(text).at(-1)).toMatchObject({ kind, value, currency, unit });
+  });
+
+  it("keeps a dot before three digits as a decimal mark after a scale word, in percentages, and leaves a bare one unread", () => {
+    expect(q("$4.125 billion")[0]).toMatchObject({ value: 4.125e9 });
+    expect(q("rose 2.750%")[0]).toMatchObject({ kind: "percent", value: 2.75 });
+    expect(q("the index stood at 3.125 in May")).toEqual([]);
+    expect(q("0.250 tons")[0]).toMatchObject({ kind: "mass", value: 0.25 });
+  });
+
+  it("reads a scale word alone after a figure, whatever the unit given before it", () => {
+    expect(q("Georgia — 318 thousand")[0]).toMatchObject({ kind: "plain", value: 318_000 });
+  });
+
+  it("reads a number whole or not at all", () => {
+    const cases: [string, number[]][] = [["on 3.4.2021 they met", []], ["a figure of 12 345,67 euros", [12_345.67]], ["code 1,2345 here", []], ["1\u00a02345 tons", []]];
+    for (const [s, right] of cases) for (const x of q(s)) expect(right, `${s}: ${x.text}`).toContain(x.value);
+    expect(q("$9 000 million")[0]).toMatchObject({ value: 9e9 });
+  });
+
+  it("reads through invisible characters inside a number, and keeps its text as written", () => {
+    const s = "Mongolia sent 4,\u200b250 tons and $7\u00ad5 million.";
+    const found = scanQuantities(s);
+    expect(found.map((x) => [x.value, x.text])).toEqual([[4250, "4,\u200b250 tons"], [75e6, "$7\u00ad5 million"]]);
+    for (const x of found) expect(s.slice(x.start, x.end)).toBe(x.text);
+  });
+
+  it("does not guess a misspelt scale word, nor read the figure without it", () => {
+    expect(q("reached $31.4 millon in May")).toEqual([]);
+    expect(q("reached $31.4 billlion in May")).toEqual([]);
+    expect(q("a $2 military grant")[0]).toMatchObject({ value: 2 });
+  });
+
+  it("takes the longest qualifier", () => {
+    expect(q("not more than $6 million")[0]!.qualifier).toBe("at_most");
+    expect(q("closes to 90 tons")[0]!.qualifier).toBe("approx");
+    expect(q("upwards of 90 tons")[0]!.qualifier).toBe("at_least");
+  });
+
+  it("keeps the currency as written for a caller who knows the country", () => {
+    expect(scanQuantities("Rs 5 crore")[0]).toMatchObject({ currency: "PKR", currencyForm: "Rs" });
+    expect(scanQuantities("9 million manats")[0]).toMatchObject({ currency: "TMT", currencyForm: "manats" });
+  });
+
   it("does not read codes glued to letters as amounts", () => {
     expect(q("the 4M23 figures").filter((x) => x.kind !== "plain")).toEqual([]);
     expect(q("CASA-1000 line")).toEqual([]);
@@ -85,6 +157,11 @@ describe("period grammar", () => {
     ["in the past six months", "2023-02-01", "2023-07-31"],
     ["over the past five years", "2018-01-01", "2022-12-31"],
     ["Last October", "2022-10-01", "2022-10-31"],
+    ["the Persian calendar year 1399", "2020-03-20", "2021-03-20"],
+    ["the first quarter of the 1399 solar year", "2020-03-20", "2020-06-20"],
+    ["from April to June", "2023-04-01", "2023-06-30"],
+    ["in November", "2022-11-01", "2022-11-30"],
+    ["from May 2019 to April 2020", "2019-05-01", "2020-04-30"],
   ])("%s", (text, start, end) => {
     expect(p(text)[0]!.period).toEqual({ start, end });
   });
@@ -100,6 +177,11 @@ describe("period grammar", () => {
     expect(p("during the same period in 2023")[0]).toMatchObject({ kind: "comparative" });
     expect(p("last year", null)[0]).toMatchObject({ period: null, unresolved: expect.stringMatching(/no publication date/) });
     expect(p("in 2022/23")[0]).toMatchObject({ period: null, unresolved: expect.stringMatching(/fiscal year/) });
+  });
+
+  it("resolves a fiscal year in the calendar of the country it is given", () => {
+    expect(scanPeriods("in 2016-17", null, fiscalCalendarOf("IND"))[0]!.period).toEqual({ start: "2016-04-01", end: "2017-03-31" });
+    expect(scanPeriods("the fourth quarter of FY2016-17", null, fiscalCalendarOf("PAK"))[0]!.period).toEqual({ start: "2017-04-01", end: "2017-06-30" });
   });
 });
 

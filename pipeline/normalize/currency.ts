@@ -4,6 +4,7 @@
  * reference annual-average rate (sources/fx_annual_usd.csv) for the period's year.
  * Pure: the FX table is passed in.
  */
+import { lexicon } from "../extract/lexicon.ts";
 import type { FxRate, Money } from "../types.ts";
 
 export type UsdBasis = "usd" | "stated" | "annual_average" | "nearest_year";
@@ -77,48 +78,34 @@ export function toUsd(money: Money, year: number | null, fx: FxRate[]): UsdConve
   };
 }
 
-/** Currency words and symbols as news English writes them, by ISO 4217 code ("IRT" = toman). */
-const CURRENCY_WORDS: Record<string, string[]> = {
-  USD: ["$", "us$", "usd", "dollar", "dollars", "us dollar", "us dollars", "u.s. dollar", "u.s. dollars"],
-  KZT: ["tenge", "kzt", "₸", "kazakh tenge"],
-  KGS: ["kgs", "kyrgyz som", "kyrgyz soms"],
-  UZS: ["uzs", "sum", "sums", "soum", "soums", "so'm", "uzbek sum", "uzbek som", "uzbek soum"],
-  TMT: ["tmt", "turkmen manat", "turkmen manats"],
-  AZN: ["azn", "azerbaijani manat", "azerbaijani manats"],
-  TJS: ["tjs", "somoni", "somonis"],
-  AFN: ["afn", "af", "؋", "afghani", "afghanis"],
-  PKR: ["pkr", "pakistani rupee", "pakistani rupees"],
-  INR: ["inr", "₹", "indian rupee", "indian rupees"],
-  CNY: ["cny", "rmb", "yuan", "renminbi", "chinese yuan"],
-  RUB: ["rub", "₽", "ruble", "rubles", "rouble", "roubles", "russian ruble", "russian rubles", "russian rouble", "russian roubles"],
-  IRR: ["irr", "rial", "rials", "iranian rial", "iranian rials"],
-  IRT: ["toman", "tomans", "iranian toman", "iranian tomans"],
-  EUR: ["eur", "€", "euro", "euros"],
-  TRY: ["try", "₺", "lira", "liras", "turkish lira"],
-  AED: ["aed", "dirham", "dirhams", "uae dirham", "uae dirhams"],
-};
+/** A currency form as the lexicon lists it: where it is written and what it means. */
+export interface CurrencyForm {
+  form: string;
+  code: string;
+  /** Written before the number ("$5", "Rs 5"), after it ("5 tenge"), or either ("5 KZT", "KZT 5"). */
+  position: "prefix" | "suffix" | "both";
+  /** Whether only this exact case is the currency ("KGS", not "kgs" = kilograms). */
+  exactCase: boolean;
+  /** ISO3 of a country → the code the form means in a story about it ("rupees" about India = INR). */
+  byCountry: Record<string, string>;
+}
 
-/**
- * Words several countries share: the default is the reading most common in this
- * region's news, overridden by the country the amount is about.
- */
-const SHARED_WORDS: Record<string, { default: string; byCountry: Record<string, string> }> = {
-  rupee: { default: "PKR", byCountry: { IND: "INR" } },
-  rupees: { default: "PKR", byCountry: { IND: "INR" } },
-  rs: { default: "PKR", byCountry: { IND: "INR" } },
-  manat: { default: "TMT", byCountry: { AZE: "AZN" } },
-  manats: { default: "TMT", byCountry: { AZE: "AZN" } },
-  // Uzbek "so'm" is often transliterated "som", the Kyrgyz currency's name.
-  som: { default: "KGS", byCountry: { UZB: "UZS" } },
-  soms: { default: "KGS", byCountry: { UZB: "UZS" } },
-};
-
-const WORD_TO_CODE = new Map(Object.entries(CURRENCY_WORDS).flatMap(([code, words]) => words.map((w) => [w, code] as const)));
+/** Every currency form of sources/lexicon/currencies.csv, read once. */
+export const CURRENCY_FORMS: readonly CurrencyForm[] = lexicon("currencies").map((r) => ({
+  form: r.form!,
+  code: r.code!,
+  position: r.position as CurrencyForm["position"],
+  exactCase: r.case === "exact",
+  byCountry: Object.fromEntries((r.by_country ?? "").split(";").filter(Boolean).map((p) => p.split(":") as [string, string])),
+}));
 
 /** Lower case, one apostrophe form, single spaces, no trailing full stop ("Rs." → "rs"). */
 function wordKey(word: string): string {
   return word.trim().toLowerCase().replace(/[‘’ʻʼ`]/g, "'").replace(/\s+/g, " ").replace(/\.$/, "");
 }
+
+const BY_KEY = new Map<string, CurrencyForm>();
+for (const f of CURRENCY_FORMS) if (!BY_KEY.has(wordKey(f.form))) BY_KEY.set(wordKey(f.form), f);
 
 /**
  * ISO 4217 code for a currency word or symbol (case-insensitive), or null.
@@ -126,8 +113,7 @@ function wordKey(word: string): string {
  * rupee → INR for IND, manat → AZN for AZE, som → UZS for UZB.
  */
 export function currencyFromWord(word: string, countryHint?: string | null): string | null {
-  const key = wordKey(word);
-  const shared = SHARED_WORDS[key];
-  if (shared) return (countryHint ? shared.byCountry[countryHint] : undefined) ?? shared.default;
-  return WORD_TO_CODE.get(key) ?? null;
+  const f = BY_KEY.get(wordKey(word));
+  if (!f) return null;
+  return (countryHint ? f.byCountry[countryHint] : undefined) ?? f.code;
 }

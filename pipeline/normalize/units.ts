@@ -3,46 +3,42 @@
  * unit; "tons" in these sources are metric tonnes). Pure.
  *
  * Scale words are the caller's job: "1.3 million tons" or "thousand tons" reach here as
- * amount 1_300_000 / 1_000 × n with unit "tons".
+ * amount 1_300_000 / 1_000 × n with unit "tons". The words are in sources/lexicon/units.csv.
  */
+import { lexicon } from "../extract/lexicon.ts";
 
 export type CanonicalUnit =
   | "t" | "kg" | "l" | "m3" | "pcs" | "sets" | "railcars" | "trucks" | "containers"
   | "heads" | "bags" | "boxes" | "packages" | "kWh" | "MWh" | "GWh";
 
-const UNIT_WORDS: Record<CanonicalUnit, string[]> = {
-  t: ["t", "ton", "tons", "tonne", "tonnes", "metric ton", "metric tons", "metric tonne", "metric tonnes", "mt"],
-  kg: ["kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramme", "kilogrammes"],
-  l: ["l", "liter", "liters", "litre", "litres"],
-  m3: ["m3", "m³", "cubic meter", "cubic meters", "cubic metre", "cubic metres"],
-  // Not "items": in aid lists it names kinds of goods, not a count of pieces.
-  pcs: ["pcs", "pc", "piece", "pieces", "unit", "units"],
-  sets: ["set", "sets"],
-  railcars: [
-    "railcar", "railcars", "rail car", "rail cars", "railway car", "railway cars", "train car", "train cars",
-    "wagon", "wagons", "railway wagon", "railway wagons", "freight wagon", "freight wagons",
-    "rail tanker", "rail tankers", "tank car", "tank cars", "carriage", "carriages",
-  ],
-  // Not "vehicles": aid often *is* vehicles (ambulances, buses), so it is an item, not transport.
-  trucks: ["truck", "trucks", "lorry", "lorries"],
-  containers: ["container", "containers"],
-  heads: ["head", "heads", "head of cattle", "head of livestock"],
-  bags: ["bag", "bags", "sack", "sacks"],
-  boxes: ["box", "boxes"],
-  packages: ["package", "packages", "parcel", "parcels"],
-  kWh: ["kwh", "kilowatt-hour", "kilowatt-hours", "kilowatt hour", "kilowatt hours"],
-  MWh: ["mwh", "megawatt-hour", "megawatt-hours", "megawatt hour", "megawatt hours"],
-  GWh: ["gwh", "gigawatt-hour", "gigawatt-hours", "gigawatt hour", "gigawatt hours"],
-};
+/** A unit form of sources/lexicon/units.csv. */
+export interface UnitForm {
+  form: string;
+  unit: string;
+  /** Tonnes per unit for masses (1 for tons, 0.001 for kilograms), else null. */
+  tonnes: number | null;
+  /** Whether only the number scanner reads it: counted nouns (students, agreements) or readings normalize does not guess. */
+  scanOnly: boolean;
+}
 
-const WORD_TO_UNIT = new Map(
-  (Object.entries(UNIT_WORDS) as [CanonicalUnit, string[]][]).flatMap(([unit, words]) => words.map((w) => [w, unit] as const)),
-);
+/** Every unit form, read once. */
+export const UNIT_FORMS: readonly UnitForm[] = lexicon("units").map((r) => ({
+  form: r.form!,
+  unit: r.unit!,
+  tonnes: r.tonnes ? Number(r.tonnes) : null,
+  scanOnly: r.scope === "scan",
+}));
+
+/** Lower case, single spaces, no trailing full stop ("Kg." and "kg" agree). */
+export function unitKey(word: string): string {
+  return word.trim().toLowerCase().replace(/\s+/g, " ").replace(/\.$/, "");
+}
+
+const WORD_TO_UNIT = new Map(UNIT_FORMS.filter((f) => !f.scanOnly).map((f) => [unitKey(f.form), f.unit as CanonicalUnit] as const));
 
 /** Canonical code for a unit word (case-insensitive; "Kg." and "kg" agree), or null. */
 export function canonicalUnit(word: string): CanonicalUnit | null {
-  const key = word.trim().toLowerCase().replace(/\s+/g, " ").replace(/\.$/, "");
-  return WORD_TO_UNIT.get(key) ?? null;
+  return WORD_TO_UNIT.get(unitKey(word)) ?? null;
 }
 
 /** Mass in whole grams, so that sums of parts are exact integers (sub-gram detail is dropped). */
