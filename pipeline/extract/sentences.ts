@@ -9,6 +9,8 @@ export interface Sentence {
   /** Index of the paragraph (run of prose lines without a blank line between). */
   paragraph: number;
   index: number;
+  /** For a list item: the header lines it stands under ("Imports in 2023:", "Wheat:"), outermost first, as sentence indices. */
+  headers: number[];
 }
 
 /** Words whose trailing full stop does not end a sentence. */
@@ -81,6 +83,28 @@ function splitProse(body: string, start: number, end: number): [number, number][
 const BULLET = /^\s*(?:[-•*–—▪●]|\d{1,2}[.)])\s/;
 
 /**
+ * Gives each list item the headers it stands under: a line ending in a colon opens a list; one right after
+ * another header nests in it, one after list items replaces the innermost; any other sentence closes the list.
+ */
+function attachHeaders(out: Sentence[]): void {
+  let stack: number[] = [];
+  let afterItems = false;
+  for (const s of out) {
+    if (s.text.endsWith(":") && !BULLET.test(s.text)) {
+      if (afterItems) stack = stack.slice(0, -1);
+      stack = [...stack, s.index];
+      afterItems = false;
+    } else if (BULLET.test(s.text) && stack.length > 0) {
+      s.headers = stack;
+      afterItems = true;
+    } else {
+      stack = [];
+      afterItems = false;
+    }
+  }
+}
+
+/**
  * Sentences of the prose segments only: headlines and chrome never reach the rules. Consecutive prose
  * lines form one block, so a sentence broken across lines ("... KazAID,\nthe press service ...") stays whole.
  */
@@ -106,6 +130,7 @@ export function splitSentences(article: Article): Sentence[] {
       else for (const [s, e] of capLength(x, y, body)) addTrimmed(out, body, s, e, b.paragraph);
     }
   }
+  attachHeaders(out);
   return out;
 }
 
@@ -113,5 +138,5 @@ export function splitSentences(article: Article): Sentence[] {
 function addTrimmed(out: Sentence[], body: string, s: number, e: number, paragraph: number): void {
   while (s < e && isSpaceCode(body.charCodeAt(s))) s++;
   while (e > s && isSpaceCode(body.charCodeAt(e - 1))) e--;
-  if (e > s) out.push({ start: s, end: e, text: body.slice(s, e), paragraph, index: out.length });
+  if (e > s) out.push({ start: s, end: e, text: body.slice(s, e), paragraph, index: out.length, headers: [] });
 }

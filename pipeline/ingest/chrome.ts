@@ -9,6 +9,9 @@ const LINE_CHROME =
 /** A line that ends a sentence or continues one; lines without it are headlines, datelines, list items. */
 const PROSE_END = /[.!?…:;,"”»'’)]\s*$/;
 
+/** A bulleted or numbered line. */
+export const LIST_ITEM = /^(?:[-•*▪●–—]|\d{1,2}[.)])\s+\S/;
+
 interface Line {
   start: number;
   end: number;
@@ -31,6 +34,8 @@ function kindOf(line: Line, title: string | null): Segment["kind"] {
   if (LINE_CHROME.test(t)) return "chrome";
   if (title && t.length <= 2 * title.length + 10 && normalizeTitle(t) === title) return "headline";
   if (PROSE_END.test(t) || t.length >= 200) return "prose";
+  // A list item with a figure ("* Malaysia: $2.4 billion") states a fact under its list's header.
+  if (LIST_ITEM.test(t) && /\d/.test(t)) return "prose";
   return "headline";
 }
 
@@ -46,11 +51,14 @@ function normalizeTitle(s: string): string {
 export function segmentBody(body: string, title: string | null): Segment[] {
   const out: Segment[] = [];
   let inTail = false;
+  let proseSeen = false;
   const normalTitle = title ? normalizeTitle(title) : null;
   for (const line of lines(body)) {
     if (line.text.trim() === "") continue;
-    if (!inTail && TAIL_MARKERS.test(line.text)) inTail = true;
-    const kind = inTail ? "chrome" : kindOf(line, normalTitle);
+    // A "Latest news" heading ends the article only once the article has begun: above it, it is the site's menu.
+    if (!inTail && proseSeen && TAIL_MARKERS.test(line.text)) inTail = true;
+    const kind = inTail ? "chrome" : TAIL_MARKERS.test(line.text) ? "chrome" : kindOf(line, normalTitle);
+    if (kind === "prose") proseSeen = true;
     const lead = line.text.length - line.text.trimStart().length;
     const trail = line.text.length - line.text.trimEnd().length;
     out.push({ start: line.start + lead, end: line.end - trail, kind });

@@ -256,6 +256,33 @@ function sharesPeriod(a: SentenceAnalysis, earlier: TradeMemo, q: Quantity): boo
 /** "$2 billion were exported, with the majority of exports going to Pakistan": the partner takes only a share of the figure. */
 const SHARE_OF_TOTAL = /\b(?:the\s)?(?:majority|bulk|most|greater part|largest (?:part|share)|lion['’]s share|main part)\sof\b/i;
 
+/** The header lines a list item stands under, innermost first. */
+export function headersOf(ctx: ArticleContext, a: SentenceAnalysis): SentenceAnalysis[] {
+  return a.sentence.headers.map((i) => ctx.sentences[i]!).reverse();
+}
+
+/** "Imported in 2024:" over "* Malaysia: $2.4 billion": the direction a list's header gives its items. */
+function headerFlow(headers: SentenceAnalysis[]): Flow | null {
+  for (const h of headers) {
+    const cue = nearestCue(h.text, h.text.length);
+    if (cue) return cue.flow;
+  }
+  return null;
+}
+
+/**
+ * A list item naming one country under a header that gives the direction: the country is the partner of the
+ * country the header names (or of the article's hub, when the header names none).
+ */
+function listItemPair(ctx: ArticleContext, flow: Flow, ents: RoledEntity[], headers: SentenceAnalysis[]): Pair | null {
+  const item = countriesIn(ents);
+  if (item.length !== 1) return null;
+  const owner = headers.flatMap((h) => countriesIn(h.entities)).find((c) => c !== item[0]) ?? ctx.hub;
+  if (!owner || owner === item[0]) return null;
+  if (flow === "turnover") return orderTurnover(ctx, owner, item[0]!, 1);
+  return { reporter: owner, partner: item[0]!, inferred: 1 };
+}
+
 /** "the Chinese ambassador said", "Kazakh analysts": a person's nationality names who speaks, not who trades. */
 const PERSON_AFTER = /^\s(?:ambassador|envoy|minister|official|spokes(?:man|woman|person)|president|prime minister|consul|diplomat|analyst|expert|economist|journalist|media|press)s?\b/i;
 
@@ -274,7 +301,8 @@ export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: Extr
     else if (state.carried) state.carried = { ...state.carried, sentence: a.sentence.index };
     return { skip: "a country's trade with the whole world (no partner)" };
   }
-  const flow = flowOf(a, q, ws, we);
+  const headers = headersOf(ctx, a);
+  const flow = flowOf(a, q, ws, we) ?? headerFlow(headers);
   if (!flow) return { skip: "no trade cue" };
   if (flow !== "turnover" && sharedByCountries(a, ents)) return { skip: "one figure for several destinations or origins (not bilateral)" };
   if (NOT_TRADE.test(a.text.slice(ws, we))) return { skip: "transit, investment or re-export, not bilateral trade in goods" };
@@ -283,7 +311,7 @@ export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: Extr
   const sameSentence = state.memos.filter((m) => m.sentence === a.sentence.index).at(-1) ?? null;
   const recent = state.memos.at(-1);
   const inherited = sameSentence ?? (recent && a.sentence.index - recent.sentence <= 1 ? recent : null);
-  const pair = pairFor(ctx, flow, ents, sentenceEnts, inherited);
+  const pair = (headers.length > 0 ? listItemPair(ctx, flow, ents, headers) : null) ?? pairFor(ctx, flow, ents, sentenceEnts, inherited);
   if (!pair) return { skip: "cannot tell which two countries trade" };
   const status = statusOf(a, q, ws, we);
 
@@ -302,6 +330,11 @@ export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: Extr
     period = same?.period ?? null;
     months = same?.months ?? null;
     inheritedPeriod = same !== undefined;
+  } else if (!pm && headers.some((h) => h.periods.some((p) => p.kind === "period"))) {
+    const hp = headers.flatMap((h) => h.periods).find((p) => p.kind === "period")!;
+    period = hp.period;
+    months = hp.months;
+    if (!period && hp.unresolved) unresolved = `"${hp.text}": ${hp.unresolved}`;
   } else if (!pm && sameSentence?.period && sameSentence.fact.fields.status === status && sharesPeriod(a, sameSentence, q)) {
     period = sameSentence.period;
     months = sameSentence.months;
@@ -310,7 +343,7 @@ export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: Extr
     months = carried.months;
     inheritedPeriod = true;
   }
-  const commodity = commodityOf(a, q, ws, we);
+  const commodity = commodityOf(a, q, ws, we) ?? headers.map((h) => itemsIn(h.text)[0]).find((x) => x !== undefined) ?? null;
   const confidence = Math.max(0.5, 0.9 - 0.15 * pair.inferred - (inheritedPeriod ? 0.1 : 0));
   const rule = q.kind === "money" ? `trade.${status === "reported" ? "value" : "projected_value"}` : "trade.tonnage";
   const fact = tradeFact(ctx, a, q, { flow, reporter: pair.reporter, partner: pair.partner, status, period, commodity }, rule, confidence);
@@ -489,6 +522,11 @@ function recordChanges(a: SentenceAnalysis, trade: TradeState): void {
   }
 }
 
+/** A sentence about trade, or a list item under a header about trade. */
+function isTradeText(ctx: ArticleContext, a: SentenceAnalysis): boolean {
+  return a.has(TRADE_CUE) || headersOf(ctx, a).some((h) => h.has(TRADE_CUE));
+}
+
 /** Base values found by `match`, kept for `produce` (a quantity is asked about once). */
 const baseFound = new WeakMap<Quantity, TradeMemo>();
 
@@ -613,7 +651,7 @@ export const TRADE_FIGURE_RULES: Rule[] = [
         { text: "Afghan traders have invested $15 million in Kazakhstan since 2010." },
       ],
     },
-    match: ({ a }, q) => (q.kind === "money" && a.has(TRADE_CUE) ? [q] : []),
+    match: ({ ctx, a }, q) => (q.kind === "money" && isTradeText(ctx, a) ? [q] : []),
     produce: (input, [q]) => produceTrade(input, q!),
     afterSentence: ({ a, state }) => recordChanges(a, tradeState(state)),
   },
@@ -643,7 +681,7 @@ export const TRADE_FIGURE_RULES: Rule[] = [
       ],
       mustNot: [{ text: "Every year the country harvests 5 million tons of wheat." }],
     },
-    match: ({ a }, q) => (q.kind === "mass" && a.has(TRADE_CUE) ? [q] : []),
+    match: ({ ctx, a }, q) => (q.kind === "mass" && isTradeText(ctx, a) ? [q] : []),
     produce: (input, [q]) => produceTrade(input, q!),
   },
 ];
