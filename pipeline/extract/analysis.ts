@@ -1,5 +1,6 @@
 import type { Article } from "../types.ts";
 import type { Gazetteer, EntityMention, ChannelMention } from "./entities.ts";
+import { currencyFromWord } from "../normalize/currency.ts";
 import { scanQuantities, type Quantity } from "./numbers.ts";
 import { calendarFor, scanPeriods, type PeriodMention } from "./periods.ts";
 import { splitSentences, type Sentence } from "./sentences.ts";
@@ -58,6 +59,8 @@ class Analysis implements SentenceAnalysis {
   readonly quantities: Quantity[];
   readonly entities: EntityMention[];
   private scannedPeriods: PeriodMention[] | null = null;
+  /** Where amounts with a unit start: "2000 metric tonnes" is an amount, not the year 2000. */
+  private amountStarts: number[] = [];
   private scannedChannels: ChannelMention[] | null = null;
   /** Bit `cueId(cue)` set: the cue was tested (`cuesTested`) and matched (`cuesHit`). */
   private cuesTested = 0;
@@ -84,6 +87,7 @@ class Analysis implements SentenceAnalysis {
     const money = scanned.filter((q) => q.kind === "money");
     const entities = money.length ? found.filter((e) => !money.some((q) => e.start < q.end && e.end > q.start)) : found;
     this.entities = entities;
+    this.amountStarts = scanned.filter((q) => q.unit !== null && (q.kind === "mass" || q.kind === "count")).map((q) => q.start);
     const periods = this.periods;
     const quantities = scanned.filter(
       (q) => !periods.some((p) => q.start < p.end && q.end > p.start) && !entities.some((e) => q.start >= e.start && q.start < e.end),
@@ -94,7 +98,8 @@ class Analysis implements SentenceAnalysis {
   get periods(): PeriodMention[] {
     if (!this.scannedPeriods) {
       const named = this.entities.filter((e) => e.kind !== "place").map((e) => e.iso3);
-      this.scannedPeriods = scanPeriods(this.text, this.published, calendarFor(named, this.calendar.pair));
+      const found = scanPeriods(this.text, this.published, calendarFor(named, this.calendar.pair));
+      this.scannedPeriods = found.filter((p) => !(/^(?:\w+\s)?\d{4}$/.test(p.text) && this.amountStarts.includes(p.end - 4)));
     }
     return this.scannedPeriods;
   }
@@ -166,6 +171,19 @@ function count(counts: Map<string, { n: number; first: number }>, iso3: string, 
   else counts.set(iso3, { n: weight, first: pos });
 }
 
+/**
+ * "Rs 200 crore" in a story about India is Indian rupees: a currency name shared by several countries takes the
+ * reading of a country the sentence names, else of the article's main pair, else its default.
+ */
+function settleCurrencies(a: SentenceAnalysis, pair: (string | null)[]): void {
+  const countries = [...a.entities.filter((e) => e.kind !== "place").map((e) => e.iso3), ...pair];
+  for (const q of a.quantities) {
+    if (q.kind !== "money" || q.currencyForm === null) continue;
+    const settled = countries.map((c) => currencyFromWord(q.currencyForm!, c)).find((code) => code !== null && code !== q.currency);
+    if (settled) q.currency = settled;
+  }
+}
+
 export function analyzeArticle(article: Article, gazetteer: Gazetteer): ArticleContext {
   const published = article.meta.published_date;
   const calendar: CalendarContext = { pair: [] };
@@ -178,6 +196,7 @@ export function analyzeArticle(article: Article, gazetteer: Gazetteer): ArticleC
   const hub = counts.has("AFG") ? "AFG" : (ranked[1] ?? null);
   const focus = ranked.find((k) => k !== hub) ?? null;
   calendar.pair = [focus, hub];
+  for (const s of sentences) settleCurrencies(s, [focus, hub]);
   for (const s of analyses) s.rescanFiscal();
   return { article, published, focus, hub, sentences };
 }

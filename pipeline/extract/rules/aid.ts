@@ -21,6 +21,9 @@ export interface AidState {
   frames: AidFrame[];
 }
 
+/** "development aid to various countries": no single recipient, so no bilateral record. */
+const GROUP_RECIPIENT = /\b(?:to|for|among)\s(?:the\s)?(?:various|several|many|other|multiple|different|partner|neighbou?ring|developing|\d+|[a-z]+-?(?:one|two|three|four|five|six|seven|eight|nine|ten|teen|ty))\s(?:countries|nations|states)\b/i;
+
 const INCLUDES = /\b(?:includ(?:e|es|ed|ing)|consist(?:s|ed|ing)?|compris(?:e|es|ed|ing)|such as|of which|contain(?:s|ed|ing)?|among them)\b/i;
 /** A sentence that goes on about the shipment just described: "The consignment was handed over at ...". */
 const ANAPHORIC_START = /^(?:It|They|This|These|Those|The (?:aid|shipments?|cargo(?:es)?|consignments?|convoys?|supplies|assistance|humanitarian|goods|deliver(?:y|ies)|trains?|batch(?:es)?))\b/;
@@ -84,6 +87,8 @@ export function extractAid(ctx: ArticleContext, a: SentenceAnalysis, q: Quantity
   if (!f) return { skip: "not an aid measure" };
   const near = a.text.slice(Math.max(0, q.qualStart - 40), Math.min(a.text.length, q.end + 40));
   if (NOT_AID.test(near)) return { skip: "needs or casualties, not aid delivered" };
+  const [ws, we] = windowOf(a, q);
+  if (GROUP_RECIPIENT.test(a.text.slice(ws, we))) return { skip: "aid to a group of countries, not to one recipient" };
   const idx = a.sentence.index;
   const current = state.frames.at(-1);
   const recent = current && idx - current.sentences.at(-1)! <= 2 ? current : undefined;
