@@ -582,9 +582,9 @@ export const TRADE_RULES: Rule[] = [
     },
     produce: (input, [from, to]) => {
       const trade = tradeState(input.state);
-      const before = trade.memos.length;
+      const last = trade.memos.at(-1);
       produceTrade(input, to!);
-      const main = trade.memos.length > before ? trade.memos.at(-1)! : null;
+      const main = trade.memos.at(-1) !== last ? trade.memos.at(-1)! : null;
       // "raise trade from $1 billion to $3 billion": before a target, the "from" figure is today's level.
       if (main && main.fact.fields.status !== "reported") return produceTrade(input, from!);
       const base = main ? baseOf(input.ctx, input.a, from!, main, comparativeAfter(input.a, to!, 80) ?? comparativeBefore(input.a, from!)) : null;
