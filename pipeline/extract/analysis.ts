@@ -92,7 +92,7 @@ class Analysis implements SentenceAnalysis {
     const quantities = scanned.filter(
       (q) => !periods.some((p) => q.start < p.end && q.end > p.start) && !entities.some((e) => q.start >= e.start && q.start < e.end),
     );
-    this.quantities = mergeRestatements(text, quantities);
+    this.quantities = elideUnits(text, mergeRestatements(text, quantities));
   }
 
   get periods(): PeriodMention[] {
@@ -154,6 +154,20 @@ function mergeRestatements(text: string, qs: Quantity[]): Quantity[] {
     out.push(x);
   }
   return out;
+}
+
+/**
+ * "1.1 million tons; Russia — 237 thousand": a bare scaled number in a list of tonnages takes the unit of the
+ * item before it, which the writer left out.
+ */
+function elideUnits(text: string, qs: Quantity[]): Quantity[] {
+  return qs.map((q, i) => {
+    if (q.kind !== "plain" || !q.scaled) return q;
+    // Prices between the items ("1.1 million tons at $265 per ton; Russia — 237 thousand") do not break the list.
+    const prev = qs.slice(0, i).reverse().find((x) => x.kind !== "money");
+    if (!prev || prev.kind !== "mass" || !/[;,—–]/.test(text.slice(prev.end, q.qualStart))) return q;
+    return { ...q, kind: "mass", unit: prev.unit };
+  });
 }
 
 /** The other country of the article's main pair: what a sentence naming only one side implies. */
