@@ -275,6 +275,7 @@ function headerFlow(headers: SentenceAnalysis[]): Flow | null {
  * country the header names (or of the article's hub, when the header names none).
  */
 function listItemPair(ctx: ArticleContext, flow: Flow, ents: RoledEntity[], headers: SentenceAnalysis[]): Pair | null {
+  if (headers.length === 0) return null;
   const item = countriesIn(ents);
   if (item.length !== 1) return null;
   const owner = headers.flatMap((h) => countriesIn(h.entities)).find((c) => c !== item[0]) ?? ctx.hub;
@@ -302,7 +303,8 @@ export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: Extr
     return { skip: "a country's trade with the whole world (no partner)" };
   }
   const headers = headersOf(ctx, a);
-  const flow = flowOf(a, q, ws, we) ?? headerFlow(headers);
+  const ownFlow = flowOf(a, q, ws, we);
+  const flow = ownFlow ?? headerFlow(headers);
   if (!flow) return { skip: "no trade cue" };
   if (flow !== "turnover" && sharedByCountries(a, ents)) return { skip: "one figure for several destinations or origins (not bilateral)" };
   if (NOT_TRADE.test(a.text.slice(ws, we))) return { skip: "transit, investment or re-export, not bilateral trade in goods" };
@@ -311,7 +313,8 @@ export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: Extr
   const sameSentence = state.memos.filter((m) => m.sentence === a.sentence.index).at(-1) ?? null;
   const recent = state.memos.at(-1);
   const inherited = sameSentence ?? (recent && a.sentence.index - recent.sentence <= 1 ? recent : null);
-  const pair = (headers.length > 0 ? listItemPair(ctx, flow, ents, headers) : null) ?? pairFor(ctx, flow, ents, sentenceEnts, inherited);
+  // Only an item that gives no direction of its own is read through its header.
+  const pair = (ownFlow === null ? listItemPair(ctx, flow, ents, headers) : null) ?? pairFor(ctx, flow, ents, sentenceEnts, inherited);
   if (!pair) return { skip: "cannot tell which two countries trade" };
   const status = statusOf(a, q, ws, we);
 
