@@ -70,8 +70,8 @@ function placeQuantities(input: Omit<RuleInput, "open">): void {
   for (const q of input.a.quantities) {
     if (!open.has(q)) continue;
     let placed = false;
+    const view: RuleInput = { ...rulesInput, open: [...open] };
     for (const rule of PLACING_RULES) {
-      const view: RuleInput = { ...rulesInput, open: [...open] };
       const taken = rule.match!(view, q);
       if (taken.length === 0) continue;
       if (rule.produce!(view, taken) === false) continue;

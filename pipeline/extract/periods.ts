@@ -190,10 +190,14 @@ interface Published {
   iso: string;
 }
 
+/** The last date parsed: every sentence of an article is read against the same one. */
+let lastPublished: Published | null = null;
+
 function parsePublished(iso: string | null): Published | null {
   if (!iso) return null;
+  if (lastPublished?.iso === iso) return lastPublished;
   const [y, m, d] = iso.split("-").map(Number);
-  return { year: y!, month: m!, day: d!, iso };
+  return (lastPublished = { year: y!, month: m!, day: d!, iso });
 }
 
 const NO_DATE = "relative date and the article has no publication date";
@@ -214,7 +218,12 @@ interface Scope {
   comparedMonth(): { month: number; year: number } | null;
 }
 
+/** Every English month name begins so. */
+const MONTH_GATE = /jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec/i;
+
 interface Pattern {
+  /** A cheap test every match passes: a text that fails it is not searched with `re`, which most sentences would fail slowly. */
+  gate: RegExp;
   re: RegExp;
   build: (m: RegExpExecArray, s: Scope) => Built | null;
 }
@@ -315,11 +324,13 @@ function patterns(): Pattern[] {
   return [
     {
       // "compared to August 2022": a base period the text names
+      gate: MONTH_GATE,
       re: new RegExp(String.raw`\b(?:compared\s(?:to|with)|than(?:\sin)?|against|versus|vs\.?)\s(?:in\s)?(?:the\s)?(${MONTH})(?:\sof)?,?\s(${YEAR})\b`, "g"),
       build: (m) => ({ kind: "comparative", period: monthsPeriod(Number(m[2]), monthNo(m[1]!), monthNo(m[1]!)), months: [monthNo(m[1]!), monthNo(m[1]!)], year: Number(m[2]), unresolved: null }),
     },
     {
       // "the same period in 2023", "the same month of last fiscal year", "the previous year", "a year earlier"
+      gate: /same|previous|preceding|year|earlier|before|ago|figure|level|compared|than|against|versus|vs/i,
       re: new RegExp(
         String.raw`\b(?:(?:the\s)?same\s(?:period|month|quarter|time)(?:\s(?:of|in|during))?(?:\s(?:the\s)?(?:(${YEAR})|(?:last|previous|past|preceding)(?:\s(?:fiscal|financial|solar|calendar|iranian|persian))?(?:\s(?:year|FY))?))?|(?:the\s)?previous year|the year before|a year (?:earlier|ago|before)|(?:against|over|compared (?:to|with)|than|versus|vs\.?)\s(?:the\s)?(?:last|previous) year|(?:compared (?:to|with)|than(?: in)?|against|versus|vs\.?|(?:the\s)?figures?\s(?:for|of|in)|(?:the\s)?level\s(?:of|in))\s(?:in\s)?(${YEAR}))\b`,
         "gi",
@@ -328,6 +339,7 @@ function patterns(): Pattern[] {
     },
     {
       // "the first quarter of the 1400 solar fiscal year", "the first nine months of the current Iranian calendar year", "solar year 1401"
+      gate: /solar|hijri|shamsi|persian|iranian|afghan|\b1[34]\d{2}\b/i,
       re: new RegExp(String.raw`\b(?:${QUALIFIER(SOLAR_MONTH())})?${SOLAR_REF}`, "gi"),
       build: (m, s) => {
         const g = m.groups!;
@@ -342,6 +354,7 @@ function patterns(): Pattern[] {
     },
     {
       // "15 Hamal 1402", "Hamal 1402": a day or month of a numbered solar year
+      gate: /\b1[34]\d{2}\b/,
       re: new RegExp(String.raw`\b(?:(\d{1,2})\s)?(${SOLAR_MONTH()})\s(${SH})\b`, "gi"),
       build: (m) => {
         const sh = Number(m[3]);
@@ -356,6 +369,7 @@ function patterns(): Pattern[] {
     },
     {
       // "2023-05-12": an ISO date, not a fiscal year or a year
+      gate: /\d{4}-\d\d-\d\d/,
       re: new RegExp(String.raw`\b(${YEAR})-(\d{2})-(\d{2})\b`, "g"),
       build: (m) => {
         const p = day(Number(m[1]), Number(m[2]), Number(m[3]));
@@ -364,6 +378,7 @@ function patterns(): Pattern[] {
     },
     {
       // "July-June (2023-24)": the months name the fiscal year, whoever's it is
+      gate: MONTH_GATE,
       re: new RegExp(String.raw`\b(${MONTH})${DASH}(${MONTH})\s\(\s?(${YEAR})\s?[-–/]\s?(\d{2}|${YEAR})\s?\)`, "g"),
       build: (m) => {
         const a = monthNo(m[1]!);
@@ -375,6 +390,7 @@ function patterns(): Pattern[] {
     },
     {
       // "the first quarter (July to September) of the FY2022-23", "the 2024-25 fiscal year", "the ongoing fiscal"
+      gate: /fiscal|financial|budget|\bFY|\d{4}\s?[-–/]\s?\d/i,
       re: new RegExp(String.raw`\b(?:${QUALIFIER(MONTH)})?(?:the\s)?${FY_LABEL}`, "gi"),
       build: (m, s) => {
         const g = m.groups!;
@@ -397,6 +413,7 @@ function patterns(): Pattern[] {
     },
     {
       // "March 2024-March 2025" is the solar year that starts that March; "July 2023 to June 2024" the months between
+      gate: MONTH_GATE,
       re: new RegExp(String.raw`\b(?:from\s)?(${MONTH}),?\s(${YEAR})(?:${DASH}|\s(?:to|through|until)\s)(${MONTH}),?\s(${YEAR})\b`, "g"),
       build: (m) => {
         const a = monthNo(m[1]!);
@@ -410,6 +427,7 @@ function patterns(): Pattern[] {
     },
     {
       // "March 21- December 21, 2022", "from March 20 to June 20", "from 1 to 6 September 2025"
+      gate: MONTH_GATE,
       re: new RegExp(
         String.raw`\b(?:from\s|between\s)?(?:(${MONTH})\s(\d{1,2})(?:st|nd|rd|th)?(?:${DASH}|\s(?:to|through|until)\s)(${MONTH})?\s?(\d{1,2})(?:st|nd|rd|th)?|(\d{1,2})(?:st|nd|rd|th)?\s(?:(${MONTH})\s)?(?:${DASH}|\s?(?:to|through|until)\s)(\d{1,2})(?:st|nd|rd|th)?\s(${MONTH}))(?:,?\s(${YEAR}))?\b`,
         "g",
@@ -429,21 +447,25 @@ function patterns(): Pattern[] {
     },
     {
       // "January-February of 2023", "between January and February 2023", "January–May this year"
+      gate: MONTH_GATE,
       re: new RegExp(String.raw`\b(?:between\s)?(${MONTH})\s?(?:-|–|—|to|through|and)\s?(${MONTH}),?\s${YREF}`, "gi"),
       build: (m, s) => span("period", yearOf(m[3], m[4], s.pub), monthNo(m[1]!), monthNo(m[2]!)),
     },
     {
       // "first five months of this year", "in 5 months of 2023", "nine months of last year"
+      gate: /months/i,
       re: new RegExp(String.raw`\b(?:(?:the\s)?first\s)?(${SMALL})\smonths\s${YREF}`, "gi"),
       build: (m, s) => span("period", yearOf(m[2], m[3], s.pub), 1, smallNo(m[1]!)),
     },
     {
       // "first half of 2022", "the second half of this year"
+      gate: /half/i,
       re: new RegExp(String.raw`\b(?:the\s)?(first|second|1st|2nd)\shalf\s${YREF}`, "gi"),
       build: (m, s) => (ordinal(m[1]!) === 1 ? span("period", yearOf(m[2], m[3], s.pub), 1, 6) : span("period", yearOf(m[2], m[3], s.pub), 7, 12)),
     },
     {
       // "first quarter of 2023", "Q1 2023", "the third quarter of last year"
+      gate: /quarter|\bQ[1-4]/i,
       re: new RegExp(String.raw`\b(?:(?:the\s)?(${ORD})\squarter|Q([1-4]))\s${YREF}`, "gi"),
       build: (m, s) => {
         const q = m[2] ? Number(m[2]) : ordinal(m[1]!);
@@ -452,6 +474,7 @@ function patterns(): Pattern[] {
     },
     {
       // Business-press shorthand: "4M23", "9M2023", "1H23", "H1 2023", "1Q23"
+      gate: /\d[MHQ]|[HQ][1-4]/,
       re: /\b(?:(\d{1,2})M|([12])H|H([12])\s?|([1-4])Q|Q([1-4])\s?)((?:20)?\d{2})\b/g,
       build: (m) => {
         const y = m[6]!.length === 2 ? 2000 + Number(m[6]) : Number(m[6]);
@@ -464,16 +487,19 @@ function patterns(): Pattern[] {
     },
     {
       // "on April 26", "Dec. 25, 2021", "April 26, 2024"
+      gate: MONTH_GATE,
       re: new RegExp(String.raw`\b(${MONTH})\s(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s(${YEAR}))?`, "g"),
       build: (m, s) => dateOf(Number(m[2]), monthNo(m[1]!), m[3], s.pub),
     },
     {
       // "15 April", "25 September 2025"
+      gate: MONTH_GATE,
       re: new RegExp(String.raw`\b(\d{1,2})(?:st|nd|rd|th)?\s(?:of\s)?(${MONTH})(?:,?\s(${YEAR}))?\b`, "g"),
       build: (m, s) => dateOf(Number(m[1]), monthNo(m[2]!), m[3], s.pub),
     },
     {
       // "In August of last year", "in April 2025", "last October"
+      gate: MONTH_GATE,
       re: new RegExp(String.raw`\b(?:(${MONTH})\s${YREF}|([Ll]ast|[Tt]his|[Nn]ext)\s(${MONTH}))`, "g"),
       build: (m, s) => {
         if (m[1]) return span("period", yearOf(m[2], m[3], s.pub), monthNo(m[1]), monthNo(m[1]));
@@ -486,6 +512,7 @@ function patterns(): Pattern[] {
     },
     {
       // "from January to May", "between April and June": the latest such months up to publication
+      gate: MONTH_GATE,
       re: new RegExp(String.raw`\b(?:(?:from|between|in|during)\s)?(${MONTH})(?:${DASH}|\s(?:to|through|until)\s|(?<=between\s\S+)\sand\s)(${MONTH})\b`, "g"),
       build: (m, s) => {
         const a = monthNo(m[1]!);
@@ -496,6 +523,7 @@ function patterns(): Pattern[] {
     },
     {
       // "in the past six months", "over the past five years", "the last 3 years"
+      gate: /past|last|previous/i,
       re: new RegExp(String.raw`\b(?:in|over|during|for)?\s?the\s(?:past|last|previous)\s(${SMALL})\s(months|years)\b`, "gi"),
       build: (m, s) => {
         const n = smallNo(m[1]!);
@@ -510,21 +538,25 @@ function patterns(): Pattern[] {
     },
     {
       // "in six months", "for five months": a length with no anchor
+      gate: /months/i,
       re: new RegExp(String.raw`\b(?:in|for|during|over)\s(${SMALL})\smonths\b`, "gi"),
       build: (m) => ({ kind: "duration", period: null, months: [1, smallNo(m[1]!)], year: null, unresolved: "duration without an anchor" }),
     },
     {
       // "since 2005": from then to publication
+      gate: /since/i,
       re: new RegExp(String.raw`\bsince\s(${YEAR})\b`, "gi"),
       build: (m, s) => ({ kind: "period", period: s.pub ? { start: `${m[1]}-01-01`, end: s.pub.iso } : null, months: null, year: Number(m[1]), unresolved: s.pub ? null : NO_DATE }),
     },
     {
       // "2021-2022", "from 2019 to 2023"
+      gate: /\d{4}/,
       re: new RegExp(String.raw`\b(?:from\s|between\s)?(${YEAR})\s?(?:-|–|to|and)\s?(${YEAR})\b`, "gi"),
       build: (m) => (Number(m[2]) > Number(m[1]) ? { kind: "period", period: { start: `${m[1]}-01-01`, end: `${m[2]}-12-31` }, months: null, year: null, unresolved: null } : null),
     },
     {
       // "last year", "this year", "in 2022"; a relative year after a fiscal or solar one is of that calendar
+      gate: /\d{4}|year/i,
       re: new RegExp(String.raw`\b(?:(?:in|during|for|of|by)\s)?${YREF}\b`, "gi"),
       build: (m, s) => {
         const before = s.anchorBefore(m.index);
@@ -538,6 +570,7 @@ function patterns(): Pattern[] {
     },
     {
       // "in the third quarter", "the first half": of the year named before it in the text, else of publication
+      gate: /quarter|half/i,
       re: new RegExp(String.raw`\b(?:in|during|for|over)\s(?:the\s)?(${ORD})\s(quarter|half)(?!\s(?:of|in)\b)(?!\s(?:19|20)\d{2})`, "gi"),
       build: (m, s) => {
         const n = ordinal(m[1]!);
@@ -551,6 +584,7 @@ function patterns(): Pattern[] {
     },
     {
       // "in September": the latest September up to publication, or the one after a base month named beside it
+      gate: MONTH_GATE,
       re: new RegExp(String.raw`\b(?:in|during|of|through)\s(?:the\s(?:month\sof\s)?)?(${MONTH})\b(?!\s?\d)`, "g"),
       build: (m, s) => {
         const mo = monthNo(m[1]!);
@@ -561,6 +595,7 @@ function patterns(): Pattern[] {
     },
     {
       // "last month", "this month": of publication; "compared to last month" is a base this grammar has no shape for
+      gate: /month/i,
       re: /(?<!\b(?:than|to|with|from|over|against|versus)\s)\b(last|this|past)\smonth\b/gi,
       build: (m, s) => {
         if (!s.pub) return unresolved(NO_DATE);
@@ -572,6 +607,7 @@ function patterns(): Pattern[] {
     },
     {
       // "on Thursday": the latest such weekday on or before publication
+      gate: /day\b/i,
       re: new RegExp(String.raw`\b(?:on\s|last\s)?(${WEEKDAY})\b`, "g"),
       build: (m, s) => {
         if (!s.pub) return { kind: "date", period: null, months: null, year: null, unresolved: NO_DATE };
@@ -616,7 +652,11 @@ export function scanPeriods(text: string, published: string | null, fiscal: Fisc
       return c ? { month: c.months![0], year: c.year! } : null;
     },
   };
+  const passed = new Map<RegExp, boolean>();
   for (const p of compiled) {
+    let open = passed.get(p.gate);
+    if (open === undefined) passed.set(p.gate, (open = p.gate.test(text)));
+    if (!open) continue;
     p.re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = p.re.exec(text))) {
