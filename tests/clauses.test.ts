@@ -41,6 +41,11 @@ describe("clause frames: who trades with whom", () => {
     expect(rows(fs).map((r) => r.slice(0, 4))).toEqual([["export", "AFG", "IRN", 300]]);
   });
 
+  it("a part told after its whole trades within the whole's pair, and 'according to X' names no destination", () => {
+    const fs = extract("Turkmenistan and Afghanistan signed a memorandum. According to Afghanistan's ministry, the two countries traded goods worth $90 million in 2023, with Afghan exports accounting for $11 million of that figure.");
+    expect(rows(fs).map((r) => r.slice(0, 5))).toEqual([["turnover", "TKM", "AFG", 90e6, "2023-01-01"], ["export", "AFG", "TKM", 11e6, "2023-01-01"]]);
+  });
+
   it("the other side of a pair the sentence names completes a one-sided figure", () => {
     const fs = extract("Trade between Iran and Afghanistan during 4M24 totalled $700mn, with Afghanistan's exports amounting to approximately $90mn.");
     expect(rows(fs)).toContainEqual(["export", "AFG", "IRN", 90e6, "2024-01-01", "2024-04-30", "reported"]);

@@ -133,6 +133,8 @@ interface Reading {
 
 function read(e: EntityMention, before: string, after: string): Reading {
   const cued = ANY_BEFORE.test(before);
+  // "according to Afghanistan's ministry" names a source, not a destination.
+  if (/\baccording to\s(?:the\s)?$/.test(before)) return { fixed: "other", and: false, next: null, subject: false };
   if (cued && BEFORE.dest.test(before)) return { fixed: "dest", and: false, next: null, subject: false };
   if ((cued && BEFORE.origin.test(before)) || /^-(?:grown|made|produced|origin)\b/i.test(after)) return { fixed: "origin", and: false, next: null, subject: false };
   if (cued && BEFORE.between.test(before)) return { fixed: "pair", and: false, next: null, subject: false };

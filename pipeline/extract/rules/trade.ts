@@ -157,12 +157,18 @@ function otherOfPair(sentenceEnts: readonly RoledEntity[], one: string | null): 
   return one !== null && pair.length === 2 && pair.includes(one) ? pair.find((c) => c !== one)! : null;
 }
 
-function pairFor(ctx: ArticleContext, flow: Flow, ents: RoledEntity[], sentenceEnts: readonly RoledEntity[], inherited: TradeMemo | null): Pair | null {
+/** "$66 million in trade between the two, with Afghan exports accounting for $7 million": a part trades within its whole's pair. */
+function otherOfWhole(whole: TradeMemo | null, one: string | null): string | null {
+  if (!whole || one === null) return null;
+  return whole.reporter === one ? whole.partner : whole.partner === one ? whole.reporter : null;
+}
+
+function pairFor(ctx: ArticleContext, flow: Flow, ents: RoledEntity[], sentenceEnts: readonly RoledEntity[], inherited: TradeMemo | null, whole: TradeMemo | null): Pair | null {
   const named = ents.filter((e) => e.role !== "location");
   if (named.length === 0 && inherited) return { reporter: inherited.reporter, partner: inherited.partner, inferred: 1 };
   if (flow === "export") {
     const exporter = firstWithRole(ents, "origin") ?? firstWithRole(ents, "owner") ?? firstWithRole(ents, "subject") ?? firstWithRole(sentenceEnts, "origin") ?? firstWithRole(sentenceEnts, "owner");
-    const importer = firstWithRole(ents, "dest") ?? firstWithRole(ents, "partner") ?? firstWithRole(sentenceEnts, "dest") ?? firstWithRole(sentenceEnts, "partner") ?? countriesIn(named).find((c) => c !== exporter) ?? otherOfPair(sentenceEnts, exporter);
+    const importer = firstWithRole(ents, "dest") ?? firstWithRole(ents, "partner") ?? firstWithRole(sentenceEnts, "dest") ?? firstWithRole(sentenceEnts, "partner") ?? countriesIn(named).find((c) => c !== exporter) ?? otherOfPair(sentenceEnts, exporter) ?? otherOfWhole(whole, exporter);
     if (!exporter && importer) {
       const o = senderTo(ctx, importer);
       return o && o !== importer ? { reporter: o, partner: importer, inferred: 1 } : null;
@@ -174,7 +180,7 @@ function pairFor(ctx: ArticleContext, flow: Flow, ents: RoledEntity[], sentenceE
     const owner = firstWithRole(ents, "owner");
     const origin = firstWithRole(ents, "origin") ?? firstWithRole(sentenceEnts, "origin");
     const importer = firstWithRole(ents, "dest") ?? (subject && subject !== owner ? subject : null) ?? (origin ? owner : null) ?? subject ?? owner;
-    const exporter = origin ?? (owner && owner !== importer ? owner : null) ?? otherOfPair(sentenceEnts, importer);
+    const exporter = origin ?? (owner && owner !== importer ? owner : null) ?? otherOfPair(sentenceEnts, importer) ?? otherOfWhole(whole, importer);
     if (!importer && exporter) {
       const o = senderTo(ctx, exporter);
       return o && o !== exporter ? { reporter: o, partner: exporter, inferred: 1 } : null;
@@ -314,7 +320,7 @@ export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: Extr
   const recent = state.memos.at(-1);
   const inherited = sameSentence ?? (recent && a.sentence.index - recent.sentence <= 1 ? recent : null);
   // Only an item that gives no direction of its own is read through its header.
-  const pair = (ownFlow === null ? listItemPair(ctx, flow, ents, headers) : null) ?? pairFor(ctx, flow, ents, sentenceEnts, inherited);
+  const pair = (ownFlow === null ? listItemPair(ctx, flow, ents, headers) : null) ?? pairFor(ctx, flow, ents, sentenceEnts, inherited, sameSentence && PART_OF_BEFORE.test(a.text.slice(sameSentence.at, q.qualStart)) ? sameSentence : null);
   if (!pair) return { skip: "cannot tell which two countries trade" };
   const status = statusOf(a, q, ws, we);
 
