@@ -136,6 +136,16 @@ describe("clause frames: aid and money", () => {
     expect(fs.map((f) => [f.fields.donor_iso3, f.fields.recipient_iso3, f.fields.kind, f.fields.weight_tonnes])).toEqual([["TUR", "AFG", "pledge", 20000]]);
   });
 
+  it("the package a consignment belongs to is a pledge of its own, not the consignment's value", () => {
+    const fs = aid(extract("Turkey sent the first consignment of 900 metric tonnes of flour as humanitarian aid to Afghanistan on Friday. The consignment is part of the humanitarian package of $40 million for Afghanistan.", "2024-03-09"));
+    expect(fs.map((f) => [f.fields.kind, f.fields.weight_tonnes, f.money?.amount ?? null])).toEqual([["shipment", 900, null], ["pledge", null, 40e6]]);
+  });
+
+  it("a budget line is not aid unless the clause names its recipient; a fiscal year's pledge is not a multi-year aggregate", () => {
+    const fs = aid(extract("India announced development assistance of Rs 300 crore for Afghanistan in its budget for 2024-25. The ministry was allocated a total of Rs 20,000 crore in the budget.", "2024-02-01"));
+    expect(fs.map((f) => [f.fields.recipient_iso3, f.fields.kind, f.money?.amount, f.fields.period_start, f.fields.period_end])).toEqual([["AFG", "pledge", 3e9, "2024-04-01", "2025-03-31"]]);
+  });
+
   it("a year-like number with a unit is an amount, not the year it reads as", () => {
     const fs = aid(extract("Uzbekistan has pledged humanitarian aid to Afghanistan. A convoy of 2000 metric tonnes of flour left Termez."));
     expect(fs.map((f) => [f.fields.weight_tonnes, f.fields.period_start])).toEqual([[2000, null]]);

@@ -23,6 +23,8 @@ export const AID_NEW_SHIPMENT = cuePattern("cues_aid", "new_shipment");
 export const AID_AGGREGATE = cuePattern("cues_aid", "aggregate");
 export const AID_PLEDGE = cuePattern("cues_aid", "pledge");
 export const NOT_AID = cuePattern("cues_aid", "not_aid");
+/** Budgets, outlays and appeals: money that is aid only when the clause names who receives it. */
+export const NOT_AID_FUNDS = cuePattern("cues_aid", "not_aid_funds");
 
 export const POTENTIAL_CUE = cuePattern("cues_status", "potential");
 export const TARGET_CUE = cuePattern("cues_status", "target");

@@ -1,6 +1,6 @@
 import type { ExtractedFact } from "../../types.ts";
 import { otherOf, type ArticleContext, type SentenceAnalysis } from "../analysis.ts";
-import { AID_AGGREGATE, AID_ANAPHORA, AID_CUE, AID_NEW_SHIPMENT, AID_PLEDGE, itemsIn, NOT_AID, NOT_COUNTED, STRONG_TRADE, TRADE_CUE, TRADE_PHRASE } from "../cues.ts";
+import { AID_AGGREGATE, AID_ANAPHORA, AID_CUE, AID_NEW_SHIPMENT, AID_PLEDGE, itemsIn, NOT_AID, NOT_AID_FUNDS, NOT_COUNTED, STRONG_TRADE, TRADE_CUE, TRADE_PHRASE } from "../cues.ts";
 import type { ChannelMention, EntityMention } from "../entities.ts";
 import type { Quantity } from "../numbers.ts";
 import type { PeriodMention } from "../periods.ts";
@@ -23,6 +23,13 @@ export interface AidState {
 
 /** "development aid to various countries": no single recipient, so no bilateral record. */
 const GROUP_RECIPIENT = /\b(?:to|for|among)\s(?:the\s)?(?:various|several|many|other|multiple|different|partner|neighbou?ring|developing|\d+|[a-z]+-?(?:one|two|three|four|five|six|seven|eight|nine|ten|teen|ty))\s(?:countries|nations|states)\b/i;
+
+const PACKAGE_OF = /\b(?:package|programme|program|commitment|pledge|initiative|allocation|plan)\s(?:of|worth|totall?ing|amounting to|valued at)\s(?:about\s|around\s|some\s|over\s|more than\s|nearly\s)?$/i;
+
+/** "assistance of Rs 200 crore for Afghanistan": aid with a country named as its recipient in the clause. */
+function namesRecipient(a: SentenceAnalysis, ws: number, we: number): boolean {
+  return a.entities.some((e) => e.start >= ws && e.end <= we && e.kind !== "place" && /\b(?:for|to)\s(?:the\s)?(?:people of\s)?$/i.test(a.text.slice(Math.max(ws, e.start - 20), e.start)));
+}
 
 const INCLUDES = /\b(?:includ(?:e|es|ed|ing)|consist(?:s|ed|ing)?|compris(?:e|es|ed|ing)|such as|of which|contain(?:s|ed|ing)?|among them)\b/i;
 /** A sentence that goes on about the shipment just described: "The consignment was handed over at ...". */
@@ -89,12 +96,14 @@ export function extractAid(ctx: ArticleContext, a: SentenceAnalysis, q: Quantity
   if (NOT_AID.test(near)) return { skip: "needs or casualties, not aid delivered" };
   const [ws, we] = windowOf(a, q);
   if (GROUP_RECIPIENT.test(a.text.slice(ws, we))) return { skip: "aid to a group of countries, not to one recipient" };
+  if (NOT_AID_FUNDS.test(a.text.slice(ws, we)) && !namesRecipient(a, ws, we)) return { skip: "a budget line, outlay or appeal with no recipient named" };
   const idx = a.sentence.index;
   const current = state.frames.at(-1);
   const recent = current && idx - current.sentences.at(-1)! <= 2 ? current : undefined;
   const sameSentence = recent?.sentences.includes(idx) ?? false;
   const before = a.text.slice(0, q.qualStart);
-  const startsNew = !sameSentence && AID_NEW_SHIPMENT.test(before) && !/\bin addition\b/i.test(before) ? true : false;
+  // "the consignment is part of the package of Rs5 billion": the whole a shipment belongs to is a record of its own, never the shipment's measure.
+  const startsNew = (!sameSentence && AID_NEW_SHIPMENT.test(before) && !/\bin addition\b/i.test(before)) || PACKAGE_OF.test(before.slice(-80));
 
   if (recent && (f === "item" || (f === "weight_tonnes" && recent.fact.fields.weight_tonnes !== null))) {
     const inList = sameSentence || (idx - recent.sentences.at(-1)! === 1 && a.has(INCLUDES));
@@ -202,7 +211,8 @@ export function completeAid(ctx: ArticleContext, frame: AidFrame, claimed: Set<n
   f.period_end = period?.end ?? null;
   const unresolved = periods.find((p) => !p.period && p.unresolved && p.unresolved !== "no year stated");
   if (!period && unresolved) frame.fact.notes.push({ check: "unresolved_date", severity: "warning", message: `"${unresolved.text}": ${unresolved.unresolved}` });
-  const multiYear = period !== null && Number(period.end.slice(0, 4)) > Number(period.start.slice(0, 4));
+  // Longer than a year: a fiscal or solar year crosses a calendar year's end and is still one year.
+  const multiYear = period !== null && Date.parse(period.end) - Date.parse(period.start) > 370 * 86400000;
   f.kind = AID_AGGREGATE.test(frame.clause) || multiYear ? "aggregate" : AID_PLEDGE.test(frame.clause) ? "pledge" : "shipment";
   const day = firstDate(own) ?? firstDate(context);
   f.event_date = day?.period?.start ?? null;
