@@ -59,6 +59,7 @@ describe("clause frames: what is not a bilateral flow", () => {
 
   it("transit trade and investment", () => {
     expect(trade(extract("Afghan transit trade through Pakistan fell to $1.2 billion in 2023."))).toEqual([]);
+    expect(trade(extract("Pakistan's Afghan Transit Trade fell by 40 percent from $5 billion in 2022-23 to $3 billion in 2023-24."))).toEqual([]);
     expect(trade(extract("Uzbek firms have invested $40 million in Afghan trade centres since 2022."))).toEqual([]);
   });
 
@@ -77,6 +78,12 @@ describe("clause frames: what is not a bilateral flow", () => {
 });
 
 describe("clause frames: status and periods", () => {
+  it("a figure without a period is less sure than the same figure dated", () => {
+    const dated = trade(extract("Trade between Iran and Afghanistan reached $2 billion in 2023."))[0]!;
+    const undated = trade(extract("Trade between Iran and Afghanistan reached $2 billion."))[0]!;
+    expect([dated.evidence[0]!.confidence, undated.evidence[0]!.confidence]).toEqual([0.9, 0.75]);
+  });
+
   it("what trade could come to is a potential, not a report", () => {
     expect(rows(extract("Closer ties could push trade between Turkmenistan and Afghanistan to $2 billion."))[0]![6]).toBe("potential");
   });

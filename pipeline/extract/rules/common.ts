@@ -72,6 +72,13 @@ export function windowOf(a: SentenceAnalysis, q: Quantity): readonly [number, nu
   return window;
 }
 
+/** Where the clause of a quantity begins, other figures before it in the clause included: "Transit trade fell from $7 billion to $3 billion" scopes both figures. */
+export function clauseStart(a: SentenceAnalysis, q: Quantity): number {
+  let start = 0;
+  for (const [bs, be] of indexOf(a).breaks) if (be <= q.qualStart && bs >= start) start = be;
+  return start;
+}
+
 export type Role = "origin" | "dest" | "pair" | "partner" | "owner" | "subject" | "location" | "other";
 
 export interface RoledEntity extends EntityMention {

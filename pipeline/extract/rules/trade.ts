@@ -3,7 +3,7 @@ import { otherOf, type ArticleContext, type SentenceAnalysis } from "../analysis
 import { EXPORT_CUE, FORECAST_CUE, NOT_TRADE, TRADE_CUE, FROM_BEFORE, IMPORT_CUE, itemsIn, POTENTIAL_CUE, TARGET_CUE, TURNOVER_CUE, CHANGE_DOWN, CHANGE_UP, DOUBLED } from "../cues.ts";
 import type { Quantity } from "../numbers.ts";
 import { previousYear, monthsPeriod, type Period, type PeriodMention } from "../periods.ts";
-import { comparativeAfter, comparativeBefore, countriesIn, evidence, firstWithRole, isMeasure, periodFor, rolesIn, sentenceRoles, unplaced, windowOf, type RoledEntity } from "./common.ts";
+import { clauseStart, comparativeAfter, comparativeBefore, countriesIn, evidence, firstWithRole, isMeasure, periodFor, rolesIn, sentenceRoles, unplaced, windowOf, type RoledEntity } from "./common.ts";
 import { memoryOf, type ExtractState, type Rule, type RuleInput } from "./registry.ts";
 
 export type Flow = "export" | "import" | "turnover";
@@ -313,7 +313,7 @@ export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: Extr
   const flow = ownFlow ?? headerFlow(headers);
   if (!flow) return { skip: "no trade cue" };
   if (flow !== "turnover" && sharedByCountries(a, ents)) return { skip: "one figure for several destinations or origins (not bilateral)" };
-  if (NOT_TRADE.test(a.text.slice(ws, we))) return { skip: "transit, investment or re-export, not bilateral trade in goods" };
+  if (NOT_TRADE.test(a.text.slice(clauseStart(a, q), we))) return { skip: "transit, investment or re-export, not bilateral trade in goods" };
   if (SHARE_OF_TOTAL.test(a.text.slice(q.end, we))) return { skip: "a total of which only a share goes to the named partner" };
   const sentenceEnts = sentenceRoles(a).filter((e) => !isSpeaker(a, e));
   const sameSentence = state.memos.filter((m) => m.sentence === a.sentence.index).at(-1) ?? null;
@@ -353,7 +353,8 @@ export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: Extr
     inheritedPeriod = true;
   }
   const commodity = commodityOf(a, q, ws, we) ?? headers.map((h) => itemsIn(h.text)[0]).find((x) => x !== undefined) ?? null;
-  const confidence = Math.max(0.5, 0.9 - 0.15 * pair.inferred - (inheritedPeriod ? 0.1 : 0));
+  // A side taken from the article, a period carried from another sentence, or no period at all each make the figure less sure.
+  const confidence = Math.max(0.5, 0.9 - 0.15 * pair.inferred - (inheritedPeriod ? 0.1 : 0) - (period === null ? 0.15 : 0));
   const rule = q.kind === "money" ? `trade.${status === "reported" ? "value" : "projected_value"}` : "trade.tonnage";
   const fact = tradeFact(ctx, a, q, { flow, reporter: pair.reporter, partner: pair.partner, status, period, commodity }, rule, confidence);
   return { fact, memo: { fact, sentence: a.sentence.index, at: q.start, reporter: pair.reporter, partner: pair.partner, flow, period, months }, unresolved };
