@@ -2,6 +2,7 @@ import type { Article, ExtractResult } from "../types.ts";
 import { analyzeArticle, type SentenceAnalysis } from "./analysis.ts";
 import type { Gazetteer } from "./entities.ts";
 import type { Quantity } from "./numbers.ts";
+import { alternatives, lexicon } from "./lexicon.ts";
 import { isMeasure, unplaced } from "./rules/common.ts";
 import { PLACING_RULES, RULES } from "./rules/index.ts";
 import type { ExtractState, RuleInput } from "./rules/registry.ts";
@@ -14,6 +15,9 @@ interface Conversions {
 /** What a sentence with fewer than two amounts converts: nothing. */
 const NO_CONVERSIONS: Conversions = { rates: new Map(), consumed: new Set() };
 
+/** What may stand between an amount and its USD equivalent in brackets: a rounding word from the lexicon, "or", "equivalent to", "=". */
+const CONVERSION_GAP = new RegExp(String.raw`^\s*\(\s*(?:${alternatives([...lexicon("qualifiers").filter((r) => r.qualifier === "approx").map((r) => r.form!), "or", "equivalent to", "="])})?\s*$`, "i");
+
 /** "6.4 billion tenge (approximately US$12.7 million)": the article's own conversion, kept with the amount. */
 function statedConversions(a: SentenceAnalysis): Conversions {
   const money = a.quantities.filter((q) => q.kind === "money");
@@ -23,7 +27,7 @@ function statedConversions(a: SentenceAnalysis): Conversions {
   for (let i = 0; i + 1 < money.length; i++) {
     const [x, y] = [money[i]!, money[i + 1]!];
     const gap = a.text.slice(x.end, y.qualStart);
-    if (x.currency !== "USD" && y.currency === "USD" && /^\s*\(\s*(?:approximately|approx\.?|about|around|some|roughly|or|equivalent to|=)?\s*$/i.test(gap) && y.parenthesized) {
+    if (x.currency !== "USD" && y.currency === "USD" && CONVERSION_GAP.test(gap) && y.parenthesized) {
       rates.set(x, y.value);
       consumed.add(y);
     }

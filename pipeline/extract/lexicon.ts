@@ -38,3 +38,13 @@ export function cuePattern(name: string, cue: string, flags = "i"): RegExp {
   if (parts.length === 0) throw new Error(`sources/lexicon/${name}.csv has no rows for cue ${cue}`);
   return new RegExp(String.raw`\b(?:${parts.join("|")})\b`, flags);
 }
+
+/** A lexicon form (a word, not a pattern) as a pattern: regex characters escaped, any apostrophe for "'", any one white space for " ". */
+export function formPattern(form: string): string {
+  return form.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&").replace(/'/g, "['‘’ʻʼ]").replace(/ /g, "\\s");
+}
+
+/** Forms as alternatives, longest first, so that an anchored pattern takes "US dollars" before "US dollar". */
+export function alternatives(forms: readonly string[]): string {
+  return [...new Set(forms)].sort((a, b) => b.length - a.length).map(formPattern).join("|");
+}

@@ -2,7 +2,7 @@ import { CURRENCY_FORMS, currencyFromWord } from "../normalize/currency.ts";
 import { UNIT_FORMS, unitKey } from "../normalize/units.ts";
 import type { Qualifier } from "../types.ts";
 import { isAsciiLetter, isSpaceCode } from "./chars.ts";
-import { lexicon } from "./lexicon.ts";
+import { alternatives, formPattern, lexicon } from "./lexicon.ts";
 import { SPELLED, SPELLED_START, spelledValue } from "./spelled.ts";
 
 /** What a number measures, from the words around it. */
@@ -31,16 +31,6 @@ export interface Quantity {
   scaled: boolean;
   /** Whether the expression stands inside parentheses. */
   parenthesized: boolean;
-}
-
-/** A lexicon form as a pattern: regex characters escaped, any apostrophe for "'", any one white space for " ". */
-function formPattern(form: string): string {
-  return form.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&").replace(/'/g, "['‘’ʻʼ]").replace(/ /g, "\\s");
-}
-
-/** Forms as alternatives, longest first, so that an anchored pattern takes "US dollars" before "US dollar". */
-function alternatives(forms: readonly string[]): string {
-  return [...new Set(forms)].sort((a, b) => b.length - a.length).map(formPattern).join("|");
 }
 
 /** Spaces that group thousands: plain, no-break, narrow no-break and thin. */

@@ -5,6 +5,7 @@ import type { ChannelMention, EntityMention } from "../entities.ts";
 import type { Quantity } from "../numbers.ts";
 import type { PeriodMention } from "../periods.ts";
 import { evidence, firstWithRole, periodFor, sentenceRoles, windowOf } from "./common.ts";
+import { cuePattern } from "../lexicon.ts";
 import { memoryOf, type ExtractState, type Rule, type RuleInput } from "./registry.ts";
 
 /** One shipment being assembled from consecutive sentences ("2,200 tons ..." then "The aid shipment, comprising 36 railway cars"). */
@@ -23,6 +24,10 @@ export interface AidState {
 
 /** "development aid to various countries": no single recipient, so no bilateral record. */
 const GROUP_RECIPIENT = /\b(?:to|for|among)\s(?:the\s)?(?:various|several|many|other|multiple|different|partner|neighbou?ring|developing|\d+|[a-z]+-?(?:one|two|three|four|five|six|seven|eight|nine|ten|teen|ty))\s(?:countries|nations|states)\b/i;
+
+const MODE_RAIL = cuePattern("cues_aid", "mode_rail");
+const MODE_AIR = cuePattern("cues_aid", "mode_air");
+const MODE_ROAD = cuePattern("cues_aid", "mode_road");
 
 const PACKAGE_OF = /\b(?:package|programme|program|commitment|pledge|initiative|allocation|plan)\s(?:of|worth|totall?ing|amounting to|valued at)\s(?:about\s|around\s|some\s|over\s|more than\s|nearly\s)?$/i;
 
@@ -217,7 +222,7 @@ export function completeAid(ctx: ArticleContext, frame: AidFrame, claimed: Set<n
   const day = firstDate(own) ?? firstDate(context);
   f.event_date = day?.period?.start ?? null;
 
-  f.transport_mode = f.railcars !== null || /\b(?:rail(?:way)?s?|trains?|wagons?|railcars?)\b/i.test(text) ? "rail" : /\b(?:by air|planes?|aircraft|airlift(?:ed)?|flights?|airport)\b/i.test(text) ? "air" : /\b(?:trucks?|by road|lorr(?:y|ies))\b/i.test(text) ? "road" : null;
+  f.transport_mode = f.railcars !== null || MODE_RAIL.test(text) ? "rail" : MODE_AIR.test(text) ? "air" : MODE_ROAD.test(text) ? "road" : null;
   const items = itemsIn(text);
   f.items = items.length ? items.join("; ") : null;
   const places: EntityMention[] = [];
