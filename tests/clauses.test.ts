@@ -63,6 +63,11 @@ describe("clause frames: what is not a bilateral flow", () => {
     expect(trade(extract("Uzbek firms have invested $40 million in Afghan trade centres since 2022."))).toEqual([]);
   });
 
+  it("a projection naming one country is its trade with the world; with a partner named it is a forecast", () => {
+    expect(trade(extract("Kazakhstan and Afghanistan held talks. Kazakhstan expects to export 9 million tons of grain this year."))).toEqual([]);
+    expect(rows(extract("Kazakhstan expects to export 2 million tons of flour to Afghanistan this year."))).toEqual([["export", "KAZ", "AFG", 2e6, "2024-01-01", "2024-12-31", "forecast"]]);
+  });
+
   it("Afghanistan's exports with no partner in sight", () => {
     expect(trade(extract("Kazakhstan and Afghanistan met in Astana. Afghanistan exported goods worth $1.5 billion in 2023."))).toEqual([]);
   });
@@ -78,6 +83,12 @@ describe("clause frames: what is not a bilateral flow", () => {
 });
 
 describe("clause frames: status and periods", () => {
+  it("rounding words are kept as qualifiers", () => {
+    const q = (t: string) => trade(extract(t)).map((f) => f.qualifier);
+    expect(q("Trade between Tajikistan and Afghanistan closes to $400 million in 2023.")).toEqual(["approx"]);
+    expect(q("Tajik exports to Afghanistan were over $300 million in 2023.")).toEqual(["at_least"]);
+  });
+
   it("a figure without a period is less sure than the same figure dated", () => {
     const dated = trade(extract("Trade between Iran and Afghanistan reached $2 billion in 2023."))[0]!;
     const undated = trade(extract("Trade between Iran and Afghanistan reached $2 billion."))[0]!;

@@ -323,6 +323,8 @@ export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: Extr
   const pair = (ownFlow === null ? listItemPair(ctx, flow, ents, headers) : null) ?? pairFor(ctx, flow, ents, sentenceEnts, inherited, sameSentence && PART_OF_BEFORE.test(a.text.slice(sameSentence.at, q.qualStart)) ? sameSentence : null);
   if (!pair) return { skip: "cannot tell which two countries trade" };
   const status = statusOf(a, q, ws, we);
+  // "Kazakhstan expects to export 9 million tons of grain": a projection naming one country is about its trade with the world.
+  if (status !== "reported" && flow !== "turnover" && pair.inferred > 0 && !sentenceEnts.some((e) => e.iso3 === pair.partner && e.kind !== "place")) return { skip: "a projection with no partner named" };
 
   let period: Period | null = null;
   let months: [number, number] | null = null;
