@@ -1,18 +1,6 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { buildGazetteer, type Gazetteer } from "../pipeline/extract/entities.ts";
-import { extractArticle } from "../pipeline/extract/extract.ts";
-import { articleFromText } from "../pipeline/ingest/article.ts";
-import { loadReference } from "../pipeline/ingest/reference.ts";
+import { describe, expect, it } from "vitest";
 import type { ExtractedFact } from "../pipeline/types.ts";
-
-let gazetteer: Gazetteer;
-beforeAll(async () => {
-  gazetteer = buildGazetteer(await loadReference(new URL("../sources", import.meta.url).pathname));
-});
-
-function extract(text: string, published: string | null = "2024-06-15"): ExtractedFact[] {
-  return extractArticle(articleFromText("t", text, published), gazetteer).facts;
-}
+import { extract } from "./fixtures/extract.ts";
 const trade = (fs: ExtractedFact[]) => fs.filter((f) => f.table === "trade_flows");
 const aid = (fs: ExtractedFact[]) => fs.filter((f) => f.table === "aid_shipments");
 /** flow, reporter, partner, amount (money or tonnes), period start, period end, status */

@@ -1,17 +1,9 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { buildGazetteer, type Gazetteer } from "../pipeline/extract/entities.ts";
-import { extractArticle } from "../pipeline/extract/extract.ts";
-import { articleFromText } from "../pipeline/ingest/article.ts";
-import { loadReference } from "../pipeline/ingest/reference.ts";
+import { describe, expect, it } from "vitest";
 import type { ExtractedFact } from "../pipeline/types.ts";
-
-let gazetteer: Gazetteer;
-beforeAll(async () => {
-  gazetteer = buildGazetteer(await loadReference(new URL("../sources", import.meta.url).pathname));
-});
+import { extract } from "./fixtures/extract.ts";
 
 function grants(text: string, published: string | null = "2024-06-15"): ExtractedFact[] {
-  return extractArticle(articleFromText("t", text, published), gazetteer).facts.filter((f) => f.table === "grants");
+  return extract(text, published).filter((f) => f.table === "grants");
 }
 const row = (f: ExtractedFact) => ({ ...f.fields, qualifier: f.qualifier });
 
