@@ -152,6 +152,13 @@ describe("clause frames: aid and money", () => {
     expect(fs.map((f) => [f.fields.recipient_iso3, f.fields.kind, f.money?.amount, f.fields.period_start, f.fields.period_end])).toEqual([["AFG", "pledge", 3e9, "2024-04-01", "2025-03-31"]]);
   });
 
+  it("the place of a shipment is where it arrives, not the donor's town it left from", () => {
+    const fs = aid(extract("A convoy of 120 tons of humanitarian aid left Osh for Afghanistan and reached Hairatan on Friday."));
+    expect(fs.map((f) => [f.fields.donor_iso3, f.fields.place])).toEqual([["KGZ", "Hairatan"]]);
+    const origin = aid(extract("Kyrgyzstan sent 120 tons of humanitarian aid to Afghanistan from Osh."));
+    expect(origin.map((f) => f.fields.place)).toEqual([null]);
+  });
+
   it("a year-like number with a unit is an amount, not the year it reads as", () => {
     const fs = aid(extract("Uzbekistan has pledged humanitarian aid to Afghanistan. A convoy of 2000 metric tonnes of flour left Termez."));
     expect(fs.map((f) => [f.fields.weight_tonnes, f.fields.period_start])).toEqual([[2000, null]]);

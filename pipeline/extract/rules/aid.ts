@@ -228,7 +228,8 @@ export function completeAid(ctx: ArticleContext, frame: AidFrame, claimed: Set<n
   const places: EntityMention[] = [];
   for (const s of all) for (const e of s.entities) if (e.kind === "place" && e.place) places.push(e);
   places.sort((x, y) => PLACE_PRIORITY.indexOf(x.placeKind ?? "") - PLACE_PRIORITY.indexOf(y.placeKind ?? ""));
-  f.place = places[0]?.place ?? null;
+  // The place is where the aid arrives: a town of the donor's the convoy left from is not it.
+  f.place = places.find((p) => p.iso3 === recipient)?.place ?? places.find((p) => p.iso3 !== donor)?.place ?? null;
   for (const e of frame.fact.evidence) e.confidence = Math.max(0.5, e.confidence - 0.15 * inferred);
 }
 
