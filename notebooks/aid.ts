@@ -35,7 +35,7 @@ export const aid: Notebook = {
     const [tonnes, railcars, value] = await Promise.all([points(db, "weight_tonnes"), points(db, "railcars"), points(db, "value_usd")]);
     const valueRows = value.map((r) => ({ ...r, value_usd_m: (r.value as number) / 1e6 }));
     const shipments = await db.rows(`SELECT s.record_id, donor_iso3, recipient_iso3, kind, event_date, period_start, period_end, weight_tonnes, railcars,
-        value_usd, value_original, currency_original, transport_mode, channel, place, items, qualifier, n_sources
+        value_usd, value_original, currency_original, usd_rate, usd_rate_basis, transport_mode, channel, place, items, qualifier, n_sources
       FROM aid_shipments s ORDER BY coalesce(event_date, period_start) NULLS LAST, record_id`);
     const items = await db.rows("SELECT record_id, item, quantity, unit FROM aid_items ORDER BY record_id, item, unit");
     return [
@@ -66,6 +66,8 @@ export const aid: Notebook = {
             { name: "value_usd", label: "value (USD)" },
             "value_original",
             "currency_original",
+            { name: "usd_rate", label: "rate (per USD)" },
+            { name: "usd_rate_basis", label: "rate basis" },
             "transport_mode",
             "channel",
             "place",

@@ -33,3 +33,10 @@ export function period(start: unknown, end: unknown): string {
   }
   return `${start}–${end}`;
 }
+
+/** How a qualified number is read out ("more than 450 students" → "at least 450 students"). */
+const QUALIFIER_WORDS: Record<string, string> = { exact: "", approx: "about ", at_least: "at least ", at_most: "at most " };
+
+export function qualified(qualifier: unknown, text: string): string {
+  return `${QUALIFIER_WORDS[String(qualifier)] ?? ""}${text}`;
+}

@@ -7,6 +7,7 @@ import { loadReference } from "./ingest/reference.ts";
 import { readInputs, readRegistry } from "./ingest/read.ts";
 import type { RegistryEntry } from "./ingest/registry.ts";
 import { normalizeFacts } from "./normalize/normalize.ts";
+import { withPublished } from "./reconcile/keys.ts";
 import { mergeFacts, type MergeResult } from "./reconcile/merge.ts";
 import { DEFAULT_INPUT, DEFAULT_OUTPUT, DEFAULT_SOURCES, PROJECT_ROOT } from "./paths.ts";
 import type { Articles, Dataset, QaCheck, Rejected } from "./schema/tables.ts";
@@ -25,7 +26,7 @@ export function buildFromInputs(files: RawFile[], registry: Map<string, Registry
 /** Everything after extraction: normalize → reconcile → derive, over all articles' facts. */
 export function assemble(articles: Article[], rejected: Rejected[], extracted: ExtractResult[], reference: Reference): Dataset {
   const published = new Map(articles.map((a) => [a.meta.article_id, a.meta.published_date]));
-  const merged = mergeFacts(normalizeFacts(extracted.flatMap((e) => e.facts), published, reference.fx));
+  const merged = mergeFacts(normalizeFacts(extracted.flatMap((e) => e.facts), published, reference.fx).map((f) => withPublished(f, published.get(f.article_id) ?? null)));
   return { ...finishDataset(articles.map((a) => a.meta), rejected, extracted.flatMap((e) => e.qa), merged), evidence: merged.evidence };
 }
 

@@ -108,6 +108,11 @@ export interface ExtractedFact {
   changes: StatedChange[];
   /** Caveats that become qa_checks rows once the record has an id ("last year" with no publication date). */
   notes: FactNote[];
+  /**
+   * Publication date of the fact's article, set once articles and facts meet (withPublished): what places an
+   * undated event in time, and the record's as_of. Absent on facts made by hand: treated as null.
+   */
+  published?: string | null;
 }
 
 export interface ExtractResult {

@@ -51,6 +51,9 @@ describe("the streamed build", () => {
 
     const { dataset } = await buildDataset({ input });
     expect(dataset.evidence.length).toBeGreaterThan(500);
+    // Events resolved across articles, and events kept apart with a conflict row, go through both paths.
+    expect(dataset.aid_shipments.some((r) => r.kind !== "aggregate" && r.n_sources > 1) || dataset.contracts.some((r) => r.n_sources > 1)).toBe(true);
+    expect(dataset.qa_checks.some((q) => q.check === "conflict" && q.message.includes("records kept apart"))).toBe(true);
     await publish(dataset, join(root, "memory"), info);
     expect(await snapshot(join(root, "streamed"))).toEqual(await snapshot(join(root, "memory")));
   }, 120_000);

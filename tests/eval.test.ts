@@ -21,31 +21,31 @@ function article(article_id: string): Dataset["articles"][number] {
 function trade(record_id: string, f: Partial<TradeFlow>): TradeFlow {
   return {
     record_id, reporter_iso3: "KAZ", partner_iso3: "AFG", flow: "export", period_start: null, period_end: null, status: "reported",
-    value_usd: null, quantity_tonnes: null, commodity: null, value_original: null, currency_original: null, usd_rate_basis: null,
-    qualifier: "exact", n_sources: 1, confidence: 0.9, needs_review: false, ...f,
+    value_usd: null, quantity_tonnes: null, commodity: null, value_original: null, currency_original: null, usd_rate: null, usd_rate_basis: null,
+    usd_rate_year: null, qualifier: "exact", n_sources: 1, as_of: null, confidence: 0.9, needs_review: false, ...f,
   };
 }
 
 function aid(record_id: string, f: Partial<AidShipment>): AidShipment {
   return {
     record_id, donor_iso3: "KAZ", recipient_iso3: "AFG", kind: "shipment", event_date: null, period_start: null, period_end: null,
-    weight_tonnes: null, value_usd: null, value_original: null, currency_original: null, railcars: null, transport_mode: null,
-    items: null, channel: null, place: null, qualifier: "exact", n_sources: 1, confidence: 0.9, needs_review: false, ...f,
+    weight_tonnes: null, value_usd: null, value_original: null, currency_original: null, usd_rate: null, usd_rate_basis: null, usd_rate_year: null, railcars: null, transport_mode: null,
+    items: null, channel: null, place: null, qualifier: "exact", n_sources: 1, as_of: null, confidence: 0.9, needs_review: false, ...f,
   };
 }
 
 function contract(record_id: string, f: Partial<Contract>): Contract {
   return {
-    record_id, parties_iso3: "AFG;KAZ", event_date: null, period_start: null, period_end: null, place: null, value_usd: null,
-    value_original: null, currency_original: null, n_contracts: null, commodity: null, quantity_tonnes: null, status: "signed",
-    qualifier: "exact", n_sources: 1, confidence: 0.9, needs_review: false, ...f,
+    record_id, parties_iso3: "AFG;KAZ", seller_iso3: null, buyer_iso3: null, event_date: null, period_start: null, period_end: null, place: null, value_usd: null,
+    value_original: null, currency_original: null, usd_rate: null, usd_rate_basis: null, usd_rate_year: null, n_contracts: null, commodity: null, quantity_tonnes: null, status: "signed",
+    qualifier: "exact", n_sources: 1, as_of: null, confidence: 0.9, needs_review: false, ...f,
   };
 }
 
 function grant(record_id: string, f: Partial<Grant>): Grant {
   return {
     record_id, donor_iso3: "KAZ", recipient_iso3: "AFG", program: null, grants_per_year: null, students: null, institutions: null,
-    period_start: null, period_end: null, status: "current", n_sources: 1, confidence: 0.9, needs_review: false, ...f,
+    period_start: null, period_end: null, status: "current", qualifier: "exact", n_sources: 1, as_of: null, confidence: 0.9, needs_review: false, ...f,
   };
 }
 

@@ -186,3 +186,29 @@ describe("every kind of pattern", () => {
     for (const [text, found] of cases) expect(scanPeriods(text, "2024-06-01").map((p) => p.text)).toEqual(found);
   });
 });
+
+describe("days and weeks around publication", () => {
+  // Published on Wednesday 8 May 2024.
+  const pub = "2024-05-08";
+  it.each([
+    ["on Monday", "date", "2024-05-06..2024-05-06"],
+    ["on Wednesday", "date", "2024-05-08..2024-05-08"],
+    ["last Wednesday", "date", "2024-05-01..2024-05-01"],
+    ["yesterday", "date", "2024-05-07..2024-05-07"],
+    ["today", "date", "2024-05-08..2024-05-08"],
+    ["last week", "span", "2024-04-29..2024-05-05"],
+    ["earlier this week", "span", "2024-05-06..2024-05-08"],
+  ])("%s", (text, kind, period) => {
+    expect(first(text, pub)).toEqual([text, kind, period]);
+  });
+
+  it("leaves a coming weekday and 'the last week of' a month alone", () => {
+    expect(read("they meet next Monday", pub)).toEqual([]);
+    expect(read("in the last week of March", pub).map((m) => m[1])).not.toContain("span");
+  });
+
+  it("stays unresolved without a publication date", () => {
+    expect(first("yesterday")).toEqual(["yesterday", "date", expect.stringMatching(/no publication date/)]);
+    expect(first("last week")).toEqual(["last week", "span", expect.stringMatching(/no publication date/)]);
+  });
+});

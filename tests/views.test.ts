@@ -77,12 +77,12 @@ describe("views in dataset.duckdb", () => {
     ]);
   });
 
-  it("v_targets_vs_actuals: the $3 billion target against the latest whole-year or undated turnover", async () => {
-    const rows = await db.rows(`SELECT table_name, measure, status, target_value, actual_value, actual_pct_of_target, target_record_id, actual_record_id,
+  it("v_targets_vs_actuals: the $3 billion target against the latest whole-year or undated turnover, with country names", async () => {
+    const rows = await db.rows(`SELECT table_name, measure, reporter_name, partner_name, status, actual_status, target_value, actual_value, actual_pct_of_target, target_record_id, actual_record_id,
         CAST(actual_first_published AS VARCHAR) AS published FROM v_targets_vs_actuals`);
     expect(rows).toEqual([
-      { table_name: "grants", measure: "grants_per_year", status: "planned", target_value: 60, actual_value: 30, actual_pct_of_target: 50, target_record_id: "g2", actual_record_id: "g1", published: "2025-04-24" },
-      { table_name: "trade_flows", measure: "turnover", status: "target", target_value: 3000000000, actual_value: 1000000000, actual_pct_of_target: 33.3, target_record_id: "tgt", actual_record_id: "now", published: "2025-04-24" },
+      { table_name: "grants", measure: "grants_per_year", reporter_name: "Kazakhstan", partner_name: "Afghanistan", status: "planned", actual_status: "current", target_value: 60, actual_value: 30, actual_pct_of_target: 50, target_record_id: "g2", actual_record_id: "g1", published: "2025-04-24" },
+      { table_name: "trade_flows", measure: "turnover", reporter_name: "Afghanistan", partner_name: "Kazakhstan", status: "target", actual_status: "reported", target_value: 3000000000, actual_value: 1000000000, actual_pct_of_target: 33.3, target_record_id: "tgt", actual_record_id: "now", published: "2025-04-24" },
     ]);
   });
 

@@ -2,6 +2,8 @@ import type { GrowthRate, QaCheck } from "../schema/tables.ts";
 import { idOfJson, stableId } from "../ids.ts";
 import { previousYear, type Period } from "../extract/periods.ts";
 import type { MergedRecord } from "../reconcile/merge.ts";
+import { roundToUncertainty } from "../normalize/precision.ts";
+import type { StatedChange } from "../types.ts";
 
 interface Point {
   record: MergedRecord;
@@ -38,7 +40,18 @@ function statedHalfUnit(text: string): number {
   return 0.5 * 10 ** -d;
 }
 
-const round = (v: number) => Number(v.toPrecision(10));
+const round = (v: number) => roundToUncertainty(v, 0);
+
+/** Half-width of a ratio of two figures each known to ± its half-unit: their relative uncertainties add. */
+function ratioHalfWidth(ratio: number, a: number, aHalf: number, b: number, bHalf: number): number {
+  return Math.abs(ratio) * (aHalf / Math.abs(a) + bHalf / Math.abs(b));
+}
+
+/** A stated change as a ratio, with the half-unit of its last written digit: "82.6%" → ±0.0005, "2.1 times" → ±0.05. */
+function statedRatio(ch: StatedChange): { ratio: number; half: number } {
+  const isMultiplier = /times|fold|more|higher/i.test(ch.text) || !/%|percent|per cent/i.test(ch.text);
+  return { ratio: 1 + ch.pct / 100, half: isMultiplier ? statedHalfUnit(ch.text) : statedHalfUnit(ch.text) / 100 };
+}
 
 type Method = Pick<GrowthRate, "growth_id" | "base_value" | "change_pct" | "ratio" | "method" | "stated_change_pct" | "consistent" | "base_record_id">;
 
@@ -76,18 +89,20 @@ export function deriveGrowth(records: MergedRecord[]): { growth: GrowthRate[]; q
     if (base) {
       const ratio = p.value / base.value;
       computedPct = (ratio - 1) * 100;
-      growth.push(growthRow(p, series_id, basePeriod, { growth_id: stableId(p.record.record_id, "computed", base.record.record_id), base_value: base.value, change_pct: round(computedPct), ratio: round(ratio), method: "computed", stated_change_pct: null, consistent: null, base_record_id: base.record.record_id }));
+      // Published to the precision the two values were written with (987.9 / 474.3 → 2.0829, not 2.082858...).
+      const half = ratioHalfWidth(ratio, p.value, p.halfUnit, base.value, base.halfUnit);
+      growth.push(growthRow(p, series_id, basePeriod, { growth_id: stableId(p.record.record_id, "computed", base.record.record_id), base_value: base.value, change_pct: roundToUncertainty(computedPct, half * 100), ratio: roundToUncertainty(ratio, half), method: "computed", stated_change_pct: null, consistent: null, base_record_id: base.record.record_id }));
     }
     const seen = new Set<number>();
     for (const ch of p.record.changes) {
       if (seen.has(ch.pct)) continue;
       seen.add(ch.pct);
       let consistent: boolean | null = null;
+      const stated = statedRatio(ch);
       if (base) {
         const ratioHi = (p.value + p.halfUnit) / (base.value - base.halfUnit);
         const ratioLo = (p.value - p.halfUnit) / (base.value + base.halfUnit);
-        const isMultiplier = /times|fold|more|higher/i.test(ch.text) || !/%|percent|per cent/i.test(ch.text);
-        const slack = isMultiplier ? statedHalfUnit(ch.text) * 100 : statedHalfUnit(ch.text);
+        const slack = stated.half * 100;
         consistent = ch.pct >= (ratioLo - 1) * 100 - slack && ch.pct <= (ratioHi - 1) * 100 + slack;
         qa.push({
           check_id: stableId("qa", "growth_consistency", p.record.record_id, ch.pct),
@@ -102,8 +117,10 @@ export function deriveGrowth(records: MergedRecord[]): { growth: GrowthRate[]; q
       }
       growth.push(growthRow(p, series_id, basePeriod, { growth_id: stableId(p.record.record_id, "stated", ch.pct), base_value: base?.value ?? null, change_pct: round(ch.pct), ratio: round(1 + ch.pct / 100), method: "stated", stated_change_pct: round(ch.pct), consistent, base_record_id: base?.record.record_id ?? null }));
       if (!base) {
-        const implied = p.value / (1 + ch.pct / 100);
-        growth.push(growthRow(p, series_id, basePeriod, { growth_id: stableId(p.record.record_id, "implied", ch.pct), base_value: round(implied), change_pct: round(ch.pct), ratio: round(1 + ch.pct / 100), method: "implied", stated_change_pct: round(ch.pct), consistent: null, base_record_id: null }));
+        // $9.1 million after +82.6% implies 4.98 million, not 4983570.7: no more digits than the inputs carry.
+        const implied = p.value / stated.ratio;
+        const half = ratioHalfWidth(implied, p.value, p.halfUnit, stated.ratio, stated.half);
+        growth.push(growthRow(p, series_id, basePeriod, { growth_id: stableId(p.record.record_id, "implied", ch.pct), base_value: roundToUncertainty(implied, half), change_pct: round(ch.pct), ratio: round(1 + ch.pct / 100), method: "implied", stated_change_pct: round(ch.pct), consistent: null, base_record_id: null }));
       }
     }
   }

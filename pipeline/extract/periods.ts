@@ -14,9 +14,10 @@ export interface PeriodMention {
   /**
    * period: the span a figure covers; date: a day (event date); comparative: a base period stated
    * relative to the figure's own period ("the previous year", "the same period in 2023", "compared to August 2022");
-   * duration: a length with no anchor ("in six months").
+   * duration: a length with no anchor ("in six months"); span: days around publication an event fell in, not one
+   * day nor a period a figure covers ("last week", "earlier this week").
    */
-  kind: "period" | "date" | "comparative" | "duration";
+  kind: "period" | "date" | "comparative" | "duration" | "span";
   /** For comparatives: the base period when the text names it ("compared to August 2022"), else null. */
   period: Period | null;
   /** Calendar months covered within one calendar year, when known even though the year is not ("first half of this year" with no publication date); null for spans across a year end or in the solar calendar. */
@@ -606,19 +607,50 @@ function patterns(): Pattern[] {
       },
     },
     {
-      // "on Thursday": the latest such weekday on or before publication
+      // "on Thursday": the latest such weekday on or before publication; "last Thursday" the one before publication day; a coming one is not resolved
       gate: /day\b/i,
-      re: new RegExp(String.raw`\b(?:on\s|last\s)?(${WEEKDAY})\b`, "g"),
+      re: new RegExp(String.raw`(?<!\b(?:[Nn]ext|[Cc]oming|[Ff]ollowing|[Ee]very|[Tt]his)\s)\b(?:on\s|([Ll]ast)\s)?(${WEEKDAY})\b`, "g"),
       build: (m, s) => {
         if (!s.pub) return { kind: "date", period: null, months: null, year: null, unresolved: NO_DATE };
-        const target = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"].indexOf(m[1]!.toLowerCase());
-        const d = new Date(Date.UTC(s.pub.year, s.pub.month - 1, s.pub.day));
-        d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() - target + 7) % 7));
-        const iso = d.toISOString().slice(0, 10);
-        return { kind: "date", period: { start: iso, end: iso }, months: null, year: null, unresolved: null };
+        const target = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"].indexOf(m[2]!.toLowerCase());
+        const back = (publishedDay(s.pub).getUTCDay() - target + 7) % 7;
+        return dayBefore(s.pub, back === 0 && m[1] ? 7 : back);
+      },
+    },
+    {
+      // "yesterday", "today": the day before publication, and publication day
+      gate: /day\b/i,
+      re: /\b(?:([Yy]esterday)|[Tt]oday)\b/g,
+      build: (m, s) => (s.pub ? dayBefore(s.pub, m[1] ? 1 : 0) : { kind: "date", period: null, months: null, year: null, unresolved: NO_DATE }),
+    },
+    {
+      // "last week" = Monday to Sunday of the week before publication's; "(earlier) this week" = its Monday to publication day
+      gate: /week/i,
+      re: /\b(?:(last|previous)|(?:earlier\s)?this)\sweek\b(?!['’]?s\b|\sof\b)/gi,
+      build: (m, s) => {
+        if (!s.pub) return { kind: "span", period: null, months: null, year: null, unresolved: NO_DATE };
+        const sinceMonday = (publishedDay(s.pub).getUTCDay() + 6) % 7;
+        const period = m[1] ? { start: isoBefore(s.pub, sinceMonday + 7), end: isoBefore(s.pub, sinceMonday + 1) } : { start: isoBefore(s.pub, sinceMonday), end: s.pub.iso };
+        return { kind: "span", period, months: null, year: null, unresolved: null };
       },
     },
   ];
+}
+
+function publishedDay(pub: Published): Date {
+  return new Date(Date.UTC(pub.year, pub.month - 1, pub.day));
+}
+
+function isoBefore(pub: Published, n: number): string {
+  const d = publishedDay(pub);
+  d.setUTCDate(d.getUTCDate() - n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The day `n` days before publication, as a date mention. */
+function dayBefore(pub: Published, n: number): Built {
+  const iso = isoBefore(pub, n);
+  return { kind: "date", period: { start: iso, end: iso }, months: null, year: null, unresolved: null };
 }
 
 function dateOf(d: number, month: number, year: string | undefined, pub: Published | null): Built | null {

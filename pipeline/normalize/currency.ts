@@ -6,13 +6,14 @@
  */
 import { lexicon } from "../extract/lexicon.ts";
 import type { FxRate, Money } from "../types.ts";
+import { lastDigitHalfUnit, roundToUncertainty } from "./precision.ts";
 
 export type UsdBasis = "usd" | "stated" | "annual_average" | "nearest_year";
 
 export interface UsdConversion {
   usd: number | null;
   basis: UsdBasis | null;
-  /** Units of the money's own currency per USD, so that usd = amount / rate. */
+  /** Units of the money's own currency per USD: usd = amount / rate for a reference rate; a stated one is the article's two figures' ratio, as precise as they were written. */
   rate: number | null;
   /** Year of the reference rate used; null unless a reference rate was used. */
   rateYear: number | null;
@@ -45,6 +46,16 @@ function latestRate(rates: FxRate[]): FxRate | undefined {
   return rates.reduce<FxRate | undefined>((a, b) => (a === undefined || b.year > a.year ? b : a), undefined);
 }
 
+/**
+ * The rate an article's two figures imply ("6.4 billion tenge (approximately US$12.7 million)" → 500), to
+ * the precision they were written with: each is read as exact to its last non-zero digit.
+ */
+function statedRate(amount: number, statedUsd: number): number {
+  const rate = amount / statedUsd;
+  const relative = lastDigitHalfUnit(amount) / Math.abs(amount) + lastDigitHalfUnit(statedUsd) / Math.abs(statedUsd);
+  return roundToUncertainty(rate, Math.abs(rate) * relative);
+}
+
 /** Converts `money` to USD; `year` is the year of the period the amount refers to. */
 export function toUsd(money: Money, year: number | null, fx: FxRate[]): UsdConversion {
   const { amount, currency } = money;
@@ -52,7 +63,7 @@ export function toUsd(money: Money, year: number | null, fx: FxRate[]): UsdConve
     return { usd: amount, basis: "usd", rate: 1, rateYear: null, source: null, problem: null };
   }
   if (money.statedUsd !== undefined) {
-    const rate = money.statedUsd === 0 ? null : amount / money.statedUsd;
+    const rate = money.statedUsd === 0 || amount === 0 ? null : statedRate(amount, money.statedUsd);
     return { usd: money.statedUsd, basis: "stated", rate, rateYear: null, source: "stated in article", problem: null };
   }
   if (currency === null) return { ...NO_CONVERSION, problem: "amount has no currency" };
@@ -64,7 +75,7 @@ export function toUsd(money: Money, year: number | null, fx: FxRate[]): UsdConve
   if (!row) return { ...NO_CONVERSION, problem: `no FX rate for currency ${currency}` };
 
   // Rate in the money's own unit (tomans per USD for IRT), so usd = amount / rate holds.
-  const rate = row.units_per_usd / unitsPerLookup;
+  const rate = roundToUncertainty(row.units_per_usd / unitsPerLookup, 0);
   let problem: string | null = null;
   if (year === null) problem = `period year unknown; used the latest ${lookup} rate (${row.year})`;
   else if (row.year !== year) problem = `no ${lookup} rate for ${year}; used ${row.year}`;

@@ -1,5 +1,9 @@
+import { COUNTRY_LIST_SEPARATOR } from "../schema/tables.ts";
 import type { ExtractedFact, FxRate, Money } from "../types.ts";
 import { toUsd, type UsdConversion } from "./currency.ts";
+
+/** The columns one conversion fills: merging takes them all from one mention, never a mix of mentions. */
+export const MONEY_COLUMNS = ["value_usd", "value_original", "currency_original", "usd_rate", "usd_rate_basis", "usd_rate_year"] as const;
 
 /** The year whose exchange rate applies: the period's end, else the event day, else publication. */
 function fxYear(f: ExtractedFact, published: string | null): number | null {
@@ -7,20 +11,46 @@ function fxYear(f: ExtractedFact, published: string | null): number | null {
   return iso ? Number(iso.slice(0, 4)) : null;
 }
 
-/** The money columns of a fact (all tables but grants have them, empty when the fact states no money). */
-function moneyColumns(table: ExtractedFact["table"], money: Money | null, conv: UsdConversion | null): Record<string, string | number | null> {
-  const columns: Record<string, string | number | null> = {
-    value_usd: conv?.usd == null ? null : Number(conv.usd.toPrecision(12)),
+/**
+ * The money columns of a fact (all tables but grants have them, empty when the fact states no money). value_usd
+ * is in whole dollars: no source states cents, and a converted amount has no more precision than its rate.
+ * The rate columns describe a conversion, so they stay empty for an amount stated in USD.
+ */
+function moneyColumns(money: Money | null, conv: UsdConversion | null): Record<(typeof MONEY_COLUMNS)[number], string | number | null> {
+  const converted = conv !== null && conv.usd !== null && conv.basis !== "usd";
+  return {
+    value_usd: conv?.usd == null ? null : Math.round(conv.usd),
     value_original: money?.amount ?? null,
     currency_original: money?.currency ?? null,
+    usd_rate: converted ? conv.rate : null,
+    usd_rate_basis: converted ? conv.basis : null,
+    usd_rate_year: converted ? conv.rateYear : null,
   };
-  if (table === "trade_flows") columns.usd_rate_basis = conv?.basis ?? null;
-  return columns;
+}
+
+/** Orders two country codes alphabetically with a missing one last, as publish checks them (validate.ts). */
+const byCode = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1);
+
+/**
+ * Non-directional pairs in the one canonical order the tables, views and report share: a turnover's two
+ * countries alphabetically (reporter_iso3 first), a contract's parties sorted and without repeats.
+ */
+function canonicalPairs(f: ExtractedFact): Record<string, unknown> | null {
+  const v = f.fields;
+  if (f.table === "trade_flows" && v.flow === "turnover") {
+    const [reporter, partner] = [(v.reporter_iso3 as string | null) ?? null, (v.partner_iso3 as string | null) ?? null];
+    return byCode(reporter, partner) > 0 ? { reporter_iso3: partner, partner_iso3: reporter } : null;
+  }
+  if (f.table === "contracts" && typeof v.parties_iso3 === "string") {
+    const sorted = [...new Set(v.parties_iso3.split(COUNTRY_LIST_SEPARATOR))].sort().join(COUNTRY_LIST_SEPARATOR);
+    return sorted === v.parties_iso3 ? null : { parties_iso3: sorted };
+  }
+  return null;
 }
 
 /**
- * Money → USD in base units, keeping what the article wrote (value_original, currency_original) and
- * how the USD figure was obtained. Evidence for value_usd gets this article's own USD figure.
+ * Money → USD in base units, keeping what the article wrote (value_original, currency_original) and the
+ * rate used; non-directional pairs in canonical order. Evidence for value_usd gets this article's own USD figure.
  */
 export function normalizeFacts(facts: ExtractedFact[], published: Map<string, string | null>, fx: FxRate[]): ExtractedFact[] {
   return facts.map((f) => normalizeFact(f, published.get(f.article_id) ?? null, fx));
@@ -28,10 +58,12 @@ export function normalizeFacts(facts: ExtractedFact[], published: Map<string, st
 
 // Copies use Object.assign: V8 takes a slow path for `{ ...o, more }` and for properties added to a spread copy.
 function normalizeFact(f: ExtractedFact, published: string | null, fx: FxRate[]): ExtractedFact {
+  if (f.table === "grants") return f;
+  const pairs = canonicalPairs(f);
   const money = f.money;
-  if (!money) return f.table === "grants" ? f : Object.assign({}, f, { fields: Object.assign({}, f.fields, moneyColumns(f.table, null, null)) });
+  if (!money) return Object.assign({}, f, { fields: Object.assign({}, f.fields, pairs, moneyColumns(null, null)) });
   const conv = toUsd(money, fxYear(f, published), fx);
-  const fields = Object.assign({}, f.fields, moneyColumns(f.table, money, conv));
+  const fields = Object.assign({}, f.fields, pairs, moneyColumns(money, conv));
   const notes = conv.problem
     ? [...f.notes, { check: conv.usd === null ? "unknown_currency" : "fx_nearest_year", severity: "warning" as const, message: `${money.amount} ${money.currency ?? "(no currency)"}: ${conv.problem}` }]
     : f.notes;

@@ -10,7 +10,7 @@
  */
 import type { ParsedArticle } from "../ingest/article.ts";
 import { normalizeFacts } from "../normalize/normalize.ts";
-import { factKey } from "../reconcile/keys.ts";
+import { factKey, withPublished } from "../reconcile/keys.ts";
 import type { Articles, QaCheck } from "../schema/tables.ts";
 import type { Article, ExtractResult, FxRate } from "../types.ts";
 import { asciiJson, oneByteAscii } from "./asciiJson.ts";
@@ -20,7 +20,7 @@ export function articleLines(parsed: ParsedArticle, extract: (a: Article) => Ext
   const { meta } = parsed.article;
   const result = extract(parsed.article);
   const lines = [asciiJson({ meta }), asciiJson(result.qa)];
-  for (const f of normalizeFacts(result.facts, new Map([[meta.article_id, meta.published_date]]), fx)) lines.push(`${asciiJson(factKey(f))}\t${asciiJson(f)}`);
+  for (const f of normalizeFacts(result.facts, new Map([[meta.article_id, meta.published_date]]), fx)) lines.push(`${asciiJson(factKey(f))}\t${asciiJson(withPublished(f, meta.published_date))}`);
   return oneByteAscii(lines.join("\n"));
 }
 

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { TABLES, columnsOf } from "../schema/tables.ts";
 import { replaceDirAtomically } from "./atomic.ts";
 import { canonicalChunks, type PublishDataset } from "./chunks.ts";
+import { CountryCodes } from "./countries.ts";
 import { buildDataPackage, DEFAULT_LICENSES, toJson, type License, type Source } from "./datapackage.ts";
 import { buildReadme } from "./dictionary.ts";
 import { createTable, insertCsv, openDatabase } from "./duckdb.ts";
@@ -80,10 +81,13 @@ async function writeTables(dir: string, dataset: PublishDataset, written: Map<st
       // One transaction for the whole load: DuckDB then writes full row groups straight into the file
       // instead of committing every piece through its write-ahead log, which is several times slower.
       await connection.run("BEGIN TRANSACTION");
+      const countries = new CountryCodes();
       for (const def of TABLES) {
         const table = { def, columns: columnsOf(def) };
         duckdb.push(() => createTable(connection, table));
-        const rows = canonicalChunks(def, table.columns, (dataset as Record<string, unknown>)[def.name]);
+        // The countries table is last in TABLES: it is built from the codes every table before it used.
+        const input = def.name === "countries" ? countries.rows() : (dataset as Record<string, unknown>)[def.name];
+        const rows = countries.observe(def, canonicalChunks(def, table.columns, input));
         const { rowCount, widestRow, csv, excel } = await writeTableCsv(dir, scratch, table, rows, (piece) => {
           duckdb.check();
           duckdb.push(async () => {

@@ -11,29 +11,40 @@ export interface ViewDef {
   sql: string;
 }
 
-/** How each fact table maps onto a series: who trades with whom, what is counted, which rows are actuals. */
-const SERIES_SHAPE: Record<FactTable, { from: string; to: string; measure: string | null; status: string; actual: string[]; commodity: string | null }> = {
-  // Turnover has no direction, so its pair is put in alphabetical order to keep one series per pair.
+/**
+ * How each fact table maps onto a series: who trades with whom, what is counted, which rows are actuals, and
+ * which actual kinds a projected kind may be measured against (`compares`). Non-directional pairs (turnover,
+ * contract parties) are stored in alphabetical order (normalize, checked by publish), so they are read as stored.
+ */
+const SERIES_SHAPE: Record<FactTable, { from: string; to: string; measure: string | null; status: string; actual: string[]; compares: Record<string, string[]>; commodity: string | null }> = {
   trade_flows: {
-    from: "CASE WHEN flow = 'turnover' THEN least(reporter_iso3, partner_iso3) ELSE reporter_iso3 END",
-    to: "CASE WHEN flow = 'turnover' THEN greatest(reporter_iso3, partner_iso3) ELSE partner_iso3 END",
+    from: "reporter_iso3",
+    to: "partner_iso3",
     measure: "flow",
     status: "status",
     actual: ["reported"],
+    compares: { target: ["reported"], forecast: ["reported"], potential: ["reported"] },
     commodity: "commodity",
   },
-  aid_shipments: { from: "donor_iso3", to: "recipient_iso3", measure: null, status: "kind", actual: ["shipment", "aggregate"], commodity: null },
-  // parties_iso3 is sorted and ';'-separated: the first party, then the rest.
+  // A pledge is a total promised, so it is measured against delivered totals (aggregate), never against one shipment.
+  aid_shipments: { from: "donor_iso3", to: "recipient_iso3", measure: null, status: "kind", actual: ["shipment", "aggregate"], compares: { pledge: ["aggregate"] }, commodity: null },
+  // parties_iso3 is sorted and ';'-separated: the first party, then the rest. A planned deal is not measured by other signed deals.
   contracts: {
     from: "split_part(parties_iso3, ';', 1)",
     to: "nullif(regexp_replace(parties_iso3, '^[^;]*;?', ''), '')",
     measure: null,
     status: "status",
     actual: ["signed"],
+    compares: {},
     commodity: "commodity",
   },
-  grants: { from: "donor_iso3", to: "recipient_iso3", measure: null, status: "status", actual: ["current"], commodity: null },
+  grants: { from: "donor_iso3", to: "recipient_iso3", measure: null, status: "status", actual: ["current"], compares: { planned: ["current"] }, commodity: null },
 };
+
+/** The (table, projected kind, actual kind) triples of SERIES_SHAPE.compares, as SQL rows. */
+const COMPARABLE = FACT_TABLES.flatMap((t) =>
+  Object.entries(SERIES_SHAPE[t].compares).flatMap(([projected, actuals]) => actuals.map((a) => `(${sqlString(t)}, ${sqlString(projected)}, ${sqlString(a)})`)),
+).join(", ");
 
 /** Unit of each amount column (USD and tonnes named as in growth_rates). */
 const UNIT: Record<string, string> = {
@@ -94,16 +105,17 @@ ORDER BY f.table_name, f.record_id, e.article_id, e.char_start, e.evidence_id`,
   {
     name: "v_series_points",
     description:
-      "Every amount of every fact as a point of a series (table, measure, unit, pair, commodity): measure is the flow for trade, else the amount column; turnover pairs are in alphabetical order; a stated day stands in for a missing period; as_of = period_end, else the first publication date of the articles stating it.",
+      "Every amount of every fact as a point of a series (table, measure, unit, pair, commodity): measure is the flow for trade, else the amount column; turnover pairs are in alphabetical order, as stored; reporter_name and partner_name from countries; a stated day stands in for a missing period; as_of = period_end, else the first publication date of the articles stating it.",
     sql: `WITH points AS (
   ${FACT_TABLES.flatMap(seriesPoints).join("\n  UNION ALL\n  ")}
 ), published AS (
   SELECT e.record_id, min(a.published_date) AS first_published
   FROM evidence e JOIN articles a USING (article_id) GROUP BY e.record_id
 )
-SELECT p.*, ${isAnnual("p.")} AS is_annual, pub.first_published,
+SELECT p.*, rc.name AS reporter_name, pc.name AS partner_name, ${isAnnual("p.")} AS is_annual, pub.first_published,
   coalesce(p.period_end, pub.first_published) AS as_of
 FROM points p LEFT JOIN published pub USING (record_id)
+LEFT JOIN countries rc ON rc.iso3 = p.reporter_iso3 LEFT JOIN countries pc ON pc.iso3 = p.partner_iso3
 ORDER BY ${SERIES_ORDER}`,
   },
   {
@@ -117,9 +129,9 @@ ORDER BY ${SERIES_ORDER}`,
   {
     name: "v_annual_trade",
     description:
-      "Reported trade for whole calendar years, by pair, flow, commodity and year, with the change from the previous year when that year is reported too (yoy_change_pct) and the change an article states (stated_change_pct). Turnover pairs are in alphabetical order.",
+      "Reported trade for whole calendar years, by pair, flow, commodity and year, with the change from the previous year when that year is reported too (yoy_change_pct) and the change an article states (stated_change_pct). Turnover pairs are in alphabetical order, as stored; reporter_name and partner_name from countries.",
     sql: `WITH annual AS (
-  SELECT ${SERIES_SHAPE.trade_flows.from} AS reporter_iso3, ${SERIES_SHAPE.trade_flows.to} AS partner_iso3, flow, commodity,
+  SELECT reporter_iso3, partner_iso3, flow, commodity,
     year(period_start) AS year, value_usd, quantity_tonnes, qualifier, n_sources, record_id
   FROM trade_flows WHERE status = 'reported' AND ${isAnnual()}
 ), stated AS (
@@ -131,29 +143,31 @@ ORDER BY ${SERIES_ORDER}`,
   FROM annual LEFT JOIN stated USING (record_id)
   WINDOW w AS (PARTITION BY reporter_iso3, partner_iso3, flow, commodity ORDER BY year)
 )
-SELECT reporter_iso3, partner_iso3, flow, commodity, year, value_usd, quantity_tonnes,
+SELECT reporter_iso3, partner_iso3, rc.name AS reporter_name, pc.name AS partner_name, flow, commodity, year, value_usd, quantity_tonnes,
   CASE WHEN previous_year = year - 1 THEN previous_value_usd END AS previous_value_usd,
   CASE WHEN previous_year = year - 1 THEN round((value_usd / previous_value_usd - 1) * 100, 2) END AS yoy_change_pct,
   stated_change_pct, qualifier, n_sources, record_id
-FROM with_previous
+FROM with_previous LEFT JOIN countries rc ON rc.iso3 = reporter_iso3 LEFT JOIN countries pc ON pc.iso3 = partner_iso3
 ORDER BY reporter_iso3, partner_iso3, flow, commodity NULLS FIRST, year`,
   },
   {
     name: "v_targets_vs_actuals",
     description:
-      "Every projected figure (trade target/forecast/potential, aid pledge, planned contract, planned grants) beside the latest actual of the same series for a whole year or with no stated period, and the actual as a percentage of the projection.",
-    sql: `WITH actual AS (
-  SELECT * FROM v_series_points
-  WHERE is_actual AND (is_annual OR period_start IS NULL)
-  QUALIFY row_number() OVER (PARTITION BY ${SERIES_KEY} ORDER BY as_of DESC NULLS LAST, record_id) = 1
+      "Every projected figure (trade target/forecast/potential, aid pledge, planned contract, planned grants) beside the latest comparable actual: the same table, measure, unit, pair and commodity, a comparable kind (trade: reported; an aid pledge: a delivered aggregate, not one shipment; planned grants: current; a planned contract: none, other deals do not fulfil it), for a whole year or with no stated period; and the actual as a percentage of the projection.",
+    sql: `WITH comparable(table_name, projected, actual) AS (VALUES ${COMPARABLE}),
+actual AS (
+  SELECT * FROM v_series_points WHERE is_actual AND (is_annual OR period_start IS NULL)
 )
-SELECT t.${SERIES_KEY.split(", ").join(", t.")}, t.status,
+SELECT t.${SERIES_KEY.split(", ").join(", t.")}, t.reporter_name, t.partner_name, t.status,
   t.record_id AS target_record_id, t.period_start AS target_period_start, t.period_end AS target_period_end, t.value AS target_value,
-  a.record_id AS actual_record_id, a.period_start AS actual_period_start, a.period_end AS actual_period_end,
+  a.record_id AS actual_record_id, a.status AS actual_status, a.period_start AS actual_period_start, a.period_end AS actual_period_end,
   a.first_published AS actual_first_published, a.value AS actual_value,
   round(a.value / t.value * 100, 1) AS actual_pct_of_target
-FROM v_series_points t LEFT JOIN actual a ON ${SAME_SERIES}
+FROM v_series_points t
+LEFT JOIN comparable c ON c.table_name = t.table_name AND c.projected = t.status
+LEFT JOIN actual a ON a.status = c.actual AND ${SAME_SERIES}
 WHERE NOT t.is_actual
+QUALIFY row_number() OVER (PARTITION BY t.record_id, t.measure, t.unit ORDER BY a.as_of DESC NULLS LAST, a.record_id) = 1
 ORDER BY ${SERIES_KEY.split(", ").map((c) => `t.${c}`).join(", ")}, t.status, t.record_id`,
   },
 ];

@@ -23,9 +23,19 @@ export function primaryMeasure(f: ExtractedFact): { name: string; value: number 
 }
 
 /**
- * What makes two mentions the same fact (before comparing values). A trade figure with no period can only
- * be matched within its own article: "last year" in two undated articles need not be the same year.
- * `measure` is primaryMeasure(f).name, passed by callers that have it already.
+ * An event: one delivery or pledge of aid, or one signing of contracts. Its mentions are told apart by
+ * day, place and figure (reconcile/events.ts), so its key leaves the date out; an aggregate is a total over
+ * a stated period, which is part of its key like a trade flow's.
+ */
+export function isEvent(f: Pick<ExtractedFact, "table" | "fields">): boolean {
+  return f.table === "contracts" || (f.table === "aid_shipments" && f.fields.kind !== "aggregate");
+}
+
+/**
+ * What makes two mentions candidates for the same fact (before comparing values, and for events dates and
+ * places). A trade figure with no period can only be matched within its own article: "last year" in two
+ * undated articles need not be the same year. `measure` is primaryMeasure(f).name, passed by callers that
+ * have it already.
  */
 export function factKey(f: ExtractedFact, measure = primaryMeasure(f).name): KeyPart[] {
   const v = f.fields as Record<string, KeyPart | undefined>;
@@ -37,9 +47,10 @@ export function factKey(f: ExtractedFact, measure = primaryMeasure(f).name): Key
       return ["trade_flows", v.flow as string, ...pair, v.period_start ?? null, v.period_end ?? null, v.status ?? null, v.commodity ?? null, measure, undated ? f.article_id : null];
     }
     case "aid_shipments":
+      if (isEvent(f)) return ["aid_shipments", v.donor_iso3 ?? null, v.recipient_iso3 ?? null, v.kind ?? null, measure];
       return ["aid_shipments", v.donor_iso3 ?? null, v.recipient_iso3 ?? null, v.kind ?? null, v.event_date ?? null, v.period_start ?? null, v.period_end ?? null, measure];
     case "contracts":
-      return ["contracts", v.parties_iso3 ?? null, v.status ?? null, v.event_date ?? null, measure];
+      return ["contracts", v.parties_iso3 ?? null, v.status ?? null, measure];
     case "grants":
       return ["grants", v.donor_iso3 ?? null, v.recipient_iso3 ?? null, v.status ?? null, measure];
   }
@@ -61,8 +72,9 @@ export interface KeyTraits {
 
 /**
  * When values differ under one key, is it one fact stated two ways (a conflict) or two facts? A dated trade
- * flow is one fact. A dated aid delivery is one shipment when the differing values come from different
- * articles (one article listing two deliveries that month means two). Elsewhere, different values are different facts.
+ * flow is one fact. A dated aid aggregate is one total when the differing values come from different
+ * articles (one article listing two totals for a span means two). Elsewhere, different values are different
+ * facts (events never reach here: reconcile/events.ts tells them apart).
  * `f` is any fact of the key (or the traits of it asked here); `clusters` are the mentions grouped by value.
  */
 export function conflictsAreOneFact(f: KeyTraits, clusters: { article_id: string }[][]): boolean {
@@ -70,4 +82,14 @@ export function conflictsAreOneFact(f: KeyTraits, clusters: { article_id: string
   if (f.table !== "aid_shipments" || (f.fields.event_date === null && f.fields.period_start === null)) return false;
   const articleSets = clusters.map((c) => new Set(c.map((x) => x.article_id)));
   return articleSets.every((a, i) => articleSets.every((b, j) => i === j || [...a].every((id) => !b.has(id))));
+}
+
+/**
+ * A normalized fact with its article's publication date (ExtractedFact.published), for reconcile: the in-memory
+ * run and the archive's fact lines both set it here, so both merge the same facts. Sets it on `f` itself (a
+ * fresh copy from normalize) and returns it.
+ */
+export function withPublished(f: ExtractedFact, published: string | null): ExtractedFact {
+  f.published = published;
+  return f;
 }

@@ -2,8 +2,14 @@ import type { AidItem, Evidence, FactTable, QaCheck } from "../schema/tables.ts"
 import { idOfJson, stableId } from "../ids.ts";
 import type { ExtractedFact, StatedChange } from "../types.ts";
 import { combineConfidence, needsReview, statementConfidence } from "./confidence.ts";
-import { conflictsAreOneFact, partitionKey, primaryMeasure, type KeyTraits } from "./keys.ts";
+import { eventTraits, resolveEvents } from "./events.ts";
+import { conflictsAreOneFact, isEvent, partitionKey, primaryMeasure, type KeyTraits } from "./keys.ts";
+import { byValue, fmt, mention, preference, roundTag, valuesAgree, type Mention } from "./mentions.ts";
 import { halfUnit } from "./precision.ts";
+import { MONEY_COLUMNS } from "../normalize/normalize.ts";
+
+/** A record's money columns all come from its preferred mention: a value from one and a rate from another would not agree. */
+const MONEY: ReadonlySet<string> = new Set(MONEY_COLUMNS);
 
 /**
  * A record after merging: its id, its row, and the little that later steps need of the facts behind it.
@@ -25,98 +31,23 @@ export interface MergeResult {
   qa: QaCheck[];
 }
 
-/**
- * What ranking and clustering compare of a fact, computed once (sorts read it many times per fact), and
- * `ref`, which finds the fact again when its record is built: the fact itself in memory, or where it lies
- * in a spill file, so that a part with a very common key needs no more than this per fact.
- */
-export interface Mention<R> {
-  ref: R;
-  article_id: string;
-  measure: string;
-  value: number | null;
-  /** Significant digits of the value; 0 when there is none. */
-  digits: number;
-  exact: boolean;
-  confidence: number;
-  start: number;
-  /** How the first evidence wrote the value, for conflict messages. */
-  value_text: string;
-}
-
-/** Digits written without the leading and trailing zeros (at least 1): "0.0120" → 2, "1500" → 2. */
-function significantDigits(v: number): number {
-  // Scans the decimal text instead of trimming copies of it: this runs once per fact.
-  const s = String(Math.abs(v));
-  const dot = s.indexOf(".");
-  let lo = 0;
-  let hi = s.length;
-  while (lo < hi && (s[lo] === "0" || lo === dot)) lo++;
-  while (hi > lo && (s[hi - 1] === "0" || hi - 1 === dot)) hi--;
-  const digits = hi - lo - (dot >= lo && dot < hi ? 1 : 0);
-  return Math.max(1, digits);
-}
-
-function mention<R>(f: ExtractedFact, measure: string, value: number | null, ref: R): Mention<R> {
-  const first = f.evidence[0];
-  return {
-    ref,
-    article_id: f.article_id,
-    measure,
-    value,
-    digits: value === null ? 0 : significantDigits(value),
-    exact: f.qualifier === "exact",
-    confidence: first?.confidence ?? 0,
-    start: first?.char_start ?? 0,
-    value_text: first?.value_text ?? "",
-  };
-}
-
-/** Restatements agree: nearly equal, or a rounded/qualified figure within 5% ("almost $1 billion" vs $987.9 million). */
-function valuesAgree(a: Mention<unknown>, b: Mention<unknown>): boolean {
-  const x = a.value;
-  const y = b.value;
-  if (x === null || y === null) return x === y;
-  const rel = Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y), 1e-9);
-  if (rel <= 0.005) return true;
-  const loose = !a.exact || !b.exact || a.digits <= 2 || b.digits <= 2;
-  return loose && rel <= 0.05;
-}
-
-/** Most precise, then most direct (unqualified), then most confident, then first in article order. */
-function preference(a: Mention<unknown>, b: Mention<unknown>): number {
-  const d = b.digits - a.digits;
-  if (d !== 0) return d;
-  const q = Number(b.exact) - Number(a.exact);
-  if (q !== 0) return q;
-  const c = b.confidence - a.confidence;
-  if (c !== 0) return c;
-  return a.article_id < b.article_id ? -1 : a.article_id > b.article_id ? 1 : a.start - b.start;
-}
-
-function byValue(a: Mention<unknown>, b: Mention<unknown>): number {
-  return (a.value ?? -Infinity) - (b.value ?? -Infinity) || preference(a, b);
-}
-
-function roundTag(v: number | null): string | null {
-  return v === null ? null : Number(v.toPrecision(2)).toString();
-}
-
-function fmt(m: Mention<unknown>): string {
-  return `${m.value} ${m.measure} (${m.article_id}: "${m.value_text}")`;
-}
-
 /** A record's id and its mentions, best first, until the record is built. */
 export interface Draft<R> {
   record_id: string;
   mentions: Mention<R>[];
   /** How many leading mentions state the record's value; fewer than all when the sources conflict. */
   kept: number;
+  /** Named in a conflict row with another record (events kept apart that look alike). */
+  disputed: boolean;
 }
 
-/** The facts of one key: what conflictsAreOneFact asks of them (the same for any of them), and their mentions. */
+/**
+ * The facts of one key: what conflictsAreOneFact asks of them (the same for any of them), whether they are
+ * events (reconcile/events.ts resolves those), and their mentions.
+ */
 interface KeyGroup<R> {
   traits: KeyTraits;
+  event: boolean;
   mentions: Mention<R>[];
 }
 
@@ -132,17 +63,25 @@ export class MergePlan<R> {
   add(f: ExtractedFact, ref: R): void {
     const { name, value } = primaryMeasure(f);
     const m = mention(f, name, value, ref);
+    const event = isEvent(f);
+    if (event) m.event = eventTraits(f);
     const k = partitionKey(f, name);
     const g = this.groups.get(k);
     if (g) g.mentions.push(m);
-    else this.groups.set(k, { traits: { table: f.table, fields: { period_start: f.fields.period_start ?? null, event_date: f.fields.event_date ?? null } }, mentions: [m] });
+    else this.groups.set(k, { traits: { table: f.table, fields: { period_start: f.fields.period_start ?? null, event_date: f.fields.event_date ?? null } }, event, mentions: [m] });
   }
 
   /** The records to build, in record-id order, and a check for each key whose values conflict. */
   drafts(): { drafts: Draft<R>[]; qa: QaCheck[] } {
     const drafts: Draft<R>[] = [];
     const qa: QaCheck[] = [];
-    for (const [k, { traits, mentions: group }] of this.groups) {
+    for (const [k, { traits, event, mentions: group }] of this.groups) {
+      if (event) {
+        const resolved = resolveEvents(k, traits.table, group);
+        for (const e of resolved.events) drafts.push({ record_id: e.record_id, mentions: e.mentions, kept: e.mentions.length, disputed: e.disputed });
+        qa.push(...resolved.qa);
+        continue;
+      }
       // Sorted by value, restatements of one figure are neighbours: one sweep clusters them (linear after the sort).
       group.sort(byValue);
       const clusters: Mention<R>[][] = [];
@@ -156,7 +95,7 @@ export class MergePlan<R> {
         const ranked = clusters.map((c) => c.sort(preference)).sort((a, b) => b.length - a.length || preference(a[0]!, b[0]!));
         const record_id = idOfJson(k);
         const table = traits.table;
-        drafts.push({ record_id, mentions: ranked.flat(), kept: ranked[0]!.length });
+        drafts.push({ record_id, mentions: ranked.flat(), kept: ranked[0]!.length, disputed: false });
         qa.push({
           check_id: stableId("qa", "conflict", record_id),
           check: "conflict",
@@ -174,12 +113,12 @@ export class MergePlan<R> {
         c.sort(preference);
         const value = c[0]!.value;
         // Distinct facts under one key are told apart by their value: rounded (stable under restatements), or
-        // exact when two round alike. A key that is one fact (a dated flow or shipment) needs no tag.
+        // exact when two round alike. A key that is one fact (a dated flow or aggregate) needs no tag.
         let tag = clusters.length === 1 && conflictsAreOneFact(traits, [c]) ? null : roundTag(value);
         if (tags.has(tag)) tag = String(value);
         for (let n = 2; tags.has(tag); n++) tag = `${value}#${n}`;
         tags.add(tag);
-        drafts.push({ record_id: idOfJson(`${k.slice(0, -1)},${JSON.stringify(tag)}]`), mentions: c, kept: c.length });
+        drafts.push({ record_id: idOfJson(`${k.slice(0, -1)},${JSON.stringify(tag)}]`), mentions: c, kept: c.length, disputed: false });
       }
     }
     drafts.sort((a, b) => (a.record_id < b.record_id ? -1 : 1));
@@ -204,7 +143,7 @@ export function mergeFacts(facts: ExtractedFact[]): MergeResult {
  * The record of a draft from its mentions' facts, `facts` giving them in the draft's order, one at a time
  * (so a record of many mentions is built without holding them all); its evidence, aid items and caveats go to `out`.
  */
-export function buildRecord<R>({ record_id, mentions, kept }: Draft<R>, facts: Iterable<ExtractedFact>, out: Omit<MergeResult, "records">): MergedRecord {
+export function buildRecord<R>({ record_id, mentions, kept, disputed }: Draft<R>, facts: Iterable<ExtractedFact>, out: Omit<MergeResult, "records">): MergedRecord {
   let best: ExtractedFact | undefined;
   let row: Record<string, string | number | boolean | null> = {};
   // Evidence ids include the record id, so duplicates can only come from this record's own mentions.
@@ -213,8 +152,11 @@ export function buildRecord<R>({ record_id, mentions, kept }: Draft<R>, facts: I
   const changes: StatedChange[] = [];
   // Only articles that state the kept value corroborate it: a conflicting figure is no support.
   const confidenceByArticle = new Map<string, number>();
+  let asOf: string | null = null;
   let i = 0;
   for (const f of facts) {
+    const published = f.published ?? null;
+    if (published !== null && (asOf === null || published < asOf)) asOf = published;
     if (i < kept) confidenceByArticle.set(f.article_id, Math.max(confidenceByArticle.get(f.article_id) ?? 0, statementConfidence(f, mentions[i]!.measure)));
     i++;
     if (!best) {
@@ -224,7 +166,7 @@ export function buildRecord<R>({ record_id, mentions, kept }: Draft<R>, facts: I
       const fields = f.fields;
       for (const k in fields) {
         const v = fields[k]!;
-        if (row[k] === null && v !== null && k !== "value_usd" && k !== "value_original") row[k] = v;
+        if (row[k] === null && v !== null && !MONEY.has(k)) row[k] = v;
       }
     }
     const table = f.table;
@@ -249,7 +191,8 @@ export function buildRecord<R>({ record_id, mentions, kept }: Draft<R>, facts: I
   row.qualifier = best.qualifier;
   row.n_sources = mentions.length === 1 ? 1 : new Set(mentions.map((m) => m.article_id)).size;
   row.confidence = combineConfidence([...confidenceByArticle.values()]);
-  row.needs_review = needsReview(row.confidence, kept < mentions.length);
+  row.needs_review = needsReview(row.confidence, kept < mentions.length || disputed);
+  row.as_of = asOf;
   return { record_id, table: best.table, row, changes, halfUnit: { value_usd: writtenHalfUnit(best, row, "value_usd"), quantity_tonnes: writtenHalfUnit(best, row, "quantity_tonnes") } };
 }
 

@@ -6,8 +6,13 @@ const ISO3 = "ISO 3166-1 alpha-3 country code";
 const PERIOD_START = "First day of the period the figure covers (inclusive); null when the article gives no resolvable period";
 const PERIOD_END = "Last day of the period the figure covers (inclusive); null when unresolved";
 const N_SOURCES = "Number of distinct articles that state this fact";
+const AS_OF = "Publication date of the earliest article stating this fact (the first source, whatever figure it gave); null when none of its articles has a publication date";
 const CONFIDENCE = `How sure the pipeline is of this record: per article, the evidence confidence of the record's main figure; across articles, the best one with each other article that states the same value closing ${CORROBORATION_WEIGHT} × its confidence of the remaining doubt (rounded to 2 decimals)`;
 const NEEDS_REVIEW = `True when confidence is below ${REVIEW_BELOW} or the articles give different values for this fact (a conflict row in qa_checks)`;
+const USD_RATE = "Exchange rate used to convert value_original into value_usd, in units of currency_original per US dollar; null when the amount is in USD or has no value. A stated rate is the ratio of the article's two figures, as precise as they were written";
+const USD_RATE_BASES = ["stated", "annual_average", "nearest_year"] as const;
+const USD_RATE_BASIS = "Where usd_rate comes from: stated (the article gives the amount in USD too), annual_average (the reference table's average for the period's year), nearest_year (the reference average of the nearest year it has; a qa_checks row says so)";
+const USD_RATE_YEAR = "Year of the reference average used as usd_rate; null for a stated rate";
 const RECORD_ID = "Stable id: hash of the fact's key (table, countries, direction, period, status, commodity), not of file order";
 
 export const articles = z.object({
@@ -25,20 +30,23 @@ export const articles = z.object({
 
 export const trade_flows = z.object({
   record_id: col.key(RECORD_ID),
-  reporter_iso3: col.text(`Reporting country (${ISO3}). Exports are stored as the exporter's exports, imports as the importer's imports`),
+  reporter_iso3: col.text(`Reporting country (${ISO3}). Exports are stored as the exporter's exports, imports as the importer's imports; a turnover's pair is in alphabetical order (AFG before KAZ), as everywhere in the dataset`),
   partner_iso3: col.text(`Partner country (${ISO3})`),
   flow: col.requiredOneOf(["export", "import", "turnover"], "export: goods from reporter to partner; import: goods from partner into reporter; turnover: both directions"),
   period_start: col.date(PERIOD_START),
   period_end: col.date(PERIOD_END),
   status: col.requiredOneOf(["reported", "target", "forecast", "potential"], "reported: a stated actual; target/forecast/potential: a projected figure"),
-  value_usd: col.double("Value in US dollars (base units, not millions)"),
+  value_usd: col.double("Value in whole US dollars (base units, not millions); converted at usd_rate when the article used another currency"),
   quantity_tonnes: col.double("Quantity in metric tonnes"),
   commodity: col.text("Commodity; null = all goods"),
   value_original: col.double("Value in the currency the article used (base units)"),
   currency_original: col.text("ISO 4217 code of the currency the article used"),
-  usd_rate_basis: col.oneOf(["usd", "stated", "annual_average", "nearest_year"], "How value_usd was obtained: stated in USD, the article's own conversion, or the reference annual-average rate"),
+  usd_rate: col.double(USD_RATE),
+  usd_rate_basis: col.oneOf(USD_RATE_BASES, USD_RATE_BASIS),
+  usd_rate_year: col.int(USD_RATE_YEAR),
   qualifier: col.requiredOneOf(["exact", "approx", "at_least", "at_most"], "How the article qualifies the number (\"almost\", \"over\", ...)"),
   n_sources: col.requiredInt(N_SOURCES),
+  as_of: col.date(AS_OF),
   confidence: col.fraction(CONFIDENCE),
   needs_review: col.requiredBool(NEEDS_REVIEW),
 });
@@ -52,9 +60,12 @@ export const aid_shipments = z.object({
   period_start: col.date(PERIOD_START),
   period_end: col.date(PERIOD_END),
   weight_tonnes: col.double("Weight in metric tonnes"),
-  value_usd: col.double("Value in US dollars"),
+  value_usd: col.double("Value in whole US dollars; converted at usd_rate when the article used another currency"),
   value_original: col.double("Value in the currency the article used"),
   currency_original: col.text("ISO 4217 code of the currency the article used"),
+  usd_rate: col.double(USD_RATE),
+  usd_rate_basis: col.oneOf(USD_RATE_BASES, USD_RATE_BASIS),
+  usd_rate_year: col.int(USD_RATE_YEAR),
   railcars: col.int("Number of railway wagons/cars/tankers"),
   transport_mode: col.oneOf(["rail", "air", "road"], "How the aid travelled"),
   items: col.text("Normalized item names, '; '-separated"),
@@ -62,6 +73,7 @@ export const aid_shipments = z.object({
   place: col.text("Place of delivery or handover, from the gazetteer"),
   qualifier: col.requiredOneOf(["exact", "approx", "at_least", "at_most"], "How the article qualifies the main number"),
   n_sources: col.requiredInt(N_SOURCES),
+  as_of: col.date(AS_OF),
   confidence: col.fraction(CONFIDENCE),
   needs_review: col.requiredBool(NEEDS_REVIEW),
 });
@@ -75,20 +87,26 @@ export const aid_items = z.object({
 
 export const contracts = z.object({
   record_id: col.key(RECORD_ID),
-  parties_iso3: col.text(`Countries of the parties (${ISO3}), sorted, ';'-separated`),
-  event_date: col.date("Day of signing, when stated"),
-  period_start: col.date(PERIOD_START),
-  period_end: col.date(PERIOD_END),
+  parties_iso3: col.text(`Countries of the parties (${ISO3}), in alphabetical order, ';'-separated`),
+  seller_iso3: col.text(`Country that supplies the goods under the deal (${ISO3}), where the text says who supplies whom; null otherwise`),
+  buyer_iso3: col.text(`Country that receives the goods under the deal (${ISO3}), where the text says who supplies whom; null otherwise`),
+  event_date: col.date("Day of signing, when stated or told relative to publication ('on Monday', 'yesterday'); null for a day only reported ('said on Monday')"),
+  period_start: col.date("First day of the span the deal was made in when the text gives a span, not a day ('last week' = Monday to Sunday of the week before publication's, 'earlier this week', 'signed in 2023'); else null"),
+  period_end: col.date("Last day of that span (inclusive); null when none is given"),
   place: col.text("Where it was signed"),
-  value_usd: col.double("Total value in US dollars"),
+  value_usd: col.double("Total value in whole US dollars; converted at usd_rate when the article used another currency"),
   value_original: col.double("Value in the currency the article used"),
   currency_original: col.text("ISO 4217 code of the currency the article used"),
+  usd_rate: col.double(USD_RATE),
+  usd_rate_basis: col.oneOf(USD_RATE_BASES, USD_RATE_BASIS),
+  usd_rate_year: col.int(USD_RATE_YEAR),
   n_contracts: col.int("Number of contracts/agreements the value covers"),
   commodity: col.text("Goods the contracts cover"),
   quantity_tonnes: col.double("Quantity in metric tonnes"),
   status: col.requiredOneOf(["signed", "planned"], "signed, or announced to be signed"),
   qualifier: col.requiredOneOf(["exact", "approx", "at_least", "at_most"], "How the article qualifies the main number"),
   n_sources: col.requiredInt(N_SOURCES),
+  as_of: col.date(AS_OF),
   confidence: col.fraction(CONFIDENCE),
   needs_review: col.requiredBool(NEEDS_REVIEW),
 });
@@ -104,7 +122,9 @@ export const grants = z.object({
   period_start: col.date(PERIOD_START),
   period_end: col.date(PERIOD_END),
   status: col.requiredOneOf(["current", "planned"], "current, or planned/proposed"),
+  qualifier: col.requiredOneOf(["exact", "approx", "at_least", "at_most"], "How the article qualifies the main number (\"more than 450 students\": at_least)"),
   n_sources: col.requiredInt(N_SOURCES),
+  as_of: col.date(AS_OF),
   confidence: col.fraction(CONFIDENCE),
   needs_review: col.requiredBool(NEEDS_REVIEW),
 });
@@ -164,6 +184,18 @@ export const rejected = z.object({
   reason: col.key("Why"),
 });
 
+export const countries = z.object({
+  iso3: col.key(`${ISO3}: every code any other table uses`),
+  name: col.text("Common English name, from the world-countries package; null for a code it does not list"),
+  region: col.text("Region, from world-countries (Asia, Europe, ...)"),
+  subregion: col.text("Subregion, from world-countries (Southern Asia, Central Asia, ...)"),
+});
+
+/** Columns of country codes are named `*_iso3`; the list columns hold several, sorted and separated by COUNTRY_LIST_SEPARATOR. */
+const COUNTRY_COLUMN = /_iso3$/;
+const COUNTRY_LIST_COLUMNS: ReadonlySet<string> = new Set(["parties_iso3"]);
+export const COUNTRY_LIST_SEPARATOR = ";";
+
 export interface ForeignKey {
   fields: string[];
   reference: { resource: string; fields: string[] };
@@ -191,7 +223,19 @@ export const TABLES: readonly TableDef[] = [
   { name: "growth_rates", description: "Growth of each series: computed from two values, stated by an article, or implied by a stated change.", schema: growth_rates, primaryKey: ["growth_id"], foreignKeys: [] },
   { name: "qa_checks", description: "Quality checks: sums, growth consistency, conflicts between articles, unresolved dates, unknown units, numbers not placed.", schema: qa_checks, primaryKey: ["check_id"], foreignKeys: [] },
   { name: "rejected", description: "Inputs the pipeline could not use, and why.", schema: rejected, primaryKey: ["source_file"], foreignKeys: [] },
-];
+  { name: "countries", description: "Every country code used in the dataset, with its name and region (world-countries package), for joins. Built last, from the other tables.", schema: countries, primaryKey: ["iso3"], foreignKeys: [] },
+].map(withCountryKeys);
+
+/** The country-code columns of a table; `list` when a cell holds several codes. */
+export function countryColumns(def: TableDef): { name: string; list: boolean }[] {
+  return Object.keys(def.schema.shape).filter((name) => COUNTRY_COLUMN.test(name)).map((name) => ({ name, list: COUNTRY_LIST_COLUMNS.has(name) }));
+}
+
+/** A foreign key to countries for each single-code column (a list column cannot be one in a Data Package). */
+function withCountryKeys(def: TableDef): TableDef {
+  const keys = countryColumns(def).filter((c) => !c.list).map((c): ForeignKey => ({ fields: [c.name], reference: { resource: "countries", fields: ["iso3"] } }));
+  return keys.length === 0 ? def : { ...def, foreignKeys: [...def.foreignKeys, ...keys] };
+}
 
 export type Articles = z.infer<typeof articles>;
 export type TradeFlow = z.infer<typeof trade_flows>;
@@ -203,6 +247,7 @@ export type Evidence = z.infer<typeof evidence>;
 export type GrowthRate = z.infer<typeof growth_rates>;
 export type QaCheck = z.infer<typeof qa_checks>;
 export type Rejected = z.infer<typeof rejected>;
+export type Country = z.infer<typeof countries>;
 
 export type FactTable = "trade_flows" | "aid_shipments" | "contracts" | "grants";
 export const FACT_TABLES: readonly FactTable[] = ["trade_flows", "aid_shipments", "contracts", "grants"];

@@ -1,9 +1,10 @@
-import type { ExtractedFact } from "../../types.ts";
+import type { ExtractedFact, FactNote } from "../../types.ts";
 import { otherOf, type ArticleContext, type SentenceAnalysis } from "../analysis.ts";
 import { AID_CUE, itemsIn, TURNOVER_CUE } from "../cues.ts";
 import { cuePattern } from "../lexicon.ts";
 import type { Quantity } from "../numbers.ts";
-import { countriesIn, evidence, windowOf } from "./common.ts";
+import type { Period, PeriodMention } from "../periods.ts";
+import { countriesIn, evidence, rolesIn, windowOf } from "./common.ts";
 import { commodityOf } from "./trade.ts";
 import type { Rule } from "./registry.ts";
 
@@ -18,6 +19,14 @@ const INCLUDES = cue("includes");
 const DEAL_FRAME = cue("deal_frame");
 const SUPPLY = cue("supply");
 const SUPPLY_ALL = new RegExp(SUPPLY.source, "gi");
+const BUYS = cue("buys");
+/** "The contracts were signed on May 3": a sentence saying the deal named before was made. */
+const SIGNED_PASSIVE = new RegExp(String.raw`\b(?:were|was|have been|has been)\s(?:\w+\s)?${SIGNED.source}`, "i");
+/** "the ministry said on Monday": the words right before a day that make it the day of the telling. */
+const REPORTED_BEFORE = new RegExp(String.raw`${cue("reported").source}(?:\s\w+)?\s(?:on\s)?$`, "i");
+/** A supply word used as a verb with a doer: after a modal, an auxiliary or "to" ("will export", "agreed to supply"). */
+const ACTIVE_BEFORE = /\b(?:will|would|shall|to|can|could|may|must|has|have|had)\s(?:\w+\s)?$/i;
+const PASSIVE_BEFORE = /\b(?:be|been|being|is|are|was|were)\s(?:\w+\s)?$/i;
 const PAST_FORM = /(?:ed|sold|bought)$/i;
 const FUTURE_PASSIVE = /\b(?:will|would|shall|to|is to|are to)\sbe\s$/i;
 const AGREED = cue("agreed");
@@ -133,7 +142,112 @@ function groupsOf(a: SentenceAnalysis, qs: Quantity[]): Quantity[][] {
 /** Whether the sentence after says the contracts were signed ("The contracts were signed on May 3"). */
 function signedNext(ctx: ArticleContext, a: SentenceAnalysis): boolean {
   const next = ctx.sentences[a.sentence.index + 1];
-  return !!next && next.has(CONTRACT_NOUN) && /\b(?:were|was|have been|has been)\s(?:\w+\s)?signed\b/i.test(next.text);
+  return !!next && next.has(CONTRACT_NOUN) && SIGNED_PASSIVE.test(next.text);
+}
+
+/** When a deal was made: a day (event_date), else a span of days ("last week"), else a relative time left unresolved, with why. */
+interface DealTime {
+  day: string | null;
+  span: Period | null;
+  note: FactNote | null;
+}
+
+const NO_TIME: DealTime = { day: null, span: null, note: null };
+
+/**
+ * The deal's time in one sentence: a day or span not told as the day of a report ("the ministry said on Monday"), a
+ * written date before a weekday; "signed in 2023" or "signed last month" as a span. A planned deal's day is still to
+ * come, so only a date with its year counts for it: a relative one is resolved backwards from publication.
+ */
+function timeIn(a: SentenceAnalysis, planned: boolean): DealTime | null {
+  const own = a.periods.filter((p) => (p.kind === "date" || p.kind === "span") && !REPORTED_BEFORE.test(a.text.slice(0, p.start)) && (!planned || /\d{4}/.test(p.text)));
+  const [p] = [...own.filter((x) => /\d/.test(x.text)), ...own.filter((x) => !/\d/.test(x.text))];
+  if (p) return timeOf(p);
+  if (planned) return null;
+  SIGNED_ALL.lastIndex = 0;
+  for (let m = SIGNED_ALL.exec(a.text); m; m = SIGNED_ALL.exec(a.text)) {
+    const after = m.index + m[0].length;
+    const span = a.periods.find((x) => x.kind === "period" && x.start >= after && /^\s?$/.test(a.text.slice(after, x.start)));
+    if (span) return timeOf(span);
+  }
+  return null;
+}
+
+const SIGNED_ALL = new RegExp(SIGNED.source, "gi");
+
+function timeOf(p: PeriodMention): DealTime {
+  if (!p.period) return { ...NO_TIME, note: { check: "unresolved_date", severity: "warning", message: `"${p.text}": ${p.unresolved ?? "no day could be told"}` } };
+  return p.kind === "date" ? { ...NO_TIME, day: p.period.start } : { ...NO_TIME, span: p.period };
+}
+
+/**
+ * The deal's time: its own sentence's; else the next sentence's when that one says the deal was signed ("The contracts were
+ * signed on May 3"); else, for terms of a deal named before ("Under this contract, ..."), the time of the signing told in
+ * one of the two sentences before.
+ */
+function dealTime(ctx: ArticleContext, a: SentenceAnalysis, planned: boolean): DealTime {
+  const own = timeIn(a, planned);
+  if (own) return own;
+  const next = ctx.sentences[a.sentence.index + 1];
+  if (next && signedNext(ctx, a)) {
+    const t = timeIn(next, planned);
+    if (t) return t;
+  }
+  if (a.has(DEAL_FRAME)) {
+    for (const i of [a.sentence.index - 1, a.sentence.index - 2]) {
+      const s = ctx.sentences[i];
+      if (!s || !s.has(CONTRACT_NOUN) || !s.has(SIGNED)) continue;
+      const t = timeIn(s, planned);
+      if (t) return t;
+    }
+  }
+  return NO_TIME;
+}
+
+/**
+ * Who supplies whom, where the clauses of the sentence's contract numbers say it: "to X" after the supply word is the
+ * buyer, "from X" the seller; the doer of a supply verb ("Uzbekistan will export") the seller, of a buying verb
+ * ("Afghanistan will buy") the buyer. With one side told, the other is the deal's other party when it has two. Both null
+ * when the text says nothing, or says two things.
+ */
+function directionOf(a: SentenceAnalysis, parties: readonly string[]): { seller: string | null; buyer: string | null } {
+  const none = { seller: null, buyer: null };
+  const numbers = [...rulesOf(a).keys()].map((q) => windowOf(a, q));
+  if (numbers.length === 0) return none;
+  const ws = Math.min(...numbers.map((w) => w[0]));
+  const we = Math.max(...numbers.map((w) => w[1]));
+  SUPPLY_ALL.lastIndex = 0;
+  let verb: RegExpExecArray | null = null;
+  for (let m = SUPPLY_ALL.exec(a.text); m; m = SUPPLY_ALL.exec(a.text)) if (m.index >= ws && m.index < we) {
+    verb = m;
+    break;
+  }
+  if (!verb) return none;
+  const buys = BUYS.test(verb[0]);
+  const left = a.text.slice(ws, verb.index);
+  const active = ACTIVE_BEFORE.test(left) || (PAST_FORM.test(verb[0]) && !PASSIVE_BEFORE.test(left));
+  const roles = rolesIn(a, ws, we);
+  const sellers = new Set<string>();
+  const buyers = new Set<string>();
+  // Only "to X" and "from X" in the verb's own phrase: "executives from Kazakhstan signed ... the supply of oil" names where people
+  // are from, and "..., a spokesman for Afghanistan said" whom someone speaks for. A demonym on the goods ("to supply Afghan
+  // flour") is read both ways by writers, so it decides nothing.
+  for (const e of roles) {
+    const between = a.text.slice(verb.index + verb[0].length, e.start);
+    if (e.start < verb.index || between.length > 80 || /[,;]/.test(between)) continue;
+    if (e.role === "dest") buyers.add(e.iso3);
+    else if (e.role === "origin") sellers.add(e.iso3);
+  }
+  // "Afghanistan signed a deal with Kazakhstan to import wheat": the doer is the one country before the verb, none between.
+  const before = roles.filter((e) => e.kind !== "place" && e.end <= verb.index);
+  const doer = before.at(-1);
+  if (active && doer?.role === "subject" && before.every((e) => e.iso3 === doer.iso3)) (buys ? buyers : sellers).add(doer.iso3);
+  const inDeal = (xs: Set<string>) => [...xs].filter((x) => parties.includes(x));
+  const [s, ...moreS] = inDeal(sellers);
+  const [b, ...moreB] = inDeal(buyers);
+  if (moreS.length > 0 || moreB.length > 0 || (s && s === b)) return none;
+  const other = (x: string) => (parties.length === 2 ? (parties.find((p) => p !== x) ?? null) : null);
+  return { seller: s ?? (b ? other(b) : null), buyer: b ?? (s ? other(s) : null) };
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -150,8 +264,9 @@ export function extractContracts(ctx: ArticleContext, a: SentenceAnalysis, qs: Q
   const inferred = Math.max(0, Math.min(2, 2 - named.length));
   const place = a.entities.find((e) => (e.kind === "place" || e.kind === "capital") && /\b(?:in|at|to)\s(?:the\s)?$/i.test(a.text.slice(Math.max(0, e.start - 8), e.start)));
   const supply = SUPPLY.exec(a.text);
-  const day = a.periods.find((p) => p.kind === "date" && p.period && !/day$/i.test(p.text));
   const signedVerb = a.has(SIGNED);
+  const deal = [...new Set(parties)].sort();
+  const { seller, buyer } = directionOf(a, deal);
   return groupsOf(a, qs).map((g) => {
     const m = g.find((q) => q.kind === "money") ?? null;
     const n = g.find((q) => q.kind === "count") ?? null;
@@ -168,14 +283,17 @@ export function extractContracts(ctx: ArticleContext, a: SentenceAnalysis, qs: Q
       ...(t ? [evidence(a, t, "quantity_tonnes", t.value, m || rule === "contract.value" ? "contract.quantity" : rule, round2(confidence - 0.1))] : []),
     ];
     const stated = m ? statedUsd.get(m) : undefined;
+    const time = dealTime(ctx, a, planned);
     return {
       table: "contracts" as const,
       article_id: ctx.article.meta.article_id,
       fields: {
-        parties_iso3: [...new Set(parties)].sort().join(";"),
-        event_date: day?.period?.start ?? null,
-        period_start: null,
-        period_end: null,
+        parties_iso3: deal.join(";"),
+        seller_iso3: seller,
+        buyer_iso3: buyer,
+        event_date: time.day,
+        period_start: time.span?.start ?? null,
+        period_end: time.span?.end ?? null,
         place: place?.place ?? (place?.kind === "capital" ? place.text : null),
         n_contracts: n?.value ?? null,
         commodity: items,
@@ -187,7 +305,7 @@ export function extractContracts(ctx: ArticleContext, a: SentenceAnalysis, qs: Q
       evidence: ev,
       aid_items: [],
       changes: [],
-      notes: [],
+      notes: time.note ? [time.note] : [],
     };
   });
 }
@@ -202,11 +320,13 @@ export const CONTRACT_RULES: Rule[] = [
   {
     id: "contract.value",
     table: "contracts",
-    description: "Money value of signed (or to-be-signed) contracts and agreements; parties from names, demonyms, or the article's pair.",
+    description: "Money value of signed (or to-be-signed) contracts and agreements; parties from names, demonyms, or the article's pair; the day or span of signing, and who supplies whom where the text says so.",
     examples: {
       must: [
         { text: "Uzbek and Afghan businessmen signed contracts worth $75 million in Mazar-i-Sharif.", expect: { parties_iso3: "AFG;UZB", status: "signed", value_usd: 75000000, place: "Mazar-i-Sharif" } },
-        { text: "Afghan and Pakistani traders will sign a $9-million deal to supply fresh fruit next month.", expect: { parties_iso3: "AFG;PAK", status: "planned", value_usd: 9000000 } },
+        { text: "Afghan and Pakistani traders will sign a $9-million deal to supply fresh fruit next month.", expect: { parties_iso3: "AFG;PAK", status: "planned", value_usd: 9000000, seller_iso3: null } },
+        { text: "Kyrgyz and Afghan firms on Monday signed contracts worth $14 million.", published: "2024-05-08", expect: { event_date: "2024-05-06", period_start: null } },
+        { text: "Kyrgyz and Afghan firms signed contracts worth $14 million last week.", published: "2024-05-08", expect: { event_date: null, period_start: "2024-04-29", period_end: "2024-05-05" } },
         { text: "The memoranda comprise 8 investment agreements worth $300 million and 5 trade agreements valued at $70 million, Turkmen and Afghan officials said.", expect: { parties_iso3: "AFG;TKM", n_contracts: 8, value_usd: 300000000 } },
       ],
       mustNot: [
@@ -268,7 +388,7 @@ export const CONTRACT_RULES: Rule[] = [
     table: "contracts",
     description: "The price or quantity of a deal named before ('Under the deal, A will export X to B for $Y'): the deal's record, not a trade flow.",
     examples: {
-      must: [{ text: "Under the deal, Turkmenistan will supply up to 1.5 billion kWh of electricity to Afghanistan for $70 million.", expect: { parties_iso3: "AFG;TKM", status: "signed", value_usd: 70000000, commodity: "electricity" } }],
+      must: [{ text: "Under the deal, Turkmenistan will supply up to 1.5 billion kWh of electricity to Afghanistan for $70 million.", expect: { parties_iso3: "AFG;TKM", status: "signed", value_usd: 70000000, commodity: "electricity", seller_iso3: "TKM", buyer_iso3: "AFG" } }],
       mustNot: [{ text: "Under the agreement, trade between Iran and Afghanistan is to increase to $3 billion." }],
     },
     partOf: "contract.value",

@@ -612,7 +612,7 @@ export const TRADE_RULES: Rule[] = [
     description: "A base-period value stated beside a current one ('up 30% from $10 million a year earlier', 'the previous year (5.1 million)').",
     examples: {
       must: [
-        { text: "Trade between Kyrgyzstan and Afghanistan reached $15 million in 2023, up 50 percent from $10 million in the previous year.", expect: { flow: "turnover", reporter_iso3: "KGZ", period_start: "2022-01-01", period_end: "2022-12-31", value_original: 10000000 } },
+        { text: "Trade between Kyrgyzstan and Afghanistan reached $15 million in 2023, up 50 percent from $10 million in the previous year.", expect: { flow: "turnover", partner_iso3: "KGZ", period_start: "2022-01-01", period_end: "2022-12-31", value_original: 10000000 } },
         { text: "Exports from Iran to Afghanistan totaled $600 million in January-March 2024, 20% more than the same period of last year (500 million).", expect: { flow: "export", reporter_iso3: "IRN", period_start: "2023-01-01", period_end: "2023-03-31", value_original: 500000000 } },
       ],
       mustNot: [{ text: "Trade between Kyrgyzstan and Afghanistan reached $15 million in 2023, and $10 million is expected next year." }],
@@ -650,11 +650,11 @@ export const TRADE_FIGURE_RULES: Rule[] = [
     description: "A reported money value of trade between two countries: turnover, exports or imports, with direction from prepositions, possessives and demonyms.",
     examples: {
       must: [
-        { text: "Trade between Tajikistan and Afghanistan reached $88.4 million in 2023.", expect: { flow: "turnover", reporter_iso3: "TJK", partner_iso3: "AFG", period_start: "2023-01-01", period_end: "2023-12-31", status: "reported", value_original: 88400000 } },
+        { text: "Trade between Tajikistan and Afghanistan reached $88.4 million in 2023.", expect: { flow: "turnover", reporter_iso3: "AFG", partner_iso3: "TJK", period_start: "2023-01-01", period_end: "2023-12-31", status: "reported", value_original: 88400000 } },
         { text: "Pakistani exports to Afghanistan fell to $520mn in the first half of 2024.", expect: { flow: "export", reporter_iso3: "PAK", partner_iso3: "AFG", period_start: "2024-01-01", period_end: "2024-06-30", value_original: 520000000 } },
         { text: "In 2021, Afghan imports into Uzbekistan totaled $41.5 millions.", expect: { flow: "import", reporter_iso3: "UZB", partner_iso3: "AFG", value_original: 41500000 } },
         { text: "Turkmenistan's imports from Afghanistan stood at USD 23 million last year.", published: "2024-03-01", expect: { flow: "import", reporter_iso3: "TKM", partner_iso3: "AFG", period_start: "2023-01-01", period_end: "2023-12-31" } },
-        { text: "Mutual trade between Iran and Afghanistan amounted to almost $2 billion in 2022.", expect: { flow: "turnover", reporter_iso3: "IRN", partner_iso3: "AFG", qualifier: "approx", value_original: 2000000000 } },
+        { text: "Mutual trade between Iran and Afghanistan amounted to almost $2 billion in 2022.", expect: { flow: "turnover", reporter_iso3: "AFG", partner_iso3: "IRN", qualifier: "approx", value_original: 2000000000 } },
         { text: "Afghanistan imported goods worth 12.5 billion tenge from Kazakhstan in 2023.", expect: { flow: "import", reporter_iso3: "AFG", partner_iso3: "KAZ", currency_original: "KZT", value_original: 12500000000 } },
       ],
       mustNot: [
@@ -673,7 +673,7 @@ export const TRADE_FIGURE_RULES: Rule[] = [
     description: "A target, forecast or potential trade value: 'plan to raise trade to', 'expected to export', 'export potential of'.",
     examples: {
       must: [
-        { text: "Kyrgyzstan and Afghanistan plan to raise bilateral trade to $2 billion.", expect: { flow: "turnover", reporter_iso3: "KGZ", partner_iso3: "AFG", status: "target", value_original: 2000000000 } },
+        { text: "Kyrgyzstan and Afghanistan plan to raise bilateral trade to $2 billion.", expect: { flow: "turnover", reporter_iso3: "AFG", partner_iso3: "KGZ", status: "target", value_original: 2000000000 } },
         { text: "Uzbekistan is expected to export $700 million worth of goods to Afghanistan.", expect: { flow: "export", reporter_iso3: "UZB", status: "forecast" } },
         { text: "Tajikistan's export potential for Afghanistan is estimated at $250 million.", expect: { flow: "export", reporter_iso3: "TJK", partner_iso3: "AFG", status: "potential" } },
       ],
