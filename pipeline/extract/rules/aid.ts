@@ -23,13 +23,13 @@ export interface AidState {
 }
 
 /** "development aid to various countries": no single recipient, so no bilateral record. */
-const GROUP_RECIPIENT = /\b(?:to|for|among)\s(?:the\s)?(?:various|several|many|other|multiple|different|partner|neighbou?ring|developing|\d+|[a-z]+-?(?:one|two|three|four|five|six|seven|eight|nine|ten|teen|ty))\s(?:countries|nations|states)\b/i;
+const GROUP_RECIPIENT = new RegExp(String.raw`\b(?:to|for|among)\s(?:the\s)?(?:${cuePattern("cues_aid", "group_of").source}|\d+|[a-z]+-?(?:one|two|three|four|five|six|seven|eight|nine|ten|teen|ty))\s(?:countries|nations|states)\b`, "i");
 
 const MODE_RAIL = cuePattern("cues_aid", "mode_rail");
 const MODE_AIR = cuePattern("cues_aid", "mode_air");
 const MODE_ROAD = cuePattern("cues_aid", "mode_road");
 
-const PACKAGE_OF = /\b(?:package|programme|program|commitment|pledge|initiative|allocation|plan)\s(?:of|worth|totall?ing|amounting to|valued at)\s(?:about\s|around\s|some\s|over\s|more than\s|nearly\s)?$/i;
+const PACKAGE_OF = new RegExp(String.raw`${cuePattern("cues_aid", "package").source}\s(?:of|worth|totall?ing|amounting to|valued at)\s(?:about\s|around\s|some\s|over\s|more than\s|nearly\s)?$`, "i");
 
 /** "assistance of Rs 200 crore for Afghanistan": aid with a country named as its recipient in the clause. */
 function namesRecipient(a: SentenceAnalysis, ws: number, we: number): boolean {

@@ -4,6 +4,7 @@ import { EXPORT_CUE, FORECAST_CUE, NOT_TRADE, TRADE_CUE, FROM_BEFORE, IMPORT_CUE
 import type { Quantity } from "../numbers.ts";
 import { previousYear, monthsPeriod, type Period, type PeriodMention } from "../periods.ts";
 import { clauseStart, comparativeAfter, comparativeBefore, countriesIn, evidence, firstWithRole, isMeasure, periodFor, rolesIn, sentenceRoles, unplaced, windowOf, type RoledEntity } from "./common.ts";
+import { cuePattern } from "../lexicon.ts";
 import { memoryOf, type ExtractState, type Rule, type RuleInput } from "./registry.ts";
 
 export type Flow = "export" | "import" | "turnover";
@@ -31,8 +32,8 @@ export interface TradeState {
   carried: { period: Period | null; months: [number, number] | null; sentence: number } | null;
 }
 
-const WORLD_LEFT = /\b(?:foreign trade|external trade|total (?:volume of )?(?:\w+(?:['’]s)? )?(?:exports|imports)|in general|overall|worldwide|global (?:exports|imports|trade))\b/i;
-const WORLD_RIGHT = /^[^.]{0,60}\b(?:overseas|to the world|worldwide|to world markets|to \d+ countries|to foreign markets)\b/i;
+const WORLD_LEFT = cuePattern("cues_trade", "world_scope");
+const WORLD_RIGHT = new RegExp(String.raw`^[^.]{0,60}${cuePattern("cues_trade", "world_partner").source}`, "i");
 const COMMODITY_LEFT_LINK = /(?:worth|valued at|amounting to|,?\s?which accounts? for|totall?ing|for)\s(?:about\s|over\s|more than\s|almost\s|nearly\s|some\s)?$/i;
 
 const FLOW_CUES = ([[TURNOVER_CUE, "turnover"], [EXPORT_CUE, "export"], [IMPORT_CUE, "import"]] as const).map(([re, flow]) => [new RegExp(re.source, "gi"), flow] as const);
@@ -85,7 +86,7 @@ export function statusOf(a: SentenceAnalysis, q: Quantity, ws: number, we: numbe
 }
 
 /** A group of countries as the partner: "trade with Central Asian countries", "exports to the region". */
-const GROUP_PARTNER = /\b(?:with|to|from|and)\s(?:the\s)?(?:(?:Central Asian|South Asian|neighbou?ring|regional|other|foreign|Gulf|European|EU|CIS|SCO|ECO|Arab|Western)\s(?:countries|states|nations|markets|partners)|Central Asia|the region|the world|Europe|the EU|the Gulf)\b/i;
+const GROUP_PARTNER = new RegExp(String.raw`\b(?:with|to|from|and)\s(?:the\s)?${cuePattern("cues_trade", "group_partner").source}`, "i");
 
 /** "to Afghanistan and Uzbekistan", "from Kazakhstan, Russia and Belarus": countries coordinated after one direction word. */
 const COORDINATED = /^\s?(?:,\s?(?:and\s|&\s)?|and\s|&\s|as well as\s)(?:the\s)?$/i;
@@ -260,7 +261,7 @@ function sharesPeriod(a: SentenceAnalysis, earlier: TradeMemo, q: Quantity): boo
 }
 
 /** "$2 billion were exported, with the majority of exports going to Pakistan": the partner takes only a share of the figure. */
-const SHARE_OF_TOTAL = /\b(?:the\s)?(?:majority|bulk|most|greater part|largest (?:part|share)|lion['’]s share|main part)\sof\b/i;
+const SHARE_OF_TOTAL = new RegExp(String.raw`\b(?:the\s)?${cuePattern("cues_trade", "share_of_total").source}\sof\b`, "i");
 
 /** The header lines a list item stands under, innermost first. */
 export function headersOf(ctx: ArticleContext, a: SentenceAnalysis): SentenceAnalysis[] {
@@ -291,7 +292,7 @@ function listItemPair(ctx: ArticleContext, flow: Flow, ents: RoledEntity[], head
 }
 
 /** "the Chinese ambassador said", "Kazakh analysts": a person's nationality names who speaks, not who trades. */
-const PERSON_AFTER = /^\s(?:ambassador|envoy|minister|official|spokes(?:man|woman|person)|president|prime minister|consul|diplomat|analyst|expert|economist|journalist|media|press)s?\b/i;
+const PERSON_AFTER = new RegExp(String.raw`^\s${cuePattern("cues_trade", "speaker").source}`, "i");
 
 function isSpeaker(a: SentenceAnalysis, e: RoledEntity): boolean {
   return e.kind === "demonym" && PERSON_AFTER.test(a.text.slice(e.end, e.end + 20));
@@ -544,7 +545,8 @@ const baseFound = new WeakMap<Quantity, TradeMemo>();
 
 /** Money per unit of goods: "$265 per ton", "at $0.9 a kilogram", "$273 tons" (a slip for per ton). */
 const PER_UNIT_AFTER = /^\s?(?:(?:per|a|an|\/|for each|for one|for every)\s?(?:metric\s)?|each\s)?(?:tons?|tonnes?|t|kg|kilos?|kilograms?|barrels?|litres?|liters?|cubic met(?:er|re)s?|kwh|kilowatt[- ]hours?|pieces?|units?)\b/i;
-const PRICE_BEFORE = /\b(?:prices?|priced|costs?|costing|tariffs?|rates?)\s(?:\w+\s)?(?:of|at|to|from|was|is|were|are|stood at|reached)?\s?(?:about\s|around\s|some\s|nearly\s)?$|\bat an average(?: price)?(?: of)?\s$/i;
+const PRICE_WORD = cuePattern("cues_trade", "price").source;
+const PRICE_BEFORE = new RegExp(String.raw`${PRICE_WORD}\s(?:\w+\s)?(?:of|at|to|from|was|is|were|are|stood at|reached)?\s?(?:about\s|around\s|some\s|nearly\s)?$|\bat an average(?: price)?(?: of)?\s$`, "i");
 
 /** Whether a money amount is a price per unit: prices and freight rates are not facts of any table. */
 function isUnitPrice(a: SentenceAnalysis, q: Quantity): boolean {
