@@ -159,6 +159,13 @@ describe("clause frames: aid and money", () => {
     expect(origin.map((f) => f.fields.place)).toEqual([null]);
   });
 
+  it("a shipment's day may be a weekday, resolved against publication, but not the day the news was told", () => {
+    const fs = aid(extract("Uzbekistan sent 300 tons of humanitarian aid to Afghanistan on Monday, the ministry said on Tuesday.", "2024-05-08"));
+    expect(fs.map((f) => f.fields.event_date)).toEqual(["2024-05-06"]);
+    const told = aid(extract("The ministry said on Tuesday that Uzbekistan had sent 300 tons of humanitarian aid to Afghanistan.", "2024-05-08"));
+    expect(told.map((f) => f.fields.event_date)).toEqual([null]);
+  });
+
   it("a year-like number with a unit is an amount, not the year it reads as", () => {
     const fs = aid(extract("Uzbekistan has pledged humanitarian aid to Afghanistan. A convoy of 2000 metric tonnes of flour left Termez."));
     expect(fs.map((f) => [f.fields.weight_tonnes, f.fields.period_start])).toEqual([[2000, null]]);

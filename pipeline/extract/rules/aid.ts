@@ -1,6 +1,6 @@
 import type { ExtractedFact } from "../../types.ts";
 import { otherOf, type ArticleContext, type SentenceAnalysis } from "../analysis.ts";
-import { AID_AGGREGATE, AID_ANAPHORA, AID_CUE, AID_NEW_SHIPMENT, AID_PLEDGE, itemsIn, NOT_AID, NOT_AID_FUNDS, NOT_COUNTED, STRONG_TRADE, TRADE_CUE, TRADE_PHRASE } from "../cues.ts";
+import { AID_AGGREGATE, AID_ANAPHORA, AID_CUE, AID_NEW_SHIPMENT, AID_PLEDGE, itemsIn, NOT_AID, NOT_AID_FUNDS, NOT_COUNTED, REPORTED_BEFORE, STRONG_TRADE, TRADE_CUE, TRADE_PHRASE } from "../cues.ts";
 import type { ChannelMention, EntityMention } from "../entities.ts";
 import type { Quantity } from "../numbers.ts";
 import type { PeriodMention } from "../periods.ts";
@@ -157,7 +157,7 @@ function isFree(s: SentenceAnalysis | undefined, claimed: Set<number>): s is Sen
 
 /** The first dated day (not a weekday) the sentences name. */
 function firstDate(sentences: SentenceAnalysis[]): PeriodMention | undefined {
-  for (const s of sentences) for (const p of s.periods) if (p.kind === "date" && p.period && !/day$/i.test(p.text)) return p;
+  for (const s of sentences) for (const p of s.periods) if (p.kind === "date" && p.period && !REPORTED_BEFORE.test(s.text.slice(0, p.start))) return p;
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import type { ExtractedFact, FactNote } from "../../types.ts";
 import { otherOf, type ArticleContext, type SentenceAnalysis } from "../analysis.ts";
-import { AID_CUE, itemsIn, TURNOVER_CUE } from "../cues.ts";
+import { AID_CUE, itemsIn, REPORTED_BEFORE, TURNOVER_CUE } from "../cues.ts";
 import { cuePattern } from "../lexicon.ts";
 import type { Quantity } from "../numbers.ts";
 import type { Period, PeriodMention } from "../periods.ts";
@@ -23,7 +23,6 @@ const BUYS = cue("buys");
 /** "The contracts were signed on May 3": a sentence saying the deal named before was made. */
 const SIGNED_PASSIVE = new RegExp(String.raw`\b(?:were|was|have been|has been)\s(?:\w+\s)?${SIGNED.source}`, "i");
 /** "the ministry said on Monday": the words right before a day that make it the day of the telling. */
-const REPORTED_BEFORE = new RegExp(String.raw`${cue("reported").source}(?:\s\w+)?\s(?:on\s)?$`, "i");
 /** A supply word used as a verb with a doer: after a modal, an auxiliary or "to" ("will export", "agreed to supply"). */
 const ACTIVE_BEFORE = /\b(?:will|would|shall|to|can|could|may|must|has|have|had)\s(?:\w+\s)?$/i;
 const PASSIVE_BEFORE = /\b(?:be|been|being|is|are|was|were)\s(?:\w+\s)?$/i;
