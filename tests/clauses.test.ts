@@ -176,3 +176,19 @@ describe("clause frames: aid and money", () => {
     expect(fs.map((f) => [f.money?.currency, f.money?.amount, f.fields.period_start])).toEqual([["INR", 5e10, "2022-04-01"]]);
   });
 });
+
+describe("clause frames: deals", () => {
+  const deals = (t: string) => extract(t).filter((f) => f.table === "contracts").map((f) => [f.fields.parties_iso3, f.money?.amount ?? null, f.fields.quantity_tonnes, f.fields.commodity, f.fields.status]);
+
+  it("a government ready to invest in a named work is a planned deal; a trade goal in an agreement is not a deal", () => {
+    expect(deals("Kazakhstan is ready to invest $100 million in a logistics hub in Herat.")).toEqual([["AFG;KAZ", 100e6, null, null, "planned"]]);
+    expect(deals("The two countries signed an agreement to raise trade to $3 billion.")).toEqual([]);
+  });
+
+  it("a deal listing goods makes one record per commodity", () => {
+    expect(deals("Russia and Afghanistan signed a deal on the supply of 1 million tons of petrol and 500,000 tons of wheat a year.")).toEqual([
+      ["AFG;RUS", null, 1e6, "petrol", "signed"],
+      ["AFG;RUS", null, 500000, "wheat", "signed"],
+    ]);
+  });
+});
