@@ -8,12 +8,12 @@ import { DEFAULT_INPUT, DEFAULT_OUTPUT, DEFAULT_SOURCES, PROJECT_ROOT } from "./
 const USAGE = `usage: npm run pipeline -- [--input DIR] [--out DIR] [--sources DIR] [--cache DIR] [--wait [SECONDS]] [--log-format text|json]
   --input DIR        folder of *.txt / *.md articles (default: seeds/)
   --out DIR          output folder, replaced atomically (default: output/)
-  --sources DIR      source registry and reference data (default: sources/)
+  --sources DIR      source registry, reference data and corrections/ (default: sources/)
   --cache DIR        per-article extraction cache (default: .cache/extract/)
   --wait [SECONDS]   if another run holds the lock, wait for it (default 600 s) instead of exiting with 4
   --log-format F     text (default; a progress bar on a terminal) or json (one JSON object per line)
   --no-report        skip rendering output/report/ (render it later with npm run notebooks)
-exit codes: 0 published; 1 failed; 2 usage error; 3 published but some inputs rejected; 4 locked by another run`;
+exit codes: 0 published; 1 failed; 2 usage error; 3 published but some inputs rejected or corrections unmatched; 4 locked by another run`;
 
 function usage(message: string): number {
   process.stderr.write(`${message}\n${USAGE}\n`);

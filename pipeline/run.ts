@@ -1,3 +1,5 @@
+import { applyCorrections } from "./corrections/apply.ts";
+import { loadCorrections, type Correction } from "./corrections/read.ts";
 import { undatedChecks, uniqueChecks } from "./derive/checks.ts";
 import { deriveRecords } from "./derive/records.ts";
 import { buildGazetteer } from "./extract/entities.ts";
@@ -10,33 +12,41 @@ import { normalizeFacts } from "./normalize/normalize.ts";
 import { withPublished } from "./reconcile/keys.ts";
 import { mergeFacts, type MergeResult } from "./reconcile/merge.ts";
 import { DEFAULT_INPUT, DEFAULT_OUTPUT, DEFAULT_SOURCES, PROJECT_ROOT } from "./paths.ts";
-import type { Articles, Dataset, QaCheck, Rejected } from "./schema/tables.ts";
+import type { Articles, CorrectionUnmatched, Dataset, QaCheck, Rejected } from "./schema/tables.ts";
 import type { Article, ExtractResult, Reference } from "./types.ts";
 
 export { readInputs, readRegistry };
 export { DEFAULT_INPUT, DEFAULT_OUTPUT, DEFAULT_SOURCES, PROJECT_ROOT };
 
-/** The stages, a straight line of pure functions: ingest → extract → normalize → reconcile → derive. */
-export function buildFromInputs(files: RawFile[], registry: Map<string, RegistryEntry>, reference: Reference): Dataset {
+/** The stages, a straight line of pure functions: ingest → extract → normalize → corrections → reconcile → derive. */
+export function buildFromInputs(files: RawFile[], registry: Map<string, RegistryEntry>, reference: Reference, corrections: readonly Correction[] = []): Dataset {
   const { articles, rejected } = parseArticles(files, registry);
   const gazetteer = buildGazetteer(reference);
-  return assemble(articles, rejected, articles.map((a) => extractArticle(a, gazetteer)), reference);
+  return assemble(articles, rejected, articles.map((a) => extractArticle(a, gazetteer)), reference, corrections);
 }
 
-/** Everything after extraction: normalize → reconcile → derive, over all articles' facts. */
-export function assemble(articles: Article[], rejected: Rejected[], extracted: ExtractResult[], reference: Reference): Dataset {
-  const published = new Map(articles.map((a) => [a.meta.article_id, a.meta.published_date]));
-  const merged = mergeFacts(normalizeFacts(extracted.flatMap((e) => e.facts), published, reference.fx).map((f) => withPublished(f, published.get(f.article_id) ?? null)));
-  return { ...finishDataset(articles.map((a) => a.meta), rejected, extracted.flatMap((e) => e.qa), merged), evidence: merged.evidence };
+/** Everything after extraction: normalize → corrections → reconcile → derive, over all articles' facts (`extracted[i]` is `articles[i]`'s). */
+export function assemble(articles: Article[], rejected: Rejected[], extracted: ExtractResult[], reference: Reference, corrections: readonly Correction[] = []): Dataset {
+  const corrected = applyCorrections(
+    corrections,
+    articles.map((a, i) => {
+      const { article_id, published_date } = a.meta;
+      const facts = normalizeFacts(extracted[i]!.facts, new Map([[article_id, published_date]]), reference.fx).map((f) => withPublished(f, published_date));
+      return { article_id, published: published_date, body: a.body, facts };
+    }),
+  );
+  const merged = mergeFacts(corrected.facts);
+  const dataset = finishDataset(articles.map((a) => a.meta), rejected, [...extracted.flatMap((e) => e.qa), ...corrected.qa], merged, corrected.unmatched);
+  return { ...dataset, evidence: [...merged.evidence, ...corrected.evidence] };
 }
 
 /**
  * The tables once facts are merged: growth and sum checks over all records, and the QA rows of every stage.
  * Evidence is left to the caller. The archive runner (ops/build.ts) does the same by derivation group.
  */
-export function finishDataset(articles: Articles[], rejected: Rejected[], extractQa: QaCheck[], merged: Omit<MergeResult, "evidence">): Omit<Dataset, "evidence"> {
+export function finishDataset(articles: Articles[], rejected: Rejected[], extractQa: QaCheck[], merged: Omit<MergeResult, "evidence">, corrections_unmatched: CorrectionUnmatched[] = []): Omit<Dataset, "evidence"> {
   const { qa, ...tables } = deriveRecords(merged.records);
-  return { articles, ...tables, aid_items: merged.aid_items, qa_checks: uniqueChecks([...extractQa, ...merged.qa, ...qa, ...undatedChecks(articles)]), rejected };
+  return { articles, ...tables, aid_items: merged.aid_items, qa_checks: uniqueChecks([...extractQa, ...merged.qa, ...qa, ...undatedChecks(articles)]), rejected, corrections_unmatched };
 }
 
 export interface BuildOptions {
@@ -44,9 +54,9 @@ export interface BuildOptions {
   sourcesDir?: string;
 }
 
-/** Reads the inputs and reference data, then runs the stages in memory. */
+/** Reads the inputs, reference data and corrections, then runs the stages in memory. */
 export async function buildDataset(opts: BuildOptions): Promise<{ dataset: Dataset }> {
   const sourcesDir = opts.sourcesDir ?? DEFAULT_SOURCES;
-  const [files, registry, reference] = await Promise.all([readInputs(opts.input), readRegistry(sourcesDir), loadReference(sourcesDir)]);
-  return { dataset: buildFromInputs(files, registry, reference) };
+  const [files, registry, reference, corrections] = await Promise.all([readInputs(opts.input), readRegistry(sourcesDir), loadReference(sourcesDir), loadCorrections(sourcesDir)]);
+  return { dataset: buildFromInputs(files, registry, reference, corrections) };
 }

@@ -113,6 +113,8 @@ export interface ExtractedFact {
    * undated event in time, and the record's as_of. Absent on facts made by hand: treated as null.
    */
   published?: string | null;
+  /** Set by a human correction (pipeline/corrections/): the record it joins is published with reviewed = true. */
+  reviewed?: boolean;
 }
 
 export interface ExtractResult {

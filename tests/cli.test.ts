@@ -146,7 +146,7 @@ describe("scheduled runs", () => {
     const manifest = JSON.parse(await readFile(join(out, "manifest.json"), "utf8"));
     expect(manifest.row_counts.articles).toBe(80);
     expect(manifest.articles_reextracted).toBe(80);
-  });
+  }, 120_000);
 
   it("exits 2 on usage errors", async () => {
     expect((await cli(["--no-such-flag"])).code).toBe(2);

@@ -10,7 +10,7 @@ import type { AidShipment, Contract, Dataset, Evidence, FactTable, Grant, TradeF
 function dataset(parts: Partial<Dataset>): Dataset {
   return {
     articles: [], trade_flows: [], aid_shipments: [], aid_items: [], contracts: [], grants: [],
-    evidence: [], growth_rates: [], qa_checks: [], rejected: [], ...parts,
+    evidence: [], growth_rates: [], qa_checks: [], rejected: [], corrections_unmatched: [], ...parts,
   };
 }
 
@@ -22,7 +22,7 @@ function trade(record_id: string, f: Partial<TradeFlow>): TradeFlow {
   return {
     record_id, reporter_iso3: "KAZ", partner_iso3: "AFG", flow: "export", period_start: null, period_end: null, status: "reported",
     value_usd: null, quantity_tonnes: null, commodity: null, value_original: null, currency_original: null, usd_rate: null, usd_rate_basis: null,
-    usd_rate_year: null, qualifier: "exact", n_sources: 1, as_of: null, confidence: 0.9, needs_review: false, ...f,
+    usd_rate_year: null, qualifier: "exact", n_sources: 1, as_of: null, confidence: 0.9, needs_review: false, reviewed: false, ...f,
   };
 }
 
@@ -30,7 +30,7 @@ function aid(record_id: string, f: Partial<AidShipment>): AidShipment {
   return {
     record_id, donor_iso3: "KAZ", recipient_iso3: "AFG", kind: "shipment", event_date: null, period_start: null, period_end: null,
     weight_tonnes: null, value_usd: null, value_original: null, currency_original: null, usd_rate: null, usd_rate_basis: null, usd_rate_year: null, railcars: null, transport_mode: null,
-    items: null, channel: null, place: null, qualifier: "exact", n_sources: 1, as_of: null, confidence: 0.9, needs_review: false, ...f,
+    items: null, channel: null, place: null, qualifier: "exact", n_sources: 1, as_of: null, confidence: 0.9, needs_review: false, reviewed: false, ...f,
   };
 }
 
@@ -38,14 +38,14 @@ function contract(record_id: string, f: Partial<Contract>): Contract {
   return {
     record_id, parties_iso3: "AFG;KAZ", seller_iso3: null, buyer_iso3: null, event_date: null, period_start: null, period_end: null, place: null, value_usd: null,
     value_original: null, currency_original: null, usd_rate: null, usd_rate_basis: null, usd_rate_year: null, n_contracts: null, commodity: null, quantity_tonnes: null, status: "signed",
-    qualifier: "exact", n_sources: 1, as_of: null, confidence: 0.9, needs_review: false, ...f,
+    qualifier: "exact", n_sources: 1, as_of: null, confidence: 0.9, needs_review: false, reviewed: false, ...f,
   };
 }
 
 function grant(record_id: string, f: Partial<Grant>): Grant {
   return {
     record_id, donor_iso3: "KAZ", recipient_iso3: "AFG", program: null, grants_per_year: null, students: null, institutions: null,
-    period_start: null, period_end: null, status: "current", qualifier: "exact", n_sources: 1, as_of: null, confidence: 0.9, needs_review: false, ...f,
+    period_start: null, period_end: null, status: "current", qualifier: "exact", n_sources: 1, as_of: null, confidence: 0.9, needs_review: false, reviewed: false, ...f,
   };
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Dataset, Evidence, TradeFlow } from "../pipeline/schema/tables.ts";
+import { TABLES, type Dataset, type Evidence, type TradeFlow } from "../pipeline/schema/tables.ts";
 import { snapshot } from "./fixtures/snapshot.ts";
 import { publish, type ChunkedRows, type PublishDataset, type PublishInfo } from "../pipeline/publish/publish.ts";
 import { rowGroupRows } from "../pipeline/publish/parquet.ts";
@@ -51,6 +51,7 @@ function tradeRow(i: number): TradeFlow {
     // Both sides of the review threshold, so its booleans cross chunk boundaries too.
     confidence: i % 3 === 0 ? 0.6 : 0.9,
     needs_review: i % 3 === 0,
+    reviewed: false,
   };
 }
 
@@ -66,6 +67,7 @@ function arrayDataset(): Dataset {
     growth_rates: [],
     qa_checks: [],
     rejected: [],
+    corrections_unmatched: [],
   };
 }
 
@@ -125,7 +127,7 @@ describe("publish with chunked tables", () => {
     expect(evidence.yielded).toBe(5);
     expect(report.rowCounts).toMatchObject({ evidence: 300, trade_flows: 7, articles: 0 });
     const chunkedSnapshot = await snapshot(out);
-    expect(Object.keys(chunkedSnapshot)).toHaveLength(2 + 11 * 3); // README, datapackage, 10 tables and countries × (csv, excel csv, parquet)
+    expect(Object.keys(chunkedSnapshot)).toHaveLength(2 + 2 + TABLES.length * 3); // README, datapackage, review queue (csv, excel csv), every table × (csv, excel csv, parquet)
     expect(chunkedSnapshot).toEqual(arraySnapshot);
     for (const file of report.files.filter((f) => f.path in chunkedSnapshot)) expect(file.sha256).toBe(chunkedSnapshot[file.path]);
 
@@ -183,8 +185,8 @@ describe("publish with chunked tables", () => {
     const parquet = await duckRows(out, `SELECT commodity, value_original FROM '${join(out, "trade_flows.parquet")}' ORDER BY record_id`);
     expect(parquet).toEqual([["=SUM(A1)", 4975903614.457831], ['say "hi",\r\nbye', 1.5e21], ["", 0.1 + 0.2]]);
     const csv = (await readFile(join(out, "trade_flows.csv"), "utf8")).split("\r\n");
-    expect(csv[1]).toBe("tf0,KAZ,AFG,export,2023-01-01,2023-12-31,reported,0,,'=SUM(A1),4975903614.45783,,,,,exact,1,,0.6,true");
-    expect(csv[4]).toBe('tf2,KAZ,AFG,export,2023-01-01,2023-12-31,reported,,,"",0.3,,,,,exact,1,,0.9,false');
+    expect(csv[1]).toBe("tf0,KAZ,AFG,export,2023-01-01,2023-12-31,reported,0,,'=SUM(A1),4975903614.45783,,,,,exact,1,,0.6,true,false");
+    expect(csv[4]).toBe('tf2,KAZ,AFG,export,2023-01-01,2023-12-31,reported,,,"",0.3,,,,,exact,1,,0.9,false,false');
     expect(await readdir(out)).not.toContain(".scratch");
     await rm(out, { recursive: true, force: true });
   });

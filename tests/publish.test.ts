@@ -46,6 +46,7 @@ function emptyDataset(): Dataset {
     growth_rates: [],
     qa_checks: [],
     rejected: [],
+    corrections_unmatched: [],
   };
 }
 
@@ -101,6 +102,7 @@ function sampleDataset(): Dataset {
         n_sources: 2,
         confidence: 0.92,
         needs_review: false,
+        reviewed: false,
       },
       {
         record_id: "tf1",
@@ -123,6 +125,7 @@ function sampleDataset(): Dataset {
         n_sources: 1,
         confidence: 0.65,
         needs_review: true,
+        reviewed: false,
       },
     ],
     evidence: [
@@ -282,9 +285,9 @@ describe("publish", () => {
 
   it("writes every file, and nothing else", async () => {
     const expected = TABLES.flatMap((t) => [`${t.name}.csv`, `${t.name}.parquet`]);
-    expected.push("README.md", "datapackage.json", "dataset.duckdb", "excel");
+    expected.push("README.md", "datapackage.json", "dataset.duckdb", "excel", "review_queue.csv");
     expect(await listDir(out)).toEqual(expected.sort());
-    expect(await listDir(join(out, "excel"))).toEqual(TABLES.map((t) => `${t.name}.csv`).sort());
+    expect(await listDir(join(out, "excel"))).toEqual([...TABLES.map((t) => `${t.name}.csv`), "review_queue.csv"].sort());
     expect(await listDir(root)).toEqual(["output"]);
   });
 
@@ -362,7 +365,7 @@ describe("publish", () => {
     });
     expect(byName[1]).toMatchObject({ value_usd: "987900000", quantity_tonnes: "", commodity: "", n_sources: "2", confidence: "0.92", needs_review: "false" });
     expect(bytes.toString("utf8").split("\r\n")[1]).toBe(
-      'tf1,KAZ,AFG,export,2023-01-01,2023-05-31,reported,,272.728,"flour, wheat",,,,,,approx,1,,0.65,true',
+      'tf1,KAZ,AFG,export,2023-01-01,2023-05-31,reported,,272.728,"flour, wheat",,,,,,approx,1,,0.65,true,false',
     );
   });
 
@@ -472,7 +475,7 @@ describe("publish", () => {
     const report = await publish(shuffled, again, INFO);
     try {
       const second = await snapshot(again);
-      expect(Object.keys(second).length).toBe(TABLES.length * 2 + 2);
+      expect(Object.keys(second).length).toBe(TABLES.length * 2 + 3); // every table × (csv, parquet), README, datapackage, review_queue.csv
       expect(second).toEqual(firstSnapshot);
       for (const file of report.files.filter((f) => f.path in second)) expect(file.sha256).toBe(second[file.path]);
       expect(report.rowCounts).toMatchObject({ articles: 2, trade_flows: 2, evidence: 2, aid_items: 0 });

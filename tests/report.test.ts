@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NOTEBOOKS } from "../notebooks/index.ts";
 import { publish } from "../pipeline/publish/publish.ts";
 import { buildReport, writeReport } from "../pipeline/report/build.ts";
+import type { Dataset } from "../pipeline/schema/tables.ts";
 import { emptyDataset, INFO, smallDataset } from "./fixtures/smallDataset.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -38,6 +39,20 @@ const EXPECTED_MARKS: Record<string, Record<string, Record<string, number>>> = {
   },
 };
 
+const UNPLACED = "Kazakhstan's exports to the world reached $11 billion.";
+
+/** The small dataset with something for the review page: a low-confidence grant, a conflict on a turnover, an unplaced number. */
+function withReviewItems(): Dataset {
+  const d = smallDataset();
+  d.grants = d.grants.map((g) => (g.record_id === "g2" ? { ...g, confidence: 0.55, needs_review: true } : g));
+  d.trade_flows = d.trade_flows.map((t) => (t.record_id === "t22" ? { ...t, needs_review: true } : t));
+  d.qa_checks.push(
+    { check_id: "q1", check: "conflict", severity: "warning", passed: false, table_name: "trade_flows", record_id: "t22", article_id: null, message: "different values for the same trade_flows fact: 987900000 (a1) vs 990000000 (a9); kept 987900000 (a1)" },
+    { check_id: "q2", check: "unplaced_number", severity: "info", passed: null, table_name: null, record_id: null, article_id: "a2", message: `number seen but not placed in any table: "$11 billion" (a country's trade with the whole world (no partner)) in the sentence: "${UNPLACED}"` },
+  );
+  return d;
+}
+
 let dir: string;
 let small: string;
 let empty: string;
@@ -46,7 +61,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "report-test-"));
   small = join(dir, "small");
   empty = join(dir, "empty");
-  await publish(smallDataset(), small, INFO);
+  await publish(withReviewItems(), small, INFO);
   await writeReport(small);
   await publish(emptyDataset(), empty, INFO);
   await writeReport(empty);
@@ -54,6 +69,19 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
+});
+
+describe("review page", () => {
+  it("lists the review queue with quotes and correction lines", async () => {
+    const html = await readFile(join(small, "report", "review.html"), "utf8");
+    expect(html).toContain("4 items: 1 conflict item (one per record and article), 2 records marked needs_review and 1 number no table took.");
+    expect(html).toContain('<figure class="table" data-rows="4"><figcaption>Review queue</figcaption>');
+    expect(html).toContain(`<td>${UNPLACED.replaceAll("'", "&#39;")}</td>`);
+    expect(html).toContain("<td>confidence 0.55 below 0.7</td>");
+    expect(html).toMatch(/<td>[0-9a-f]{16},reject,a2,grants,plans to increase the quota to 60 grants per year,,,,,<\/td>/);
+    const index = await readFile(join(small, "report", "index.html"), "utf8");
+    expect(index).toContain('<a href="review.html">Review queue</a>');
+  });
 });
 
 describe("report files", () => {
@@ -65,7 +93,7 @@ describe("report files", () => {
   it("is reproducible and survives the next publish", async () => {
     const before = await readFile(join(small, "report", "trade.html"), "utf8");
     expect((await buildReport(small)).find((p) => p.file === "trade.html")!.html).toBe(before);
-    await publish(smallDataset(), small, INFO);
+    await publish(withReviewItems(), small, INFO);
     expect(await readFile(join(small, "report", "trade.html"), "utf8")).toBe(before);
   });
 
@@ -90,6 +118,7 @@ describe("report files", () => {
     }
     expect(await readFile(join(empty, "report", "trade.html"), "utf8")).toContain("No series has two consecutive reported years");
     expect(await readFile(join(empty, "report", "grants.html"), "utf8")).toContain("No grants or student numbers in the dataset.");
+    expect(await readFile(join(empty, "report", "review.html"), "utf8")).toContain("Nothing to review");
   });
 
   it("states the figures in the text", async () => {
@@ -218,6 +247,8 @@ describe.skipIf(!HAS_CHROMIUM)("report in Chromium", () => {
     expect(history).toMatchObject({ records: ["now", "t21", "t22", "tgt"], articles: ["a1", "a2"] });
     const aid = seen.get("small/aid.html")!.find((f) => f.title === "Weight, tonnes")!;
     expect(aid).toMatchObject({ records: ["s1", "s2"], articles: ["a1", "a3"] });
+    const queue = seen.get("small/review.html")!.find((f) => f.title === "Review queue")!;
+    expect(queue).toMatchObject({ tableRows: 4, records: ["g2", "t22"], articles: ["a1", "a2"] });
   });
 
   it("draws no chart for an empty dataset", () => {

@@ -5,8 +5,11 @@
  * must stop the load rather than shift columns silently.
  */
 
-/** Splits CSV text into rows of raw fields. Blank lines (outside quotes) are dropped. */
-export function parseCsvRows(text: string): string[][] {
+/**
+ * Splits CSV text into rows of raw fields. Blank lines (outside quotes) are dropped. `startLines`, when
+ * given, receives the line each kept row starts on, so that hand-edited files can be blamed by line.
+ */
+export function parseCsvRows(text: string, startLines?: number[]): string[][] {
   const src = text.startsWith("\uFEFF") ? text.slice(1) : text;
   const rows: string[][] = [];
   let row: string[] = [];
@@ -14,6 +17,7 @@ export function parseCsvRows(text: string): string[][] {
   let quoted = false;
   let line = 1;
   let quoteLine = 0;
+  let rowLine = 1;
 
   const endField = () => {
     row.push(field);
@@ -21,7 +25,10 @@ export function parseCsvRows(text: string): string[][] {
   };
   const endRow = () => {
     endField();
-    if (row.length > 1 || row[0] !== "") rows.push(row);
+    if (row.length > 1 || row[0] !== "") {
+      rows.push(row);
+      startLines?.push(rowLine);
+    }
     row = [];
   };
 
@@ -53,6 +60,7 @@ export function parseCsvRows(text: string): string[][] {
       if (ch === "\r" && src[i + 1] === "\n") i++;
       endRow();
       line++;
+      rowLine = line;
     } else {
       field += ch;
     }

@@ -35,7 +35,7 @@ const byCode = (a: string | null, b: string | null) => (a === b ? 0 : a === null
  * Non-directional pairs in the one canonical order the tables, views and report share: a turnover's two
  * countries alphabetically (reporter_iso3 first), a contract's parties sorted and without repeats.
  */
-function canonicalPairs(f: ExtractedFact): Record<string, unknown> | null {
+export function canonicalPairs(f: ExtractedFact): Record<string, unknown> | null {
   const v = f.fields;
   if (f.table === "trade_flows" && v.flow === "turnover") {
     const [reporter, partner] = [(v.reporter_iso3 as string | null) ?? null, (v.partner_iso3 as string | null) ?? null];

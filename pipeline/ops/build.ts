@@ -10,12 +10,16 @@
 import { join } from "node:path";
 import { undatedChecks } from "../derive/checks.ts";
 import { ExtractPool } from "../extract/pool.ts";
-import { duplicateId, fileHash, type RawFile } from "../ingest/article.ts";
+import { CorrectionRun } from "../corrections/apply.ts";
+import type { Correction } from "../corrections/read.ts";
+import { duplicateId, fileHash, parseArticle, type RawFile } from "../ingest/article.ts";
 import { readFiles, type InputListing, type InputStat } from "../ingest/read.ts";
 import type { RegistryEntry } from "../ingest/registry.ts";
 import type { PublishDataset } from "../publish/publish.ts";
-import type { Rejected } from "../schema/tables.ts";
-import type { Reference } from "../types.ts";
+import { factKey } from "../reconcile/keys.ts";
+import type { CorrectionUnmatched, Rejected } from "../schema/tables.ts";
+import type { ExtractedFact, Reference } from "../types.ts";
+import { asciiJson } from "./asciiJson.ts";
 import type { ExtractCache } from "./cache.ts";
 import { readArticleLines } from "./factlines.ts";
 import { stageClock, type Logger } from "./log.ts";
@@ -43,6 +47,8 @@ export interface BuildRequest {
   files: InputListing;
   registry: Map<string, RegistryEntry>;
   reference: Reference;
+  /** Human corrections (sources/corrections/), applied to each article's facts as they are taken in. */
+  corrections?: readonly Correction[];
   cache: ExtractCache;
   /** An empty folder for spilled rows; the caller removes it. */
   spillDir: string;
@@ -61,6 +67,8 @@ export interface Built {
   /** Inputs accepted as articles. */
   accepted: number;
   rejected: Rejected[];
+  /** Corrections that no longer apply (also in the dataset, and as qa_checks errors). */
+  unmatched: CorrectionUnmatched[];
   reextracted: number;
   stages: Record<string, number>;
 }
@@ -107,6 +115,7 @@ export function chunkBounds(sizes: ArrayLike<number>, files: number, maxBytes = 
 /** What taking in every input leaves: the spilled facts and runs, and the outcome of each file. */
 interface TakenIn {
   rejected: Rejected[];
+  unmatched: CorrectionUnmatched[];
   inputs: InputLog;
   reextracted: number;
 }
@@ -122,6 +131,7 @@ async function takeIn(req: BuildRequest, layout: SpillLayout, runs: MainRuns, po
   const rejected: Rejected[] = [];
   const inputs = new InputLog(join(req.spillDir, "inputs.ndjson"));
   const seen = new SeenIds();
+  const corrections = new CorrectionRun(req.corrections ?? []);
   let reextracted = 0;
   // Chunks go through read → extract with a few in flight, so the workers never wait for the main thread
   // to take in a finished chunk; chunks are taken in file order, which decides duplicate ids.
@@ -147,14 +157,35 @@ async function takeIn(req: BuildRequest, layout: SpillLayout, runs: MainRuns, po
       await runs.articles.add(r.meta);
       for (const q of r.qa) await runs.extractQa.add(q);
       for (const q of undatedChecks([r.meta])) await runs.undatedQa.add(q);
-      for (const f of r.facts) await facts.addLine(partOf(f.key, layout.parts), f.json);
+      // Corrected here, on the main thread, not in the cached lines: a change of corrections re-extracts nothing.
+      const lines = corrections.targets(r.meta.article_id) ? await corrected(req, corrections, r.meta, chunk.files[i]!, r.facts, runs) : r.facts;
+      for (const f of lines) await facts.addLine(partOf(f.key, layout.parts), f.json);
     }
     done += chunk.stats.length;
     req.log.progress(done, req.files.length);
   }
-  await Promise.all([facts.flush(), runs.articles.flush(), runs.extractQa.flush(), runs.undatedQa.flush(), inputs.flush()]);
+  const { unmatched, qa } = corrections.finish();
+  for (const q of qa) await runs.correctionsQa.add(q);
+  await Promise.all([facts.flush(), runs.articles.flush(), runs.extractQa.flush(), runs.undatedQa.flush(), runs.correctionsQa.flush(), runs.reviewEvidence.flush(), inputs.flush()]);
   req.files.release();
-  return { rejected, inputs, reextracted };
+  return { rejected, unmatched, inputs, reextracted };
+}
+
+/** The file with its bytes, read again if they were moved to an extraction worker (which leaves them empty), and checked unchanged. */
+async function withBytes(req: BuildRequest, file: RawFile & { sha256: string }): Promise<RawFile> {
+  if (file.bytes.byteLength > 0) return file;
+  const [again] = await readFiles(req.input, [file.source_file]);
+  if (!again || fileHash(again.bytes) !== file.sha256) throw new Error(`${file.source_file} changed while the run read it`);
+  return again;
+}
+
+/** An article's fact lines with its corrections applied (re-keyed: a set may change a fact's key); rejected facts' evidence goes to its run. */
+async function corrected(req: BuildRequest, run: CorrectionRun, meta: { article_id: string; published_date: string | null }, file: RawFile & { sha256: string }, lines: { key: string; json: string }[], runs: MainRuns): Promise<{ key: string; json: string }[]> {
+  const parsed = run.needsBody(meta.article_id) ? parseArticle(await withBytes(req, file), req.registry) : null;
+  const body = parsed?.ok ? parsed.article.body : "";
+  const out = run.apply({ article_id: meta.article_id, published: meta.published_date, body }, lines.map((l) => JSON.parse(l.json) as ExtractedFact));
+  for (const e of out.evidence) await runs.reviewEvidence.add(e);
+  return out.facts.map((f) => ({ key: asciiJson(factKey(f)), json: asciiJson(f) }));
 }
 
 export async function buildStreamed(req: BuildRequest): Promise<Built> {
@@ -188,10 +219,10 @@ export async function buildStreamed(req: BuildRequest): Promise<Built> {
     await Promise.all([pool.close(), mergers.close()]);
   }
   clock.lap("reconcile");
-  const { rejected, inputs, reextracted } = taken;
+  const { rejected, unmatched, inputs, reextracted } = taken;
   const qa = new QaTally();
   // Bound methods, not arrow functions: a closure made here would keep this call's scope, and with it the
   // request and the closed pools, alive through publishing.
-  const dataset: PublishDataset = { ...spilledTables(layout, runs, qa.add.bind(qa)), rejected };
-  return { dataset, qaSummary: qa.summary.bind(qa), inputs: inputs.entries, accepted: inputs.accepted, rejected, reextracted, stages };
+  const dataset: PublishDataset = { ...spilledTables(layout, runs, qa.add.bind(qa)), rejected, corrections_unmatched: unmatched };
+  return { dataset, qaSummary: qa.summary.bind(qa), inputs: inputs.entries, accepted: inputs.accepted, rejected, unmatched, reextracted, stages };
 }

@@ -64,12 +64,17 @@ const FACTS = "facts";
 /** Where the main thread spills normalized facts, in parts by merge key. */
 export const factSpill = (l: SpillLayout) => new Spill<ExtractedFact>(l.dir, FACTS, l.parts);
 
-/** Runs the main thread writes while it takes in extracted articles: articles, their extraction checks, and undated-article checks. */
+/**
+ * Runs the main thread writes while it takes in extracted articles: articles, their extraction checks,
+ * undated-article checks, and what corrections leave (the evidence of rejected facts, unmatched corrections).
+ */
 export function mainRuns(l: SpillLayout) {
   return {
     articles: new RunWriter<Dataset["articles"][number]>(l.dir, "articles", keyOrder("articles")),
     extractQa: new RunWriter<QaCheck>(l.dir, "qa-extract", keyOrder("qa_checks")),
     undatedQa: new RunWriter<QaCheck>(l.dir, "qa-undated", keyOrder("qa_checks")),
+    correctionsQa: new RunWriter<QaCheck>(l.dir, "qa-corrections", keyOrder("qa_checks")),
+    reviewEvidence: new RunWriter<Evidence>(l.dir, "evidence-review", keyOrder("evidence")),
   };
 }
 export type MainRuns = ReturnType<typeof mainRuns>;
@@ -159,7 +164,7 @@ function firstOfEachCheck(onQa: (rows: QaCheck[]) => void): () => (rows: Row[]) 
  * QA rows as it goes out. QA runs are merged in stage order (extraction, merge, derivation, articles), so
  * the one kept of a repeated check is the one the in-memory run keeps.
  */
-export function spilledTables(l: SpillLayout, main: MainRuns, onQa: (rows: QaCheck[]) => void): Omit<PublishDataset, "rejected"> {
+export function spilledTables(l: SpillLayout, main: MainRuns, onQa: (rows: QaCheck[]) => void): Omit<PublishDataset, "rejected" | "corrections_unmatched"> {
   const byGroup = (t: TableName) => merged(l, t, numbered(t, l.groups));
   // A part's merge writes as many runs of a table as its rows need: `${base}-${part}-${n}`.
   const byPart = (base: string) => () => listRuns(l.dir, base);
@@ -171,7 +176,7 @@ export function spilledTables(l: SpillLayout, main: MainRuns, onQa: (rows: QaChe
     contracts: byGroup("contracts"),
     grants: byGroup("grants"),
     growth_rates: byGroup("growth_rates"),
-    evidence: merged(l, "evidence", byPart("evidence")),
-    qa_checks: merged(l, "qa_checks", async () => [...main.extractQa.runs(), ...(await listRuns(l.dir, "qa-merge")), ...numbered("qa-derive", l.groups), ...main.undatedQa.runs()], firstOfEachCheck(onQa)),
+    evidence: merged(l, "evidence", async () => [...(await listRuns(l.dir, "evidence")), ...main.reviewEvidence.runs()]),
+    qa_checks: merged(l, "qa_checks", async () => [...main.extractQa.runs(), ...main.correctionsQa.runs(), ...(await listRuns(l.dir, "qa-merge")), ...numbered("qa-derive", l.groups), ...main.undatedQa.runs()], firstOfEachCheck(onQa)),
   };
 }

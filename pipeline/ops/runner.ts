@@ -1,5 +1,6 @@
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { CORRECTIONS_DIR } from "../corrections/read.ts";
 import { fileHash } from "../ingest/article.ts";
 import { listInputs, readFiles, readRegistry, type InputListing } from "../ingest/read.ts";
 import { PROJECT_ROOT } from "../paths.ts";
@@ -10,7 +11,7 @@ import { stageClock, type Logger } from "./log.ts";
 import { compareInputs, outputIntact, readManifest, writeManifest, type InputEntries, type Manifest, type ManifestHead } from "./manifest.ts";
 import { recoverOutput } from "./recover.ts";
 
-/** Exit codes, documented in README.md. */
+/** Exit codes, documented in README.md; 3 is "published, worth a look": inputs rejected or corrections unmatched. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, rejectedInputs: 3, locked: 4 } as const;
 
 export interface RunOptions {
@@ -91,9 +92,11 @@ async function locked(o: RunOptions): Promise<number> {
   for (const note of await recoverOutput(o.out)) o.log.warn("recovered after an interrupted run", { action: note });
 
   const clock = stageClock(stages, o.log);
-  const code_ = (dirs: string[]) => dirs.map((d) => join(PROJECT_ROOT, "pipeline", d)).concat(o.sourcesDir, join(PROJECT_ROOT, "sources", "lexicon"));
+  // Corrections are applied after the cache (ops/build.ts), so they are in the published bytes' hash, not the extraction's.
+  const sources = (await readdir(o.sourcesDir)).filter((n) => n !== CORRECTIONS_DIR).map((n) => join(o.sourcesDir, n));
+  const code_ = (dirs: string[], reference: string[]) => dirs.map((d) => join(PROJECT_ROOT, "pipeline", d)).concat(reference, join(PROJECT_ROOT, "sources", "lexicon"));
   // Cached fact lines depend on the ingest, extract and normalize code, merge keys and reference data; the published bytes on all of it.
-  const hashes = rulesHashes({ extraction: code_(["ingest", "extract", "normalize", "reconcile/keys.ts", "ops/factlines.ts", "ops/asciiJson.ts", "types.ts", "ids.ts"]), rules: code_(["."]) }, PROJECT_ROOT);
+  const hashes = rulesHashes({ extraction: code_(["ingest", "extract", "normalize", "reconcile/keys.ts", "ops/factlines.ts", "ops/asciiJson.ts", "types.ts", "ids.ts"], sources), rules: code_(["."], [o.sourcesDir]) }, PROJECT_ROOT);
   const [files, { extraction: extractionHash, rules }, version, prev] = await Promise.all([listInputs(o.input), hashes, pipelineVersion(), readManifest(o.out)]);
   o.log.info("listed inputs", { files: files.length, input: o.input });
   // Same files, same code, same output: nothing to do, and no need even to load the pipeline's stages.
@@ -101,16 +104,17 @@ async function locked(o: RunOptions): Promise<number> {
     clock.lap("read");
     const rejectedBefore = await rewriteUnchanged(o.out, prev, files, finish(t0, started_at, stages, false));
     o.log.info("nothing changed; output is up to date", { out: o.out, seconds: ((performance.now() - t0) / 1000).toFixed(2) });
-    return rejectedBefore > 0 ? EXIT.rejectedInputs : EXIT.ok;
+    return rejectedBefore > 0 || (prev.head.row_counts.corrections_unmatched ?? 0) > 0 ? EXIT.rejectedInputs : EXIT.ok;
   }
 
-  const [{ buildStreamed }, { publish }, { loadReference }, registry] = await Promise.all([
+  const [{ buildStreamed }, { publish }, { loadReference }, { loadCorrections }, registry] = await Promise.all([
     import("./build.ts"),
     import("../publish/publish.ts"),
     import("../ingest/reference.ts"),
+    import("../corrections/read.ts"),
     readRegistry(o.sourcesDir),
   ]);
-  const reference = await loadReference(o.sourcesDir);
+  const [reference, corrections] = await Promise.all([loadReference(o.sourcesDir), loadCorrections(o.sourcesDir)]);
   clock.lap("read");
   await mkdir(dirname(o.out), { recursive: true });
   // Named like publish's staging folders, so the recovery after a killed run removes it too.
@@ -118,9 +122,10 @@ async function locked(o: RunOptions): Promise<number> {
   try {
     const cache = new ExtractCache(o.cacheDir, extractionHash);
     // The listing is the build's from here on: it empties it once the files are taken in.
-    const built = await buildStreamed({ input: o.input, files, registry, reference, cache, spillDir, log: o.log });
+    const built = await buildStreamed({ input: o.input, files, registry, reference, corrections, cache, spillDir, log: o.log });
     Object.assign(stages, built.stages);
     for (const r of built.rejected) o.log.warn("rejected input", { file: r.source_file, reason: r.reason });
+    for (const u of built.unmatched) o.log.warn("correction no longer applies", { correction: u.correction_id, file: `${u.file}:${u.line}`, article: u.article_id, reason: u.reason });
     o.log.info("extracted", { articles: built.accepted, reextracted: built.reextracted });
     // Before publishing, which replaces the folder the previous manifest is read from.
     const articles = await compareInputs(prev?.inputs, built.inputs);
@@ -149,7 +154,7 @@ async function locked(o: RunOptions): Promise<number> {
     const pruned = await cache.prune();
     if (pruned > 0) o.log.info("pruned the extraction cache", { removed: pruned, kept: "entries of the current code" });
     o.log.info("published", { out: o.out, seconds: manifest.run.wall_s, ...report.rowCounts });
-    return built.rejected.length > 0 ? EXIT.rejectedInputs : EXIT.ok;
+    return built.rejected.length > 0 || built.unmatched.length > 0 ? EXIT.rejectedInputs : EXIT.ok;
   } finally {
     await rm(spillDir, { recursive: true, force: true });
   }

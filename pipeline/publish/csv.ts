@@ -62,7 +62,7 @@ export function formatCell(value: Cell, sql: SqlType): string {
   }
 }
 
-function quote(field: string): string {
+export function quote(field: string): string {
   return /[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
 }
 

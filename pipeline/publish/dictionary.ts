@@ -1,6 +1,7 @@
 import type { PackageInfo } from "./datapackage.ts";
 import { caveatsSection, cell, citationSection, filesSection, spreadsheetSection, viewsSection } from "./guide.ts";
 import { csvPath, excelCsvPath, parquetPath } from "./paths.ts";
+import { reviewQueueSection } from "./reviewQueue.ts";
 import type { PublishedTable } from "./rows.ts";
 
 const code = (names: string[]) => names.map((n) => `\`${n}\``).join(", ");
@@ -50,6 +51,7 @@ export function buildReadme(info: PackageInfo, tables: PublishedTable[]): string
     "```",
     "",
     ...viewsSection(),
+    ...reviewQueueSection(),
     ...citationSection(info),
     ...caveatsSection(),
     "## Sources",

@@ -9,6 +9,7 @@ import { buildReadme } from "./dictionary.ts";
 import { createTable, insertCsv, openDatabase } from "./duckdb.ts";
 import { fingerprint, fingerprintAll, type FileInfo } from "./files.ts";
 import { copyToParquet, rowGroupRows } from "./parquet.ts";
+import { rowsOfConnection, writeReviewQueue } from "./reviewQueue.ts";
 import { EXCEL_DIR, parquetPath } from "./paths.ts";
 import type { PublishedTable } from "./rows.ts";
 import { SerialQueue } from "./serialQueue.ts";
@@ -41,7 +42,7 @@ const SCRATCH_DIR = ".scratch";
 /**
  * Validates the dataset and replaces `outDir` with its published form: per table a CSV, a
  * Parquet file and a spreadsheet CSV (excel/), plus dataset.duckdb (tables and views),
- * datapackage.json and README.md. Tables are streamed chunk by chunk, so memory follows the
+ * review_queue.csv (and its excel/ copy), datapackage.json and README.md. Tables are streamed chunk by chunk, so memory follows the
  * largest chunk (an array is one chunk). Throws on an invalid row, a duplicate key, chunks out of
  * order or any write failure, always before the swap, leaving the previous `outDir` as it was.
  */
@@ -107,6 +108,7 @@ async function writeTables(dir: string, dataset: PublishDataset, written: Map<st
       await duckdb.drain();
       await connection.run("COMMIT");
       await createViews(connection);
+      for (const file of await writeReviewQueue(dir, rowsOfConnection(connection))) written.set(file.path, file);
     } catch (error) {
       // The database must be idle before it closes.
       await duckdb.abandon();

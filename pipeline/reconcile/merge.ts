@@ -153,8 +153,10 @@ export function buildRecord<R>({ record_id, mentions, kept, disputed }: Draft<R>
   // Only articles that state the kept value corroborate it: a conflicting figure is no support.
   const confidenceByArticle = new Map<string, number>();
   let asOf: string | null = null;
+  let reviewed = false;
   let i = 0;
   for (const f of facts) {
+    if (f.reviewed) reviewed = true;
     const published = f.published ?? null;
     if (published !== null && (asOf === null || published < asOf)) asOf = published;
     if (i < kept) confidenceByArticle.set(f.article_id, Math.max(confidenceByArticle.get(f.article_id) ?? 0, statementConfidence(f, mentions[i]!.measure)));
@@ -193,6 +195,7 @@ export function buildRecord<R>({ record_id, mentions, kept, disputed }: Draft<R>
   row.confidence = combineConfidence([...confidenceByArticle.values()]);
   row.needs_review = needsReview(row.confidence, kept < mentions.length || disputed);
   row.as_of = asOf;
+  row.reviewed = reviewed;
   return { record_id, table: best.table, row, changes, halfUnit: { value_usd: writtenHalfUnit(best, row, "value_usd"), quantity_tonnes: writtenHalfUnit(best, row, "quantity_tonnes") } };
 }
 

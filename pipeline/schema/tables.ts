@@ -9,6 +9,7 @@ const N_SOURCES = "Number of distinct articles that state this fact";
 const AS_OF = "Publication date of the earliest article stating this fact (the first source, whatever figure it gave); null when none of its articles has a publication date";
 const CONFIDENCE = `How sure the pipeline is of this record: per article, the evidence confidence of the record's main figure; across articles, the best one with each other article that states the same value closing ${CORROBORATION_WEIGHT} × its confidence of the remaining doubt (rounded to 2 decimals)`;
 const NEEDS_REVIEW = `True when confidence is below ${REVIEW_BELOW} or the articles give different values for this fact (a conflict row in qa_checks)`;
+const REVIEWED = "True when a human correction (sources/corrections/) applies to this record: a field set by a reviewer, or a fact a reviewer added; its evidence rows say which (rule review:<correction id>)";
 const USD_RATE = "Exchange rate used to convert value_original into value_usd, in units of currency_original per US dollar; null when the amount is in USD or has no value. A stated rate is the ratio of the article's two figures, as precise as they were written";
 const USD_RATE_BASES = ["stated", "annual_average", "nearest_year"] as const;
 const USD_RATE_BASIS = "Where usd_rate comes from: stated (the article gives the amount in USD too), annual_average (the reference table's average for the period's year), nearest_year (the reference average of the nearest year it has; a qa_checks row says so)";
@@ -49,6 +50,7 @@ export const trade_flows = z.object({
   as_of: col.date(AS_OF),
   confidence: col.fraction(CONFIDENCE),
   needs_review: col.requiredBool(NEEDS_REVIEW),
+  reviewed: col.requiredBool(REVIEWED),
 });
 
 export const aid_shipments = z.object({
@@ -76,6 +78,7 @@ export const aid_shipments = z.object({
   as_of: col.date(AS_OF),
   confidence: col.fraction(CONFIDENCE),
   needs_review: col.requiredBool(NEEDS_REVIEW),
+  reviewed: col.requiredBool(REVIEWED),
 });
 
 export const aid_items = z.object({
@@ -109,6 +112,7 @@ export const contracts = z.object({
   as_of: col.date(AS_OF),
   confidence: col.fraction(CONFIDENCE),
   needs_review: col.requiredBool(NEEDS_REVIEW),
+  reviewed: col.requiredBool(REVIEWED),
 });
 
 export const grants = z.object({
@@ -127,6 +131,7 @@ export const grants = z.object({
   as_of: col.date(AS_OF),
   confidence: col.fraction(CONFIDENCE),
   needs_review: col.requiredBool(NEEDS_REVIEW),
+  reviewed: col.requiredBool(REVIEWED),
 });
 
 export const evidence = z.object({
@@ -140,7 +145,7 @@ export const evidence = z.object({
   value_text: col.key("The number exactly as written"),
   field: col.key("Record column this number supports"),
   stated_value: col.double("This article's number for that column, in the column's unit"),
-  rule: col.key("Id of the extraction rule that produced the mention"),
+  rule: col.key("Id of the extraction rule that produced the mention, or review:<correction id> for a mention a reviewer stated, set or rejected (a rejected fact's mentions stay, under the record id its key had, with no record)"),
   confidence: col.double("0..1: how sure the rule is"),
 });
 
@@ -184,6 +189,18 @@ export const rejected = z.object({
   reason: col.key("Why"),
 });
 
+export const corrections_unmatched = z.object({
+  correction_id: col.key("The correction's id (sources/corrections/*.csv)"),
+  file: col.key("Corrections file, relative to the sources folder"),
+  line: col.requiredInt("Line of that file the correction starts on"),
+  action: col.requiredOneOf(["reject", "set", "add"], "What the correction does"),
+  article_id: col.key("Article the correction targets"),
+  table_name: col.requiredOneOf(["trade_flows", "aid_shipments", "contracts", "grants"], "Table the correction targets"),
+  quote: col.key("The span of the article the correction looks for"),
+  field: col.text("Column a set correction changes"),
+  reason: col.key("Why it no longer applies: the article is gone, the quote is not found, the field does not exist, the value does not fit, or it matches several facts"),
+});
+
 export const countries = z.object({
   iso3: col.key(`${ISO3}: every code any other table uses`),
   name: col.text("Common English name, from the world-countries package; null for a code it does not list"),
@@ -223,6 +240,7 @@ export const TABLES: readonly TableDef[] = [
   { name: "growth_rates", description: "Growth of each series: computed from two values, stated by an article, or implied by a stated change.", schema: growth_rates, primaryKey: ["growth_id"], foreignKeys: [] },
   { name: "qa_checks", description: "Quality checks: sums, growth consistency, conflicts between articles, unresolved dates, unknown units, numbers not placed.", schema: qa_checks, primaryKey: ["check_id"], foreignKeys: [] },
   { name: "rejected", description: "Inputs the pipeline could not use, and why.", schema: rejected, primaryKey: ["source_file"], foreignKeys: [] },
+  { name: "corrections_unmatched", description: "Human corrections (sources/corrections/) that no longer apply to any fact, and why; each has an error row in qa_checks.", schema: corrections_unmatched, primaryKey: ["correction_id"], foreignKeys: [] },
   { name: "countries", description: "Every country code used in the dataset, with its name and region (world-countries package), for joins. Built last, from the other tables.", schema: countries, primaryKey: ["iso3"], foreignKeys: [] },
 ].map(withCountryKeys);
 
@@ -248,6 +266,7 @@ export type GrowthRate = z.infer<typeof growth_rates>;
 export type QaCheck = z.infer<typeof qa_checks>;
 export type Rejected = z.infer<typeof rejected>;
 export type Country = z.infer<typeof countries>;
+export type CorrectionUnmatched = z.infer<typeof corrections_unmatched>;
 
 export type FactTable = "trade_flows" | "aid_shipments" | "contracts" | "grants";
 export const FACT_TABLES: readonly FactTable[] = ["trade_flows", "aid_shipments", "contracts", "grants"];
@@ -264,6 +283,7 @@ export interface Dataset {
   growth_rates: GrowthRate[];
   qa_checks: QaCheck[];
   rejected: Rejected[];
+  corrections_unmatched: CorrectionUnmatched[];
 }
 
 export interface Column extends ColumnMeta {

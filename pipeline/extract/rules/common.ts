@@ -253,7 +253,7 @@ export function evidence(a: SentenceAnalysis, q: Quantity, field: string, stated
   };
 }
 
-/** A QA row for a number that no rule placed, with the reason. */
+/** A QA row for a number that no rule placed, with the reason and its sentence, so a reviewer can see it without the article (review queue). */
 export function unplaced(articleId: string, a: SentenceAnalysis, q: Quantity, reason: string): QaCheck {
   return {
     check_id: stableId("qa", "unplaced", articleId, a.sentence.start + q.start, q.text),
@@ -263,6 +263,6 @@ export function unplaced(articleId: string, a: SentenceAnalysis, q: Quantity, re
     table_name: null,
     record_id: null,
     article_id: articleId,
-    message: `number seen but not placed in any table: "${q.text}" (${reason})`,
+    message: `number seen but not placed in any table: "${q.text}" (${reason}) in the sentence: "${a.text}"`,
   };
 }

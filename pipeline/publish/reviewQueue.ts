@@ -1,0 +1,286 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { z } from "zod";
+import { CORRECTION_COLUMNS } from "../corrections/read.ts";
+import { stableId } from "../ids.ts";
+import { REVIEW_BELOW } from "../reconcile/confidence.ts";
+import type { Row as DbRow } from "../report/db.ts";
+import { col } from "../schema/columns.ts";
+import { columnsOf, FACT_TABLES, type Column } from "../schema/tables.ts";
+import { formatDouble, quote, toCsv, UTF8_BOM } from "./csv.ts";
+import { cell } from "./guide.ts";
+import { fingerprint, type FileInfo } from "./files.ts";
+import { excelCsvPath } from "./paths.ts";
+import { compareCells, type Row } from "./rows.ts";
+
+/** The review queue: what a person should check, each item with the article's sentence and a correction row to start from. */
+
+export const REVIEW_QUEUE = "review_queue";
+export const REVIEW_QUEUE_FILE = `${REVIEW_QUEUE}.csv`;
+
+/** A correction file row (sources/corrections/*.csv) as its cells. */
+export type CorrectionCells = Record<(typeof CORRECTION_COLUMNS)[number], string>;
+
+/**
+ * An add's fields to fill in: a trade flow's key and both amounts, the table most unplaced numbers were candidates for.
+ * Left empty, the add fails as a corrections_unmatched row naming what it lacks rather than adding a wrong fact.
+ */
+const ADD_TEMPLATE = JSON.stringify({ flow: "", reporter_iso3: "", partner_iso3: "", period_start: "", period_end: "", status: "reported", value_usd: "", quantity_tonnes: "" });
+
+const KINDS = ["conflict", "needs_review", "unplaced_number"] as const;
+type Kind = (typeof KINDS)[number];
+
+const review_queue = z.object({
+  queue_id: col.key("Stable id of the item (hash of kind, check, record and article); also the suggested id of its correction row"),
+  kind: col.requiredOneOf(KINDS, "conflict: one article's figure for a fact the articles state differently (one item per record and article); needs_review: a record with needs_review true (one item per record); unplaced_number: a money amount or tonnage in a relevant sentence that no table took"),
+  table_name: col.text("Table of the record; null for an unplaced number"),
+  record_id: col.text("The record concerned; null for an unplaced number"),
+  check_id: col.text("The qa_checks row behind a conflict or unplaced number"),
+  article_id: col.text("Article the quote is from"),
+  char_start: col.int("Start of the quote in the article body (code points); null for an unplaced number"),
+  char_end: col.int("End of the quote (exclusive)"),
+  quote: col.text("The sentence that states the figure: the article's evidence for the record's main figure (a needs_review item shows its least confident article), or the sentence of an unplaced number"),
+  value_text: col.text("The number exactly as written"),
+  field: col.text("Record column the number supports"),
+  stated_value: col.double("This article's number for that column, in the column's unit"),
+  confidence: col.double("The record's confidence; null for an unplaced number"),
+  reason: col.key("Why the item is in the queue: the confidence below the threshold, the conflict found, or why no rule placed the number"),
+  correction: col.key("A ready-to-copy line for sources/corrections/*.csv (id, action, article_id, table, quote, field, value, reason, reviewer, date): reject for a record to review, set (this article's figure) for a conflict, add for an unplaced number (a trade_flows template: change the table if need be and fill in the fact's fields); fill in reason, reviewer and date"),
+});
+
+const QUEUE_DEF = { name: REVIEW_QUEUE, description: "", schema: review_queue, primaryKey: ["queue_id"], foreignKeys: [] };
+export const REVIEW_QUEUE_COLUMNS: Column[] = columnsOf(QUEUE_DEF);
+export type ReviewItem = z.infer<typeof review_queue>;
+
+/** Runs one query and returns its rows as JSON-shaped objects (integers cast to INTEGER in the SQL come back as numbers). */
+export type RowsOf = (sql: string) => Promise<DbRow[]>;
+
+/** A RowsOf over the connection publish loads the tables with. */
+export function rowsOfConnection(connection: DuckDBConnection): RowsOf {
+  return async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJson() as DbRow[];
+}
+
+/** The evidence field of a record's main figure first (value, tonnage, railcars, count), as confidence.ts ranks them. */
+const FIELD_RANK = `CASE e.field WHEN 'value_usd' THEN 0 WHEN 'quantity_tonnes' THEN 1 WHEN 'weight_tonnes' THEN 1 WHEN 'railcars' THEN 2
+  WHEN 'n_contracts' THEN 3 WHEN 'grants_per_year' THEN 4 WHEN 'students' THEN 5 WHEN 'institutions' THEN 6 ELSE 7 END`;
+
+const RECORDS = FACT_TABLES.map((t) => `SELECT '${t}' AS table_name, record_id, confidence, needs_review FROM "${t}"`).join(" UNION ALL ");
+
+/** Record ids a conflict names: its own, and the other record of a pair kept apart, which only its message states. */
+const RECORD_ID_IN_TEXT = /\b[0-9a-f]{16}\b/g;
+const CONFLICT_IDS = `SELECT DISTINCT table_name, unnest(regexp_extract_all(message, '\\b[0-9a-f]{16}\\b')) AS record_id FROM qa_checks WHERE "check" = 'conflict'
+  UNION SELECT table_name, record_id FROM qa_checks WHERE "check" = 'conflict' AND record_id IS NOT NULL`;
+
+/** An evidence row's columns for an item, and the numbers of the other facts its sentence states (`avoid`, for shortSpan). */
+const EVIDENCE_COLUMNS = `e.article_id, e.char_start::INTEGER AS char_start, e.char_end::INTEGER AS char_end, e.quote, e.value_text, e.field, e.stated_value,
+  (SELECT list(DISTINCT o.value_text ORDER BY o.value_text) FROM evidence o WHERE o.article_id = e.article_id AND o.table_name = e.table_name AND o.quote = e.quote AND o.record_id <> e.record_id) AS avoid`;
+
+const UNPLACED = /^number seen but not placed in any table: "(.*?)" \((.*)\) in the sentence: "([\s\S]*)"$/;
+
+/** A correction file line: RFC 4180 quoting, no formula guard, as the quote must stay verbatim to match the article. */
+export function correctionLine(c: CorrectionCells): string {
+  return CORRECTION_COLUMNS.map((name) => quote(c[name])).join(",");
+}
+
+function correction(id: string, action: string, fields: Partial<CorrectionCells>): string {
+  return correctionLine({ id, action, article_id: "", table: "", quote: "", field: "", value: "", reason: "", reviewer: "", date: "", ...fields });
+}
+
+const SPAN_MAX = 80;
+
+/**
+ * A short verbatim span of a quote around the number as written: whole words, on one line, and none of `avoid` (the
+ * numbers of other facts stated in the same sentence), since a correction picks its fact by the number its quote
+ * takes in. The whole quote when it is short and names no other fact, or when the number is not in it.
+ */
+export function shortSpan(quoteText: string, valueText: string | null, avoid: readonly string[] = []): string {
+  const at = valueText ? quoteText.indexOf(valueText) : -1;
+  let start = at;
+  let end = at + (valueText?.length ?? 0);
+  // Where the other numbers stand: the span takes in none of them, not even a part.
+  const blocked: [number, number][] = [];
+  for (const t of avoid) {
+    for (let i = t === "" ? -1 : quoteText.indexOf(t); i >= 0; i = quoteText.indexOf(t, i + 1)) if (i + t.length <= start || i >= end) blocked.push([i, i + t.length]);
+  }
+  if (quoteText.length <= SPAN_MAX && blocked.length === 0) return quoteText;
+  if (at < 0) return quoteText;
+  const fits = (from: number, to: number) => to - from <= SPAN_MAX && !quoteText.slice(from, to).includes("\n") && blocked.every(([bs, be]) => be <= from || bs >= to);
+  for (let grew = true; grew; ) {
+    grew = false;
+    const left = /\S*\s*$/.exec(quoteText.slice(0, start))![0].length;
+    if (left > 0 && fits(start - left, end)) {
+      start -= left;
+      grew = true;
+    }
+    const right = /^\s*\S*/.exec(quoteText.slice(end))![0].length;
+    if (right > 0 && fits(start, end + right)) {
+      end += right;
+      grew = true;
+    }
+  }
+  return quoteText.slice(start, end).trim();
+}
+
+const str = (v: unknown) => (typeof v === "string" ? v : null);
+const num = (v: unknown) => (typeof v === "number" ? v : null);
+
+function fromEvidence(r: DbRow): Pick<ReviewItem, "article_id" | "char_start" | "char_end" | "quote" | "value_text" | "field" | "stated_value"> {
+  return {
+    article_id: str(r.article_id),
+    char_start: num(r.char_start),
+    char_end: num(r.char_end),
+    quote: str(r.quote),
+    value_text: str(r.value_text),
+    field: str(r.field),
+    stated_value: num(r.stated_value),
+  };
+}
+
+function span(r: DbRow): string {
+  return typeof r.quote === "string" ? shortSpan(r.quote, str(r.value_text), Array.isArray(r.avoid) ? r.avoid.map(String) : []) : "";
+}
+
+const KIND_ORDER: Record<Kind, number> = { conflict: 0, needs_review: 1, unplaced_number: 2 };
+const SORT_COLUMNS = ["article_id", "char_start", "quote", "table_name", "record_id", "queue_id"] as const;
+
+/** Conflicts first (two sources disagree), then weak records, then unplaced numbers; within a kind by article and position. */
+function compareItems(a: ReviewItem, b: ReviewItem): number {
+  const byKind = KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
+  if (byKind !== 0) return byKind;
+  for (const name of SORT_COLUMNS) {
+    const c = compareCells(a[name], b[name]);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
+/** Every item of the review queue, in its published order, from a published (or being published) database. */
+export async function buildReviewQueue(rows: RowsOf): Promise<ReviewItem[]> {
+  const items: ReviewItem[] = [];
+  const conflictChecks = await rows(`SELECT check_id, table_name, record_id, message FROM qa_checks WHERE "check" = 'conflict'`);
+  const conflictEvidence = await rows(`WITH records AS (${RECORDS}), ids AS (${CONFLICT_IDS})
+    SELECT e.table_name, e.record_id, r.confidence, ${EVIDENCE_COLUMNS}
+    FROM evidence e JOIN ids ON ids.table_name = e.table_name AND ids.record_id = e.record_id
+    JOIN records r ON r.table_name = e.table_name AND r.record_id = e.record_id
+    QUALIFY row_number() OVER (PARTITION BY e.table_name, e.record_id, e.article_id ORDER BY ${FIELD_RANK}, e.confidence, e.char_start, e.evidence_id) = 1`);
+  const byRecord = new Map<string, DbRow[]>();
+  for (const r of conflictEvidence) {
+    const key = `${String(r.table_name)} ${String(r.record_id)}`;
+    byRecord.set(key, [...(byRecord.get(key) ?? []), r]);
+  }
+  const conflicted = new Set<string>();
+  for (const c of conflictChecks) {
+    const check_id = String(c.check_id);
+    const table = str(c.table_name);
+    const message = String(c.message);
+    const ids = [...new Set([...(typeof c.record_id === "string" ? [c.record_id] : []), ...(message.match(RECORD_ID_IN_TEXT) ?? [])])];
+    const found = ids.flatMap((id) => byRecord.get(`${table} ${id}`) ?? []);
+    for (const id of ids) if (byRecord.has(`${table} ${id}`)) conflicted.add(`${table} ${id}`);
+    // A conflict whose records cannot be found is still listed, so none goes unseen.
+    const per = found.length > 0 ? found : [null];
+    for (const r of per) {
+      const queue_id = stableId("review", "conflict", check_id, r ? str(r.record_id) : null, r ? str(r.article_id) : null);
+      items.push({
+        queue_id,
+        kind: "conflict",
+        table_name: table,
+        record_id: r ? str(r.record_id) : str(c.record_id),
+        check_id,
+        ...(r ? fromEvidence(r) : { article_id: null, char_start: null, char_end: null, quote: null, value_text: null, field: null, stated_value: null }),
+        confidence: r ? num(r.confidence) : null,
+        reason: message,
+        correction: correction(queue_id, "set", r
+          ? { article_id: str(r.article_id) ?? "", table: table ?? "", quote: span(r), field: str(r.field) ?? "", value: num(r.stated_value) === null ? "" : formatDouble(num(r.stated_value)!) }
+          : { table: table ?? "" }),
+      });
+    }
+  }
+
+  const flagged = await rows(`WITH records AS (${RECORDS})
+    SELECT r.table_name, r.record_id, r.confidence, ${EVIDENCE_COLUMNS}
+    FROM records r LEFT JOIN evidence e ON e.table_name = r.table_name AND e.record_id = r.record_id
+    WHERE r.needs_review
+    QUALIFY row_number() OVER (PARTITION BY r.table_name, r.record_id ORDER BY ${FIELD_RANK}, e.confidence, e.article_id, e.char_start, e.evidence_id) = 1`);
+  for (const r of flagged) {
+    const table = String(r.table_name);
+    const record_id = String(r.record_id);
+    const confidence = num(r.confidence);
+    const why = [
+      confidence !== null && confidence < REVIEW_BELOW ? `confidence ${confidence} below ${REVIEW_BELOW}` : null,
+      conflicted.has(`${table} ${record_id}`) ? "its articles disagree (see its conflict items)" : null,
+    ].filter((w) => w !== null);
+    const queue_id = stableId("review", "needs_review", table, record_id);
+    items.push({
+      queue_id,
+      kind: "needs_review",
+      table_name: table,
+      record_id,
+      check_id: null,
+      ...fromEvidence(r),
+      confidence,
+      reason: why.length > 0 ? why.join("; ") : "marked needs_review",
+      correction: correction(queue_id, "reject", { article_id: str(r.article_id) ?? "", table, quote: span(r) }),
+    });
+  }
+
+  for (const q of await rows(`SELECT check_id, article_id, message FROM qa_checks WHERE "check" = 'unplaced_number'`)) {
+    const check_id = String(q.check_id);
+    const message = String(q.message);
+    const parsed = UNPLACED.exec(message);
+    const sentence = parsed ? parsed[3]! : null;
+    const value_text = parsed ? parsed[1]! : null;
+    const queue_id = stableId("review", "unplaced_number", check_id);
+    items.push({
+      queue_id,
+      kind: "unplaced_number",
+      table_name: null,
+      record_id: null,
+      check_id,
+      article_id: str(q.article_id),
+      char_start: null,
+      char_end: null,
+      quote: sentence,
+      value_text,
+      field: null,
+      stated_value: null,
+      confidence: null,
+      reason: parsed ? parsed[2]! : message,
+      correction: correction(queue_id, "add", { article_id: str(q.article_id) ?? "", table: "trade_flows", quote: sentence === null ? "" : shortSpan(sentence, value_text), value: ADD_TEMPLATE }),
+    });
+  }
+  return items.sort(compareItems);
+}
+
+/** The queue as CSV (the project's writer: RFC 4180, formula-safe), with the spreadsheet copy behind a BOM like the tables'. */
+export async function writeReviewQueue(dir: string, rows: RowsOf): Promise<FileInfo[]> {
+  const csv = toCsv(REVIEW_QUEUE_COLUMNS, (await buildReviewQueue(rows)) as unknown as Row[]);
+  const excel = excelCsvPath(REVIEW_QUEUE);
+  await writeFile(join(dir, REVIEW_QUEUE_FILE), csv);
+  await writeFile(join(dir, excel), Buffer.concat([UTF8_BOM, Buffer.from(csv)]));
+  return [await fingerprint(dir, REVIEW_QUEUE_FILE), await fingerprint(dir, excel)];
+}
+
+/** The README section that documents the queue as a published file. */
+export function reviewQueueSection(): string[] {
+  return [
+    "## Review queue",
+    "",
+    `\`${REVIEW_QUEUE_FILE}\` (and \`${excelCsvPath(REVIEW_QUEUE)}\` for spreadsheets) lists what a person should check: every`,
+    "conflict (one item per record and article, with that article's figure), every record with `needs_review`",
+    `(one item each: confidence below ${REVIEW_BELOW} or in conflict) and every money amount or tonnage in a sentence that no`,
+    "table took (`unplaced_number` rows of `qa_checks`). Sorted by kind (conflict, needs_review, unplaced_number), then",
+    "article, position in the article, record and id. Each item carries the article's sentence and, in `correction`, a",
+    "line to paste into `sources/corrections/*.csv`: fill in `reason`, `reviewer` and `date` (and, for `add`, the fact's",
+    "fields in its JSON template, changing the table from `trade_flows` if need be; left empty, the add is reported in",
+    "`corrections_unmatched` rather than applied). Its quote is a short verbatim span around the number that takes in no",
+    "other fact's number, so it picks one fact. `npm run review -- --article ID` shows an article's facts, its queue",
+    "items and the corrections that apply to it. The file is a work list, not a table: it is not in `dataset.duckdb` or",
+    "`datapackage.json`.",
+    "",
+    "| Column | Type | Description |",
+    "|---|---|---|",
+    ...REVIEW_QUEUE_COLUMNS.map((c) => `| \`${c.name}\` | ${c.required ? `${c.sql}, required` : c.sql} | ${cell(c.description + (c.enum ? ` One of: ${c.enum.map((v) => `\`${v}\``).join(", ")}.` : ""))} |`),
+    "",
+  ];
+}
