@@ -9,20 +9,19 @@ import { idOfJson, stableId } from "../ids.ts";
 import { canonicalPairs } from "../normalize/normalize.ts";
 import { partitionKey, primaryMeasure } from "../reconcile/keys.ts";
 import { columnMeta } from "../schema/columns.ts";
-import { COUNTRY_LIST_SEPARATOR, TABLES, type CorrectionUnmatched, type Evidence, type FactTable, type QaCheck } from "../schema/tables.ts";
+import { factTable, recordColumns, type CorrectionUnmatched, type Evidence, type FactTable, type QaCheck } from "../schema/tables.ts";
 import type { ExtractedFact, MentionEvidence, Qualifier } from "../types.ts";
 import type { Correction } from "./read.ts";
 
 /** Columns reconciliation computes for a record: no correction sets them. */
-const COMPUTED: ReadonlySet<string> = new Set(["record_id", "n_sources", "as_of", "confidence", "needs_review", "reviewed"]);
+const COMPUTED: ReadonlySet<string> = new Set(Object.keys(recordColumns));
 /** Number columns that describe a conversion rather than state an amount: an added fact has no evidence row for them. */
 const NOT_STATED: ReadonlySet<string> = new Set(["usd_rate", "usd_rate_year", "value_original"]);
 const ISO3_LIST = /^[A-Z]{3}(;[A-Z]{3})*$/;
 
-/** The columns a correction may set in a table, with their zod schemas. */
+/** The columns a correction may set in a table (its registry schema's), with their zod schemas. */
 function settable(table: FactTable): Map<string, ZodType> {
-  const def = TABLES.find((t) => t.name === table)!;
-  return new Map(Object.entries(def.schema.shape as Record<string, ZodType>).filter(([name]) => !COMPUTED.has(name)));
+  return new Map(Object.entries(factTable(table).schema.shape as Record<string, ZodType>).filter(([name]) => !COMPUTED.has(name)));
 }
 
 const codePoints = (s: string) => [...s].length;

@@ -1,4 +1,4 @@
-import { FACT_TABLES, type FactTable } from "../schema/tables.ts";
+import { FACT_TABLES, factTable, type FactTable } from "../schema/tables.ts";
 import { HIGH_CONFIDENCE, type EvalReport, type FalsePositive, type Miss, type Score } from "./score.ts";
 
 const QUOTE_MAX = 160;
@@ -21,7 +21,7 @@ export function formatReport(report: EvalReport): string {
   return lines.join("\n");
 }
 
-/** Eight lines: title, header, rule, one row per fact table, MICRO; the last two columns are the high-confidence precision and count. */
+/** Title, header, rule, one row per fact table, MICRO; the last two columns are the high-confidence precision and count. */
 export function summaryLines(report: EvalReport): string[] {
   const missing = report.articles_missing.length ? `, ${report.articles_missing.length} missing from output` : "";
   const row = (name: string, s: Score) =>
@@ -48,16 +48,7 @@ function fpLines(fp: FalsePositive): string[] {
 export function describe(table: FactTable, f: Record<string, unknown>): string {
   const v = (k: string) => (f[k] == null ? "?" : String(f[k]));
   const period = f.period_start == null && f.period_end == null ? "period ?" : `${v("period_start")}..${v("period_end")}`;
-  const head: Record<FactTable, () => string[]> = {
-    trade_flows: () => {
-      const pair = f.flow === "turnover" ? `${v("reporter_iso3")}↔${v("partner_iso3")}` : f.flow === "import" ? `${v("reporter_iso3")}←${v("partner_iso3")}` : `${v("reporter_iso3")}→${v("partner_iso3")}`;
-      return [v("flow"), pair, period, v("status")];
-    },
-    aid_shipments: () => [v("kind"), `${v("donor_iso3")}→${v("recipient_iso3")}`, f.event_date == null ? period : v("event_date")],
-    contracts: () => [v("status"), v("parties_iso3")],
-    grants: () => [v("status"), `${v("donor_iso3")}→${v("recipient_iso3")}`],
-  };
-  const parts = head[table]();
+  const parts = factTable(table).eval.describe(v, f, period);
   if (f.commodity != null) parts.push(`[${String(f.commodity)}]`);
   // toPrecision drops float noise from conversions (396000000.00000006).
   for (const [k, val] of Object.entries(f)) if (typeof val === "number") parts.push(`${k}=${Number(val.toPrecision(12))}`);

@@ -1,4 +1,4 @@
-import { FACT_TABLES, type Dataset, type FactTable } from "../schema/tables.ts";
+import { FACT_TABLES, factTable, type Dataset, type FactTable } from "../schema/tables.ts";
 import { Attribution, type Prediction } from "./attribute.ts";
 import { describeFields } from "./fields.ts";
 import type { GoldFile, GoldOf } from "./gold.ts";
@@ -159,11 +159,10 @@ function scoreArticleTable<T extends FactTable>(
   });
 }
 
-/** The spec scores only bilateral trade: no partner, the world (WLD) or no reporter is not a flow between two countries. */
+/** Whether the table's rule scores a prediction (the spec scores only bilateral trade, for one). */
 function isScored<T extends FactTable>(table: T, p: Prediction<T>): boolean {
-  if (table !== "trade_flows") return true;
-  const row = p.row as Prediction<"trade_flows">["row"];
-  return row.reporter_iso3 !== null && row.partner_iso3 !== null && row.partner_iso3 !== "WLD";
+  const scored = factTable(table).eval.scored as ((row: Prediction<T>["row"]) => boolean) | undefined;
+  return scored?.(p.row) ?? true;
 }
 
 function emptyCounts(): Counts {

@@ -1,4 +1,4 @@
-import { COUNTRY_LIST_SEPARATOR } from "../schema/tables.ts";
+import { factTable } from "../schema/tables.ts";
 import type { ExtractedFact, FxRate, Money } from "../types.ts";
 import { toUsd, type UsdConversion } from "./currency.ts";
 
@@ -12,7 +12,7 @@ function fxYear(f: ExtractedFact, published: string | null): number | null {
 }
 
 /**
- * The money columns of a fact (all tables but grants have them, empty when the fact states no money). value_usd
+ * The money columns of a fact (for tables that have them, empty when the fact states no money). value_usd
  * is in whole dollars: no source states cents, and a converted amount has no more precision than its rate.
  * The rate columns describe a conversion, so they stay empty for an amount stated in USD.
  */
@@ -28,25 +28,16 @@ function moneyColumns(money: Money | null, conv: UsdConversion | null): Record<(
   };
 }
 
-/** Orders two country codes alphabetically with a missing one last, as publish checks them (validate.ts). */
-const byCode = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1);
-
 /**
- * Non-directional pairs in the one canonical order the tables, views and report share: a turnover's two
- * countries alphabetically (reporter_iso3 first), a contract's parties sorted and without repeats.
+ * Non-directional pairs in the one canonical order the tables, views and report share (the table's rule,
+ * e.g. a turnover's two countries alphabetically, a contract's parties sorted and without repeats).
  */
 export function canonicalPairs(f: ExtractedFact): Record<string, unknown> | null {
-  const v = f.fields;
-  if (f.table === "trade_flows" && v.flow === "turnover") {
-    const [reporter, partner] = [(v.reporter_iso3 as string | null) ?? null, (v.partner_iso3 as string | null) ?? null];
-    return byCode(reporter, partner) > 0 ? { reporter_iso3: partner, partner_iso3: reporter } : null;
-  }
-  if (f.table === "contracts" && typeof v.parties_iso3 === "string") {
-    const sorted = [...new Set(v.parties_iso3.split(COUNTRY_LIST_SEPARATOR))].sort().join(COUNTRY_LIST_SEPARATOR);
-    return sorted === v.parties_iso3 ? null : { parties_iso3: sorted };
-  }
-  return null;
+  return factTable(f.table).canonical?.(f.fields) ?? null;
 }
+
+/** Whether a table has the money columns normalize fills (grants have none). */
+const hasMoney = (table: string) => MONEY_COLUMNS.every((c) => c in factTable(table).schema.shape);
 
 /**
  * Money → USD in base units, keeping what the article wrote (value_original, currency_original) and the
@@ -58,8 +49,8 @@ export function normalizeFacts(facts: ExtractedFact[], published: Map<string, st
 
 // Copies use Object.assign: V8 takes a slow path for `{ ...o, more }` and for properties added to a spread copy.
 function normalizeFact(f: ExtractedFact, published: string | null, fx: FxRate[]): ExtractedFact {
-  if (f.table === "grants") return f;
   const pairs = canonicalPairs(f);
+  if (!hasMoney(f.table)) return pairs ? Object.assign({}, f, { fields: Object.assign({}, f.fields, pairs) }) : f;
   const money = f.money;
   if (!money) return Object.assign({}, f, { fields: Object.assign({}, f.fields, pairs, moneyColumns(null, null)) });
   const conv = toUsd(money, fxYear(f, published), fx);

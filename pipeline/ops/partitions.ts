@@ -12,7 +12,7 @@ import { derivationGroup, deriveRecords } from "../derive/records.ts";
 import type { ChunkedRows, PublishDataset } from "../publish/publish.ts";
 import { canonicalOrder, type Row } from "../publish/rows.ts";
 import { buildRecord, MergePlan, type Draft, type MergedRecord, type MergeResult } from "../reconcile/merge.ts";
-import { columnsOf, TABLES, type AidItem, type Dataset, type Evidence, type QaCheck } from "../schema/tables.ts";
+import { columnsOf, FACT_TABLES, TABLES, type AidItem, type Dataset, type Evidence, type FactTable, type QaCheck } from "../schema/tables.ts";
 import type { ExtractedFact } from "../types.ts";
 import { listRuns, mergeRuns, RunWriter, writeRun, type Compare } from "./runs.ts";
 import { partOf, readSpilledAcross, Spill, SpillPartReader } from "./spill.ts";
@@ -170,11 +170,8 @@ export function spilledTables(l: SpillLayout, main: MainRuns, onQa: (rows: QaChe
   const byPart = (base: string) => () => listRuns(l.dir, base);
   return {
     articles: merged(l, "articles", main.articles.runs()),
-    trade_flows: byGroup("trade_flows"),
-    aid_shipments: byGroup("aid_shipments"),
+    ...(Object.fromEntries(FACT_TABLES.map((t) => [t, byGroup(t)])) as Record<FactTable, ChunkedRows>),
     aid_items: merged(l, "aid_items", byPart("aid_items")),
-    contracts: byGroup("contracts"),
-    grants: byGroup("grants"),
     growth_rates: byGroup("growth_rates"),
     evidence: merged(l, "evidence", async () => [...(await listRuns(l.dir, "evidence")), ...main.reviewEvidence.runs()]),
     qa_checks: merged(l, "qa_checks", async () => [...main.extractQa.runs(), ...main.correctionsQa.runs(), ...(await listRuns(l.dir, "qa-merge")), ...numbered("qa-derive", l.groups), ...main.undatedQa.runs()], firstOfEachCheck(onQa)),

@@ -95,8 +95,8 @@ async function locked(o: RunOptions): Promise<number> {
   // Corrections are applied after the cache (ops/build.ts), so they are in the published bytes' hash, not the extraction's.
   const sources = (await readdir(o.sourcesDir)).filter((n) => n !== CORRECTIONS_DIR).map((n) => join(o.sourcesDir, n));
   const code_ = (dirs: string[], reference: string[]) => dirs.map((d) => join(PROJECT_ROOT, "pipeline", d)).concat(reference, join(PROJECT_ROOT, "sources", "lexicon"));
-  // Cached fact lines depend on the ingest, extract and normalize code, merge keys and reference data; the published bytes on all of it.
-  const hashes = rulesHashes({ extraction: code_(["ingest", "extract", "normalize", "reconcile/keys.ts", "ops/factlines.ts", "ops/asciiJson.ts", "types.ts", "ids.ts"], sources), rules: code_(["."], [o.sourcesDir]) }, PROJECT_ROOT);
+  // Cached fact lines depend on the ingest, extract and normalize code, merge keys (and the fact tables' rules in schema/) and reference data; the published bytes on all of it.
+  const hashes = rulesHashes({ extraction: code_(["ingest", "extract", "normalize", "reconcile/keys.ts", "schema", "ops/factlines.ts", "ops/asciiJson.ts", "types.ts", "ids.ts"], sources), rules: code_(["."], [o.sourcesDir]) }, PROJECT_ROOT);
   const [files, { extraction: extractionHash, rules }, version, prev] = await Promise.all([listInputs(o.input), hashes, pipelineVersion(), readManifest(o.out)]);
   o.log.info("listed inputs", { files: files.length, input: o.input });
   // Same files, same code, same output: nothing to do, and no need even to load the pipeline's stages.

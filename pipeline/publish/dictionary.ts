@@ -1,3 +1,4 @@
+import { FACT_TABLES } from "../schema/tables.ts";
 import type { PackageInfo } from "./datapackage.ts";
 import { caveatsSection, cell, citationSection, filesSection, spreadsheetSection, viewsSection } from "./guide.ts";
 import { csvPath, excelCsvPath, parquetPath } from "./paths.ts";
@@ -45,9 +46,9 @@ export function buildReadme(info: PackageInfo, tables: PublishedTable[]): string
     "",
     "```sql",
     "-- DuckDB, run in this folder",
-    "SELECT * FROM 'trade_flows.parquet';",
+    `SELECT * FROM '${parquetPath(FACT_TABLES[0]!)}';`,
     "ATTACH 'dataset.duckdb' AS ds (READ_ONLY);",
-    "SELECT * FROM ds.trade_flows;",
+    `SELECT * FROM ds.${FACT_TABLES[0]};`,
     "```",
     "",
     ...viewsSection(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { COUNTRY_LIST_SEPARATOR, type Column, type TableDef } from "../schema/tables.ts";
+import { FACT_TABLES, factTable, type Column, type FactTable, type TableDef } from "../schema/tables.ts";
 import type { Row } from "./rows.ts";
 import { epochDay } from "./sqlTypes.ts";
 
@@ -75,28 +75,15 @@ function numberCheck(check: CheckDef): Accepts {
   return REJECT;
 }
 
-/** Whether a non-directional pair is in the dataset's one order: alphabetical, a missing code last. */
-function inOrder(codes: unknown[]): boolean {
-  const present = codes.filter((c) => c !== null);
-  return present.length === new Set(present).size && codes.every((c, i) => i === 0 || c === null || (codes[i - 1] !== null && (codes[i - 1] as string) < (c as string)));
-}
-
-/** Rules across a row's cells that the column schemas cannot state: a message when the row breaks one. */
-const ROW_RULES: Record<string, (row: Row) => string | null> = {
-  trade_flows: (row) =>
-    row.flow === "turnover" && !inOrder([row.reporter_iso3, row.partner_iso3]) ? `turnover pair ${row.reporter_iso3}, ${row.partner_iso3} is not in alphabetical order` : null,
-  contracts: (row) =>
-    typeof row.parties_iso3 === "string" && !inOrder(row.parties_iso3.split(COUNTRY_LIST_SEPARATOR)) ? `parties_iso3 "${row.parties_iso3}" is not sorted without repeats` : null,
-};
-
 /**
- * Validates rows of one table against its zod schema and ROW_RULES, and rejects impossible calendar dates.
+ * Validates rows of one table against its zod schema and its fact table's rowCheck, and rejects impossible calendar dates.
  * Invalid rows are programming errors upstream, so the first one throws (table name, row index,
  * zod message). A valid row is returned as given: writers read only the schema's columns.
  */
 export function rowValidator(def: TableDef, columns: Column[]): (raw: unknown, index: number) => Row {
   const accepts = rowAcceptor(def, columns);
-  const rule = ROW_RULES[def.name];
+  // Rules across a row's cells that the column schemas cannot state: the fact table's rowCheck.
+  const rule = FACT_TABLES.includes(def.name as FactTable) ? factTable(def.name).rowCheck : undefined;
   const dates = columns.filter((c) => c.sql === "DATE").map((c) => c.name);
   return (raw, index) => {
     const row = accepts(raw) ? (raw as Row) : parseWithZod(def, raw, index);

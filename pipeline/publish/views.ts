@@ -1,7 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-// The amounts scoring compares are exactly the measured columns of each fact table.
-import { AMOUNT_FIELDS } from "../eval/fields.ts";
-import { FACT_TABLES, TABLES, columnsOf, type FactTable } from "../schema/tables.ts";
+import { FACT_TABLES, TABLES, columnsOf, factTable, type FactTable } from "../schema/tables.ts";
 import { quoteIdent, sqlString } from "./duckdb.ts";
 
 /** A convenience view created in dataset.duckdb; `sql` is its SELECT, in dependency order. */
@@ -12,51 +10,13 @@ export interface ViewDef {
 }
 
 /**
- * How each fact table maps onto a series: who trades with whom, what is counted, which rows are actuals, and
- * which actual kinds a projected kind may be measured against (`compares`). Non-directional pairs (turnover,
- * contract parties) are stored in alphabetical order (normalize, checked by publish), so they are read as stored.
+ * The (table, projected kind, actual kind) triples of each fact table's series.compares, as SQL rows.
+ * Non-directional pairs (turnover, contract parties) are stored in alphabetical order (normalize, checked by
+ * publish), so the series shapes read them as stored.
  */
-const SERIES_SHAPE: Record<FactTable, { from: string; to: string; measure: string | null; status: string; actual: string[]; compares: Record<string, string[]>; commodity: string | null }> = {
-  trade_flows: {
-    from: "reporter_iso3",
-    to: "partner_iso3",
-    measure: "flow",
-    status: "status",
-    actual: ["reported"],
-    compares: { target: ["reported"], forecast: ["reported"], potential: ["reported"] },
-    commodity: "commodity",
-  },
-  // A pledge is a total promised, so it is measured against delivered totals (aggregate), never against one shipment.
-  aid_shipments: { from: "donor_iso3", to: "recipient_iso3", measure: null, status: "kind", actual: ["shipment", "aggregate"], compares: { pledge: ["aggregate"] }, commodity: null },
-  // parties_iso3 is sorted and ';'-separated: the first party, then the rest. A planned deal is not measured by other signed deals.
-  contracts: {
-    from: "split_part(parties_iso3, ';', 1)",
-    to: "nullif(regexp_replace(parties_iso3, '^[^;]*;?', ''), '')",
-    measure: null,
-    status: "status",
-    actual: ["signed"],
-    compares: {},
-    commodity: "commodity",
-  },
-  grants: { from: "donor_iso3", to: "recipient_iso3", measure: null, status: "status", actual: ["current"], compares: { planned: ["current"] }, commodity: null },
-};
-
-/** The (table, projected kind, actual kind) triples of SERIES_SHAPE.compares, as SQL rows. */
 const COMPARABLE = FACT_TABLES.flatMap((t) =>
-  Object.entries(SERIES_SHAPE[t].compares).flatMap(([projected, actuals]) => actuals.map((a) => `(${sqlString(t)}, ${sqlString(projected)}, ${sqlString(a)})`)),
+  Object.entries(factTable(t).series.compares).flatMap(([projected, actuals]) => actuals.map((a) => `(${sqlString(t)}, ${sqlString(projected)}, ${sqlString(a)})`)),
 ).join(", ");
-
-/** Unit of each amount column (USD and tonnes named as in growth_rates). */
-const UNIT: Record<string, string> = {
-  value_usd: "USD",
-  quantity_tonnes: "tonnes",
-  weight_tonnes: "tonnes",
-  railcars: "railcars",
-  n_contracts: "contracts",
-  grants_per_year: "grants per year",
-  students: "students",
-  institutions: "institutions",
-};
 
 const SERIES_KEY = "table_name, measure, unit, reporter_iso3, partner_iso3, commodity";
 const SERIES_ORDER = `${SERIES_KEY}, status, period_start NULLS LAST, record_id`;
@@ -70,13 +30,13 @@ function hasColumn(table: FactTable, column: string): boolean {
 
 /** One SELECT per amount column of a fact table, each row a (series, period, value) point. */
 function seriesPoints(table: FactTable): string[] {
-  const shape = SERIES_SHAPE[table];
+  const { series: shape, amounts } = factTable(table);
   // Aid and contracts often state a day instead of a period: the day is then the period.
   const day = hasColumn(table, "event_date") ? "event_date" : "NULL::DATE";
   const qualifier = hasColumn(table, "qualifier") ? "qualifier" : "NULL::VARCHAR";
-  return AMOUNT_FIELDS[table].map(
-    (amount) => `SELECT ${sqlString(table)} AS table_name, record_id, ${shape.measure ?? sqlString(amount)} AS measure,
-    ${sqlString(UNIT[amount] ?? amount)} AS unit, ${shape.from} AS reporter_iso3, ${shape.to} AS partner_iso3,
+  return Object.entries(amounts).map(
+    ([amount, unit]) => `SELECT ${sqlString(table)} AS table_name, record_id, ${shape.measure ?? sqlString(amount)} AS measure,
+    ${sqlString(unit)} AS unit, ${shape.from} AS reporter_iso3, ${shape.to} AS partner_iso3,
     ${shape.commodity ?? "NULL::VARCHAR"} AS commodity, ${shape.status} AS status,
     ${shape.status} IN (${shape.actual.map(sqlString).join(", ")}) AS is_actual,
     coalesce(period_start, ${day}) AS period_start, coalesce(period_end, ${day}) AS period_end,

@@ -1,4 +1,3 @@
-import type { FactTable } from "../schema/tables.ts";
 import type { ExtractedFact } from "../types.ts";
 
 /**
@@ -13,17 +12,8 @@ export const REVIEW_BELOW = 0.7;
 /** Evidence and record confidences are published with two decimals, so a record's figure can be recomputed from the evidence table. */
 const round2 = (x: number) => Number(x.toFixed(2));
 
-/** The evidence field that carries a measure (keys.ts primaryMeasure names it). */
-function measureField(table: FactTable, measure: string): string {
-  if (measure === "usd") return "value_usd";
-  if (measure === "tonnes") return table === "aid_shipments" ? "weight_tonnes" : "quantity_tonnes";
-  if (measure === "count") return "n_contracts";
-  return measure;
-}
-
-/** How sure one article's statement is: its evidence for the record's main figure, else its best evidence. */
-export function statementConfidence(f: ExtractedFact, measure: string): number {
-  const field = measureField(f.table, measure);
+/** How sure one article's statement is: its evidence for the record's main figure (in `field`), else its best evidence. */
+export function statementConfidence(f: ExtractedFact, field: string): number {
   let main = -1;
   let any = 0;
   for (const e of f.evidence) {

@@ -5,7 +5,7 @@
  * times fall within EVENT_WINDOW_DAYS; records kept apart that look alike get a conflict row naming both.
  */
 import { idOfJson, stableId } from "../ids.ts";
-import type { QaCheck } from "../schema/tables.ts";
+import { factTable, type QaCheck } from "../schema/tables.ts";
 import type { ExtractedFact, Qualifier } from "../types.ts";
 import { byValue, preference, relativeGap, roundTag, ROUNDED_VALUE, SAME_VALUE, valuesAgree, type Mention } from "./mentions.ts";
 
@@ -30,17 +30,11 @@ export interface EventTraits {
   place: string | null;
   commodity: string | null;
   qualifier: Qualifier;
-  /** The amounts beside the main one, in a fixed order per table: where both mentions give one, they must agree. */
+  /** The amounts beside the main one, in the table's order (its registry entry's event.side): where both mentions give one, they must agree. */
   side: (number | null)[];
 }
 
 const day = (iso: string) => Date.parse(iso) / DAY_MS;
-
-/** Amount columns of an event's table, in the order EventTraits.side holds them. */
-const SIDE_FIELDS: Record<"aid_shipments" | "contracts", string[]> = {
-  aid_shipments: ["weight_tonnes", "railcars", "value_usd"],
-  contracts: ["value_usd", "quantity_tonnes", "n_contracts"],
-};
 
 export function eventTraits(f: ExtractedFact): EventTraits {
   const v = f.fields;
@@ -57,7 +51,7 @@ export function eventTraits(f: ExtractedFact): EventTraits {
     place: (v.place as string | null | undefined) ?? null,
     commodity: (v.commodity as string | null | undefined) ?? null,
     qualifier: f.qualifier,
-    side: SIDE_FIELDS[f.table as "aid_shipments" | "contracts"].map((k) => (v[k] as number | null | undefined) ?? null),
+    side: (factTable(f.table).event?.side ?? []).map((k) => (v[k] as number | null | undefined) ?? null),
   };
 }
 

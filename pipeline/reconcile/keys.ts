@@ -1,59 +1,42 @@
+import { factTable, type Measured } from "../schema/tables.ts";
 import type { ExtractedFact } from "../types.ts";
 
 type KeyPart = string | number | null;
 
-/** The measure a fact's main number is in, and that number. */
-export function primaryMeasure(f: ExtractedFact): { name: string; value: number | null } {
-  const v = f.fields;
-  switch (f.table) {
-    case "trade_flows":
-      return v.value_usd !== null || f.money ? { name: "usd", value: (v.value_usd as number | null) ?? f.money?.amount ?? null } : { name: "tonnes", value: v.quantity_tonnes as number | null };
-    case "aid_shipments":
-      if (v.weight_tonnes !== null) return { name: "tonnes", value: v.weight_tonnes as number };
-      if (v.railcars !== null) return { name: "railcars", value: v.railcars as number };
-      return { name: "usd", value: (v.value_usd as number | null) ?? f.money?.amount ?? null };
-    case "contracts":
-      if (f.money) return { name: "usd", value: (v.value_usd as number | null) ?? f.money.amount };
-      if (v.quantity_tonnes !== null) return { name: "tonnes", value: v.quantity_tonnes as number };
-      return { name: "count", value: v.n_contracts as number | null };
-    case "grants":
-      for (const name of ["grants_per_year", "students", "institutions"]) if (v[name] !== null) return { name, value: v[name] as number };
-      return { name: "none", value: null };
-  }
+/** The measure a fact's main number is in, and that number (its table's rule). */
+export function primaryMeasure(f: ExtractedFact): Measured {
+  return factTable(f.table).primaryMeasure(f);
+}
+
+/** The column that carries a measure of a table (primaryMeasure names it); a measure not listed is its own column. */
+export function measureField(table: string, measure: string): string {
+  return factTable(table).measures[measure] ?? measure;
 }
 
 /**
- * An event: one delivery or pledge of aid, or one signing of contracts. Its mentions are told apart by
- * day, place and figure (reconcile/events.ts), so its key leaves the date out; an aggregate is a total over
- * a stated period, which is part of its key like a trade flow's.
+ * An event: one delivery or pledge of aid, or one signing of contracts (the tables whose entry has `event`).
+ * Its mentions are told apart by day, place and figure (reconcile/events.ts), so its key leaves the date out.
  */
 export function isEvent(f: Pick<ExtractedFact, "table" | "fields">): boolean {
-  return f.table === "contracts" || (f.table === "aid_shipments" && f.fields.kind !== "aggregate");
+  const event = factTable(f.table).event;
+  return event !== undefined && (event.when?.(f.fields) ?? true);
 }
 
 /**
  * What makes two mentions candidates for the same fact (before comparing values, and for events dates and
- * places). A trade figure with no period can only be matched within its own article: "last year" in two
- * undated articles need not be the same year. `measure` is primaryMeasure(f).name, passed by callers that
- * have it already.
+ * places): the table, its key columns (in canonical order) and the measure. `measure` is primaryMeasure(f).name,
+ * passed by callers that have it already.
  */
 export function factKey(f: ExtractedFact, measure = primaryMeasure(f).name): KeyPart[] {
-  const v = f.fields as Record<string, KeyPart | undefined>;
-  switch (f.table) {
-    case "trade_flows": {
-      const [a, b] = [v.reporter_iso3 ?? null, v.partner_iso3 ?? null];
-      const pair = v.flow === "turnover" ? [a, b].sort() : [a, b];
-      const undated = v.period_start === null;
-      return ["trade_flows", v.flow as string, ...pair, v.period_start ?? null, v.period_end ?? null, v.status ?? null, v.commodity ?? null, measure, undated ? f.article_id : null];
-    }
-    case "aid_shipments":
-      if (isEvent(f)) return ["aid_shipments", v.donor_iso3 ?? null, v.recipient_iso3 ?? null, v.kind ?? null, measure];
-      return ["aid_shipments", v.donor_iso3 ?? null, v.recipient_iso3 ?? null, v.kind ?? null, v.event_date ?? null, v.period_start ?? null, v.period_end ?? null, measure];
-    case "contracts":
-      return ["contracts", v.parties_iso3 ?? null, v.status ?? null, measure];
-    case "grants":
-      return ["grants", v.donor_iso3 ?? null, v.recipient_iso3 ?? null, v.status ?? null, measure];
-  }
+  const def = factTable(f.table);
+  const v = f.fields;
+  const canonical = def.canonical?.(v) ?? null;
+  const columns = def.event && isEvent(f) ? (def.event.key ?? def.key) : def.key;
+  const key: KeyPart[] = [f.table];
+  for (const c of columns) key.push((canonical !== null && c in canonical ? canonical[c] : v[c]) ?? null);
+  key.push(measure);
+  if (def.undatedWithinArticle) key.push(v.period_start === null ? f.article_id : null);
+  return key;
 }
 
 /**
@@ -71,15 +54,16 @@ export interface KeyTraits {
 }
 
 /**
- * When values differ under one key, is it one fact stated two ways (a conflict) or two facts? A dated trade
- * flow is one fact. A dated aid aggregate is one total when the differing values come from different
- * articles (one article listing two totals for a span means two). Elsewhere, different values are different
- * facts (events never reach here: reconcile/events.ts tells them apart).
+ * When values differ under one key, is it one fact stated two ways (a conflict) or two facts? The table's
+ * datedConflict says: a dated key is one fact (trade), or one total when the differing values come from
+ * different articles (aid aggregates: one article listing two totals for a span means two). Elsewhere,
+ * different values are different facts (events never reach here: reconcile/events.ts tells them apart).
  * `f` is any fact of the key (or the traits of it asked here); `clusters` are the mentions grouped by value.
  */
 export function conflictsAreOneFact(f: KeyTraits, clusters: { article_id: string }[][]): boolean {
-  if (f.table === "trade_flows") return f.fields.period_start !== null;
-  if (f.table !== "aid_shipments" || (f.fields.event_date === null && f.fields.period_start === null)) return false;
+  const rule = factTable(f.table).datedConflict;
+  if (rule === "one_fact") return f.fields.period_start !== null;
+  if (rule !== "one_fact_across_articles" || (f.fields.event_date === null && f.fields.period_start === null)) return false;
   const articleSets = clusters.map((c) => new Set(c.map((x) => x.article_id)));
   return articleSets.every((a, i) => articleSets.every((b, j) => i === j || [...a].every((id) => !b.has(id))));
 }

@@ -3,7 +3,7 @@ import { idOfJson, stableId } from "../ids.ts";
 import type { ExtractedFact, StatedChange } from "../types.ts";
 import { combineConfidence, needsReview, statementConfidence } from "./confidence.ts";
 import { eventTraits, resolveEvents } from "./events.ts";
-import { conflictsAreOneFact, isEvent, partitionKey, primaryMeasure, type KeyTraits } from "./keys.ts";
+import { conflictsAreOneFact, isEvent, measureField, partitionKey, primaryMeasure, type KeyTraits } from "./keys.ts";
 import { byValue, fmt, mention, preference, roundTag, valuesAgree, type Mention } from "./mentions.ts";
 import { halfUnit } from "./precision.ts";
 import { MONEY_COLUMNS } from "../normalize/normalize.ts";
@@ -159,7 +159,7 @@ export function buildRecord<R>({ record_id, mentions, kept, disputed }: Draft<R>
     if (f.reviewed) reviewed = true;
     const published = f.published ?? null;
     if (published !== null && (asOf === null || published < asOf)) asOf = published;
-    if (i < kept) confidenceByArticle.set(f.article_id, Math.max(confidenceByArticle.get(f.article_id) ?? 0, statementConfidence(f, mentions[i]!.measure)));
+    if (i < kept) confidenceByArticle.set(f.article_id, Math.max(confidenceByArticle.get(f.article_id) ?? 0, statementConfidence(f, measureField(f.table, mentions[i]!.measure))));
     i++;
     if (!best) {
       best = f;

@@ -1,20 +1,12 @@
 import { z } from "zod";
-import { CORROBORATION_WEIGHT, REVIEW_BELOW } from "../reconcile/confidence.ts";
 import { col, columnMeta, type ColumnMeta } from "./columns.ts";
+import { FACT_TABLE_DEFS, ISO3, type AidItem, type FactTable, type FactTableDef, type RowOf } from "./registry.ts";
 
-const ISO3 = "ISO 3166-1 alpha-3 country code";
-const PERIOD_START = "First day of the period the figure covers (inclusive); null when the article gives no resolvable period";
-const PERIOD_END = "Last day of the period the figure covers (inclusive); null when unresolved";
-const N_SOURCES = "Number of distinct articles that state this fact";
-const AS_OF = "Publication date of the earliest article stating this fact (the first source, whatever figure it gave); null when none of its articles has a publication date";
-const CONFIDENCE = `How sure the pipeline is of this record: per article, the evidence confidence of the record's main figure; across articles, the best one with each other article that states the same value closing ${CORROBORATION_WEIGHT} × its confidence of the remaining doubt (rounded to 2 decimals)`;
-const NEEDS_REVIEW = `True when confidence is below ${REVIEW_BELOW} or the articles give different values for this fact (a conflict row in qa_checks)`;
-const REVIEWED = "True when a human correction (sources/corrections/) applies to this record: a field set by a reviewer, or a fact a reviewer added; its evidence rows say which (rule review:<correction id>)";
-const USD_RATE = "Exchange rate used to convert value_original into value_usd, in units of currency_original per US dollar; null when the amount is in USD or has no value. A stated rate is the ratio of the article's two figures, as precise as they were written";
-const USD_RATE_BASES = ["stated", "annual_average", "nearest_year"] as const;
-const USD_RATE_BASIS = "Where usd_rate comes from: stated (the article gives the amount in USD too), annual_average (the reference table's average for the period's year), nearest_year (the reference average of the nearest year it has; a qa_checks row says so)";
-const USD_RATE_YEAR = "Year of the reference average used as usd_rate; null for a stated rate";
-const RECORD_ID = "Stable id: hash of the fact's key (table, countries, direction, period, status, commodity), not of file order";
+export * from "./registry.ts";
+
+const [FIRST_FACT_TABLE, ...OTHER_FACT_TABLES] = FACT_TABLE_DEFS.map((f) => f.name);
+/** The fact tables' names, in publishing order (never empty, so an enum can take them). */
+export const FACT_TABLES: readonly [FactTable, ...FactTable[]] = [FIRST_FACT_TABLE!, ...OTHER_FACT_TABLES];
 
 export const articles = z.object({
   article_id: col.key("Article id: front-matter id, else the file name without extension"),
@@ -29,115 +21,10 @@ export const articles = z.object({
   n_chrome_chars: col.int("Code points of the body classified as page chrome (menus, teasers, captions, datelines)"),
 });
 
-export const trade_flows = z.object({
-  record_id: col.key(RECORD_ID),
-  reporter_iso3: col.text(`Reporting country (${ISO3}). Exports are stored as the exporter's exports, imports as the importer's imports; a turnover's pair is in alphabetical order (AFG before KAZ), as everywhere in the dataset`),
-  partner_iso3: col.text(`Partner country (${ISO3})`),
-  flow: col.requiredOneOf(["export", "import", "turnover"], "export: goods from reporter to partner; import: goods from partner into reporter; turnover: both directions"),
-  period_start: col.date(PERIOD_START),
-  period_end: col.date(PERIOD_END),
-  status: col.requiredOneOf(["reported", "target", "forecast", "potential"], "reported: a stated actual; target/forecast/potential: a projected figure"),
-  value_usd: col.double("Value in whole US dollars (base units, not millions); converted at usd_rate when the article used another currency"),
-  quantity_tonnes: col.double("Quantity in metric tonnes"),
-  commodity: col.text("Commodity; null = all goods"),
-  value_original: col.double("Value in the currency the article used (base units)"),
-  currency_original: col.text("ISO 4217 code of the currency the article used"),
-  usd_rate: col.double(USD_RATE),
-  usd_rate_basis: col.oneOf(USD_RATE_BASES, USD_RATE_BASIS),
-  usd_rate_year: col.int(USD_RATE_YEAR),
-  qualifier: col.requiredOneOf(["exact", "approx", "at_least", "at_most"], "How the article qualifies the number (\"almost\", \"over\", ...)"),
-  n_sources: col.requiredInt(N_SOURCES),
-  as_of: col.date(AS_OF),
-  confidence: col.fraction(CONFIDENCE),
-  needs_review: col.requiredBool(NEEDS_REVIEW),
-  reviewed: col.requiredBool(REVIEWED),
-});
-
-export const aid_shipments = z.object({
-  record_id: col.key(RECORD_ID),
-  donor_iso3: col.text(`Donor country (${ISO3}); null when only an agency is named`),
-  recipient_iso3: col.text(`Recipient country (${ISO3})`),
-  kind: col.requiredOneOf(["shipment", "aggregate", "pledge"], "shipment: one delivery; aggregate: a total over a span; pledge: allocated or promised"),
-  event_date: col.date("The day stated for the delivery, else null"),
-  period_start: col.date(PERIOD_START),
-  period_end: col.date(PERIOD_END),
-  weight_tonnes: col.double("Weight in metric tonnes"),
-  value_usd: col.double("Value in whole US dollars; converted at usd_rate when the article used another currency"),
-  value_original: col.double("Value in the currency the article used"),
-  currency_original: col.text("ISO 4217 code of the currency the article used"),
-  usd_rate: col.double(USD_RATE),
-  usd_rate_basis: col.oneOf(USD_RATE_BASES, USD_RATE_BASIS),
-  usd_rate_year: col.int(USD_RATE_YEAR),
-  railcars: col.int("Number of railway wagons/cars/tankers"),
-  transport_mode: col.oneOf(["rail", "air", "road"], "How the aid travelled"),
-  items: col.text("Normalized item names, '; '-separated"),
-  channel: col.text("Agency or programme the aid went through (e.g. KazAID, WFP)"),
-  place: col.text("Place of delivery or handover, from the gazetteer"),
-  qualifier: col.requiredOneOf(["exact", "approx", "at_least", "at_most"], "How the article qualifies the main number"),
-  n_sources: col.requiredInt(N_SOURCES),
-  as_of: col.date(AS_OF),
-  confidence: col.fraction(CONFIDENCE),
-  needs_review: col.requiredBool(NEEDS_REVIEW),
-  reviewed: col.requiredBool(REVIEWED),
-});
-
-export const aid_items = z.object({
-  record_id: col.key("The aid_shipments record this item belongs to"),
-  item: col.key("Normalized item name"),
-  quantity: col.double("Quantity in `unit`"),
-  unit: col.text("t (tonnes), kg, l (liters), pcs, sets, ..."),
-});
-
-export const contracts = z.object({
-  record_id: col.key(RECORD_ID),
-  parties_iso3: col.text(`Countries of the parties (${ISO3}), in alphabetical order, ';'-separated`),
-  seller_iso3: col.text(`Country that supplies the goods under the deal (${ISO3}), where the text says who supplies whom; null otherwise`),
-  buyer_iso3: col.text(`Country that receives the goods under the deal (${ISO3}), where the text says who supplies whom; null otherwise`),
-  event_date: col.date("Day of signing, when stated or told relative to publication ('on Monday', 'yesterday'); null for a day only reported ('said on Monday')"),
-  period_start: col.date("First day of the span the deal was made in when the text gives a span, not a day ('last week' = Monday to Sunday of the week before publication's, 'earlier this week', 'signed in 2023'); else null"),
-  period_end: col.date("Last day of that span (inclusive); null when none is given"),
-  place: col.text("Where it was signed"),
-  value_usd: col.double("Total value in whole US dollars; converted at usd_rate when the article used another currency"),
-  value_original: col.double("Value in the currency the article used"),
-  currency_original: col.text("ISO 4217 code of the currency the article used"),
-  usd_rate: col.double(USD_RATE),
-  usd_rate_basis: col.oneOf(USD_RATE_BASES, USD_RATE_BASIS),
-  usd_rate_year: col.int(USD_RATE_YEAR),
-  n_contracts: col.int("Number of contracts/agreements the value covers"),
-  commodity: col.text("Goods the contracts cover"),
-  quantity_tonnes: col.double("Quantity in metric tonnes"),
-  status: col.requiredOneOf(["signed", "planned"], "signed, or announced to be signed"),
-  qualifier: col.requiredOneOf(["exact", "approx", "at_least", "at_most"], "How the article qualifies the main number"),
-  n_sources: col.requiredInt(N_SOURCES),
-  as_of: col.date(AS_OF),
-  confidence: col.fraction(CONFIDENCE),
-  needs_review: col.requiredBool(NEEDS_REVIEW),
-  reviewed: col.requiredBool(REVIEWED),
-});
-
-export const grants = z.object({
-  record_id: col.key(RECORD_ID),
-  donor_iso3: col.text(`Country offering the grants or hosting the students (${ISO3})`),
-  recipient_iso3: col.text(`Country of the students (${ISO3})`),
-  program: col.text("Programme or memorandum named, if any"),
-  grants_per_year: col.int("Educational grants/scholarships per year"),
-  students: col.int("Students studying in the donor country"),
-  institutions: col.int("Host institutions (universities)"),
-  period_start: col.date(PERIOD_START),
-  period_end: col.date(PERIOD_END),
-  status: col.requiredOneOf(["current", "planned"], "current, or planned/proposed"),
-  qualifier: col.requiredOneOf(["exact", "approx", "at_least", "at_most"], "How the article qualifies the main number (\"more than 450 students\": at_least)"),
-  n_sources: col.requiredInt(N_SOURCES),
-  as_of: col.date(AS_OF),
-  confidence: col.fraction(CONFIDENCE),
-  needs_review: col.requiredBool(NEEDS_REVIEW),
-  reviewed: col.requiredBool(REVIEWED),
-});
-
 export const evidence = z.object({
   evidence_id: col.key("Stable id of this mention: hash of record, article and span"),
   record_id: col.key("The record this mention supports"),
-  table_name: col.requiredOneOf(["trade_flows", "aid_shipments", "contracts", "grants"], "Table of the record"),
+  table_name: col.requiredOneOf(FACT_TABLES, "Table of the record"),
   article_id: col.key("Article the mention is in"),
   char_start: col.requiredInt("Start of the quote in the article body (code points, 0-based)"),
   char_end: col.requiredInt("End of the quote (exclusive)"),
@@ -195,7 +82,7 @@ export const corrections_unmatched = z.object({
   line: col.requiredInt("Line of that file the correction starts on"),
   action: col.requiredOneOf(["reject", "set", "add"], "What the correction does"),
   article_id: col.key("Article the correction targets"),
-  table_name: col.requiredOneOf(["trade_flows", "aid_shipments", "contracts", "grants"], "Table the correction targets"),
+  table_name: col.requiredOneOf(FACT_TABLES, "Table the correction targets"),
   quote: col.key("The span of the article the correction looks for"),
   field: col.text("Column a set correction changes"),
   reason: col.key("Why it no longer applies: the article is gone, the quote is not found, the field does not exist, the value does not fit, or it matches several facts"),
@@ -210,8 +97,7 @@ export const countries = z.object({
 
 /** Columns of country codes are named `*_iso3`; the list columns hold several, sorted and separated by COUNTRY_LIST_SEPARATOR. */
 const COUNTRY_COLUMN = /_iso3$/;
-const COUNTRY_LIST_COLUMNS: ReadonlySet<string> = new Set(["parties_iso3"]);
-export const COUNTRY_LIST_SEPARATOR = ";";
+const COUNTRY_LIST_COLUMNS: ReadonlySet<string> = new Set(FACT_TABLE_DEFS.flatMap((f: FactTableDef) => f.countryLists ?? []));
 
 export interface ForeignKey {
   fields: string[];
@@ -231,11 +117,7 @@ const toArticle: ForeignKey = { fields: ["article_id"], reference: { resource: "
 /** Every published table, in publishing order. */
 export const TABLES: readonly TableDef[] = [
   { name: "articles", description: "The input articles: metadata and the hash of each file.", schema: articles, primaryKey: ["article_id"], foreignKeys: [] },
-  { name: "trade_flows", description: "Bilateral trade in goods between two countries over a period, reported or projected.", schema: trade_flows, primaryKey: ["record_id"], foreignKeys: [] },
-  { name: "aid_shipments", description: "Humanitarian aid from a donor country (or through an agency) to a recipient country.", schema: aid_shipments, primaryKey: ["record_id"], foreignKeys: [] },
-  { name: "aid_items", description: "Itemized quantities inside an aid shipment.", schema: aid_items, primaryKey: ["record_id", "item", "unit"], foreignKeys: [{ fields: ["record_id"], reference: { resource: "aid_shipments", fields: ["record_id"] } }] },
-  { name: "contracts", description: "Signed or announced commercial contracts and agreements with a value or quantity.", schema: contracts, primaryKey: ["record_id"], foreignKeys: [] },
-  { name: "grants", description: "Educational grants, scholarships and student numbers.", schema: grants, primaryKey: ["record_id"], foreignKeys: [] },
+  ...FACT_TABLE_DEFS.flatMap((f: FactTableDef): TableDef[] => [{ name: f.name, description: f.description, schema: f.schema, primaryKey: ["record_id"], foreignKeys: [] }, ...(f.companions ?? [])]),
   { name: "evidence", description: "Provenance: one row per number mention that supports a record, with the exact quote.", schema: evidence, primaryKey: ["evidence_id"], foreignKeys: [toArticle] },
   { name: "growth_rates", description: "Growth of each series: computed from two values, stated by an article, or implied by a stated change.", schema: growth_rates, primaryKey: ["growth_id"], foreignKeys: [] },
   { name: "qa_checks", description: "Quality checks: sums, growth consistency, conflicts between articles, unresolved dates, unknown units, numbers not placed.", schema: qa_checks, primaryKey: ["check_id"], foreignKeys: [] },
@@ -256,11 +138,6 @@ function withCountryKeys(def: TableDef): TableDef {
 }
 
 export type Articles = z.infer<typeof articles>;
-export type TradeFlow = z.infer<typeof trade_flows>;
-export type AidShipment = z.infer<typeof aid_shipments>;
-export type AidItem = z.infer<typeof aid_items>;
-export type Contract = z.infer<typeof contracts>;
-export type Grant = z.infer<typeof grants>;
 export type Evidence = z.infer<typeof evidence>;
 export type GrowthRate = z.infer<typeof growth_rates>;
 export type QaCheck = z.infer<typeof qa_checks>;
@@ -268,23 +145,25 @@ export type Rejected = z.infer<typeof rejected>;
 export type Country = z.infer<typeof countries>;
 export type CorrectionUnmatched = z.infer<typeof corrections_unmatched>;
 
-export type FactTable = "trade_flows" | "aid_shipments" | "contracts" | "grants";
-export const FACT_TABLES: readonly FactTable[] = ["trade_flows", "aid_shipments", "contracts", "grants"];
+const FACT_DEFS: ReadonlyMap<string, FactTableDef> = new Map(FACT_TABLE_DEFS.map((f: FactTableDef) => [f.name, f]));
+
+/** A fact table's registry entry, for the layers that apply its rules. */
+export function factTable(name: string): FactTableDef {
+  const def = FACT_DEFS.get(name);
+  if (!def) throw new Error(`no fact table named ${name}`);
+  return def;
+}
 
 /** The whole published dataset, one array of rows per table. */
-export interface Dataset {
+export type Dataset = { [T in FactTable]: RowOf[T][] } & {
   articles: Articles[];
-  trade_flows: TradeFlow[];
-  aid_shipments: AidShipment[];
   aid_items: AidItem[];
-  contracts: Contract[];
-  grants: Grant[];
   evidence: Evidence[];
   growth_rates: GrowthRate[];
   qa_checks: QaCheck[];
   rejected: Rejected[];
   corrections_unmatched: CorrectionUnmatched[];
-}
+};
 
 export interface Column extends ColumnMeta {
   name: string;
