@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fileHash, parseArticle } from "../pipeline/ingest/article.ts";
 import { segmentBody } from "../pipeline/ingest/chrome.ts";
+import { MAX_FRONT_MATTER_BYTES, parseFrontMatter } from "../pipeline/ingest/frontmatter.ts";
 import { InputListing } from "../pipeline/ingest/read.ts";
 
 const file = (source_file: string, text: string | Uint8Array) => ({ source_file, bytes: typeof text === "string" ? new TextEncoder().encode(text) : text });
@@ -34,6 +35,93 @@ describe("parseArticle", () => {
     expect(parseArticle(file("bad.md", new Uint8Array([0x61, 0xc3])), new Map())).toEqual({ ok: false, rejected: { source_file: "bad.md", reason: "not valid UTF-8" } });
     const r = parseArticle(file("good.md", new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode("Caf\u00e9 trade.")])), new Map());
     expect(r.ok && r.article.body).toBe("Caf\u00e9 trade.");
+  });
+});
+
+describe("front matter", () => {
+  const body = "Kazakhstan shipped 5,000 tons of flour to Afghanistan.\n";
+  const parse = (fm: string) => parseArticle(file("fm.md", `---\n${fm}---\n${body}`), new Map());
+  const meta = (fm: string) => {
+    const r = parse(fm);
+    if (!r.ok) throw new Error(r.rejected.reason);
+    return r.article.meta;
+  };
+  const reason = (fm: string) => {
+    const r = parse(fm);
+    return r.ok ? null : r.rejected.reason;
+  };
+
+  it("reads folded and literal scalars, and ignores lists, comments and keys it does not know", () => {
+    const fm = [
+      "id: f1  # the article's id",
+      "title: >-",
+      "  Kazakhstan and Afghanistan",
+      "  sign a rail deal",
+      "tags:",
+      "  - trade",
+      "  - rail",
+      "summary: |",
+      "  Two lines",
+      "  of summary.",
+      "author: {name: A. Writer, role: staff}",
+      "# a comment line",
+      "publisher: 'Ariana News'",
+      "url: https://ariananews.af/?p=1#top",
+      "language: en",
+      "",
+    ].join("\n");
+    expect(meta(fm)).toMatchObject({ article_id: "f1", title: "Kazakhstan and Afghanistan sign a rail deal", publisher: "Ariana News", url: "https://ariananews.af/?p=1#top" });
+    expect(parseFrontMatter(`---\n${fm}---\n${body}`)).toEqual({
+      ok: true,
+      value: { fields: { id: "f1", title: "Kazakhstan and Afghanistan sign a rail deal", publisher: "Ariana News", url: "https://ariananews.af/?p=1#top", language: "en" }, body },
+    });
+    expect(meta("id: f2\ntitle: |\n  First line\n  second line\n").title).toBe("First line\nsecond line");
+  });
+
+  it("keeps a YAML date as the date written, whatever the time zone, and an unquoted number as its digits", () => {
+    expect(meta("id: d1\npublished: 2023-08-04\n").published_date).toBe("2023-08-04");
+    const tz = process.env.TZ;
+    process.env.TZ = "America/Los_Angeles";
+    try {
+      expect(meta("id: d2\npublished: !!timestamp 2023-08-04\n").published_date).toBe("2023-08-04");
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+    expect(meta('id: "0012"\n').article_id).toBe("0012");
+    expect(meta("id: 0012\n").article_id).toBe("0012");
+    expect(meta("id: d3\ntitle: 2024\n").title).toBe("2024");
+  });
+
+  it("treats an empty or null key as absent, so the registry or the file name supplies it", () => {
+    expect(meta("id:\npublished:\ntitle: ~\n")).toMatchObject({ article_id: "fm", published_date: null, title: null });
+    expect(meta("# nothing but a comment\n")).toMatchObject({ article_id: "fm", published_date: null });
+  });
+
+  it("rejects malformed YAML with the file's line and column", () => {
+    expect(reason("id: m1\ntitle: Kazakhstan: trade rises\n")).toBe("malformed front matter: invalid YAML at line 3, column 8: Nested mappings are not allowed in compact mappings");
+    expect(reason("id: m1\nid: m2\n")).toBe("malformed front matter: invalid YAML at line 3, column 1: Map keys must be unique");
+    expect(reason("id: m1\ntitle: [unclosed\n")).toMatch(/^malformed front matter: invalid YAML at line 4, column 1: Flow sequence/);
+  });
+
+  it("rejects a contract key that is not a single value, and a block that is not a mapping", () => {
+    expect(reason("id: l1\ntitle:\n  - one\n  - two\n")).toBe("malformed front matter: 'title' is a list, not a single value");
+    expect(reason("- id: l2\n")).toBe("malformed front matter: not a mapping of 'key: value' lines");
+  });
+
+  it("resolves an honest alias and rejects an alias bomb", () => {
+    expect(meta("id: a1\nname: &n Ariana News\npublisher: *n\n").publisher).toBe("Ariana News");
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+    for (const [k, prev] of [["b", "a"], ["c", "b"], ["d", "c"], ["e", "d"], ["f", "e"], ["g", "f"], ["h", "g"], ["i", "h"]]) {
+      bomb.push(`${k}: &${k} [${Array(9).fill(`*${prev}`).join(", ")}]`);
+    }
+    expect(reason(`id: bomb\n${bomb.join("\n")}\n`)).toBe("malformed front matter: expands aliases more than 100 times");
+  });
+
+  it("accepts a large front matter and rejects one over the limit, without parsing it", () => {
+    const notes = (bytes: number) => `id: big\nnotes: >-\n${"  Kazakh-Afghan trade notes\n".repeat(Math.ceil(bytes / 28))}`;
+    expect(meta(notes(60_000)).article_id).toBe("big");
+    expect(reason(notes(100_000))).toMatch(new RegExp(`^malformed front matter: too large \\(\\d+ bytes; limit ${MAX_FRONT_MATTER_BYTES}\\)$`));
   });
 });
 

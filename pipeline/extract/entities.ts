@@ -37,8 +37,8 @@ interface Alias {
 }
 
 /**
- * Required, not imported: tsx turns an imported JSON file into a module to compile, which for these 1.4 MB
- * took ~140 ms in every thread that builds a gazetteer (each extraction worker); require only parses it.
+ * Required, not imported: tsx compiles an imported JSON file as a module, a cost every extraction worker
+ * would pay for this large file, where require only parses it.
  */
 function worldCountries(): Country[] {
   return createRequire(import.meta.url)("world-countries/countries.json") as Country[];

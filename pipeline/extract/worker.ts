@@ -22,7 +22,7 @@ if (parentPort) {
       try {
         const answers = await runJob(msg.job, gazetteer, reference, (name) => (current = name));
         // Results are object graphs, which structured clone rebuilds slowly on the main thread; article lines
-        // are strings, which it copies as fast as packing them would (3% slower packed, alternated pools).
+        // are strings, which it copies as fast as packing them would.
         reply = msg.job.form === "results" ? { id: msg.id, packed: pack(answers) } : { id: msg.id, results: answers };
       } catch (err) {
         reply = { id: msg.id, error: `extraction failed on article ${current}: ${(err as Error).stack ?? err}` };

@@ -1,38 +1,76 @@
-/** The subset of YAML front matter the contract uses: flat `key: value` lines, optionally quoted. */
+import { isAlias, isMap, isScalar, LineCounter, parseDocument, type Node } from "yaml";
+
+/** The front-matter keys the contract reads; any other key is allowed and ignored. */
+export const FRONT_MATTER_KEYS = ["id", "title", "publisher", "url", "published", "language"] as const;
+export type FrontMatterKey = (typeof FRONT_MATTER_KEYS)[number];
+
+/** The contract's keys as written; a key left empty (`published:`) is absent. */
+export type FrontMatterFields = Partial<Record<FrontMatterKey, string>>;
+
 export interface FrontMatter {
-  fields: Record<string, string>;
+  fields: FrontMatterFields;
   body: string;
 }
 
 export type FrontMatterResult = { ok: true; value: FrontMatter } | { ok: false; reason: string };
 
-const KEY_LINE = /^([A-Za-z_][\w-]*)\s*:\s?(.*)$/;
+/** Metadata needs a few hundred bytes; the limit keeps a runaway block from costing a parse of megabytes. */
+export const MAX_FRONT_MATTER_BYTES = 64 * 1024;
+/** Enough for any honest reuse of an anchor, far too few for a "billion laughs" expansion. */
+const MAX_ALIAS_COUNT = 100;
+const KEYS = new Set<string>(FRONT_MATTER_KEYS);
 
-function unquote(raw: string): string {
-  const v = raw.trim();
-  if (v.length >= 2 && ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'")))) {
-    const inner = v.slice(1, -1);
-    return v.startsWith('"') ? inner.replace(/\\"/g, '"').replace(/\\\\/g, "\\") : inner.replace(/''/g, "'");
-  }
-  return v.replace(/(?<!\s)\s+#.*$/, "");
+/**
+ * A scalar's text as the file writes it: YAML would read `id: 0012` as the number 12 and `!!timestamp
+ * 2023-08-04` as a Date at UTC midnight, and an article id or a publication date must stay what was written.
+ */
+function scalarText(node: Node): string | null | { error: string } {
+  if (!isScalar(node)) return { error: isMap(node) ? "a mapping" : "a list" };
+  if (node.value === null || node.value === undefined) return null;
+  if (typeof node.value === "string") return node.value;
+  return node.source ?? String(node.value);
 }
 
-/** Splits an optional `---` block from the text. Text without a block is all body. */
+/**
+ * Splits an optional `---` block from the text and reads it as YAML (1.2 core schema). Text without a block
+ * is all body; a block that is not valid YAML, is too large or expands too many aliases is a reason to reject.
+ */
 export function parseFrontMatter(text: string): FrontMatterResult {
   if (!/^---[ \t]*\n/.test(text)) return { ok: true, value: { fields: {}, body: text } };
   const close = /\n---[ \t]*(\n|$)/.exec(text.slice(3));
-  if (!close) return { ok: false, reason: "front matter opened with '---' but never closed" };
+  if (!close) return { ok: false, reason: "opened with '---' but never closed" };
   const blockEnd = 3 + close.index;
-  const block = text.slice(text.indexOf("\n") + 1, blockEnd + 1);
+  const firstLineEnd = text.indexOf("\n");
+  const block = text.slice(firstLineEnd + 1, blockEnd + 1);
   const body = text.slice(blockEnd + close[0].length);
-  const fields: Record<string, string> = {};
-  for (const line of block.split("\n")) {
-    if (line.trim() === "" || line.trimStart().startsWith("#")) continue;
-    const m = KEY_LINE.exec(line);
-    if (!m) return { ok: false, reason: `front matter line is not 'key: value': ${JSON.stringify(line.slice(0, 80))}` };
-    const key = m[1]!;
-    if (key in fields) return { ok: false, reason: `front matter repeats the key '${key}'` };
-    fields[key] = unquote(m[2] ?? "");
+  const bytes = Buffer.byteLength(block, "utf8");
+  if (bytes > MAX_FRONT_MATTER_BYTES) return { ok: false, reason: `too large (${bytes} bytes; limit ${MAX_FRONT_MATTER_BYTES})` };
+
+  const lines = new LineCounter();
+  const doc = parseDocument(block, { schema: "core", prettyErrors: false, lineCounter: lines });
+  const error = doc.errors[0];
+  if (error) {
+    const { line, col } = lines.linePos(error.pos[0]);
+    // The block starts on the file's second line, and the file's line is what an editor shows.
+    return { ok: false, reason: `invalid YAML at line ${line + 1}, column ${col}: ${error.message.split("\n")[0]}` };
+  }
+  try {
+    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch {
+    return { ok: false, reason: `expands aliases more than ${MAX_ALIAS_COUNT} times` };
+  }
+  if (doc.contents === null) return { ok: true, value: { fields: {}, body } };
+  if (!isMap(doc.contents)) return { ok: false, reason: "not a mapping of 'key: value' lines" };
+
+  const fields: FrontMatterFields = {};
+  for (const pair of doc.contents.items) {
+    const key = isScalar(pair.key) ? pair.key.value : null;
+    if (typeof key !== "string" || !KEYS.has(key) || pair.value === null) continue;
+    const node = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value;
+    if (!node) continue;
+    const value = scalarText(node as Node);
+    if (value !== null && typeof value === "object") return { ok: false, reason: `'${key}' is ${value.error}, not a single value` };
+    if (value !== null) fields[key as FrontMatterKey] = value;
   }
   return { ok: true, value: { fields, body } };
 }

@@ -16,8 +16,8 @@ export interface InputStat {
 
 /**
  * The article files of a folder, sorted by name, with size and modification time. A run holds it while it
- * takes every file in, so it costs a few bytes a file: names side by side in one string, numbers in typed
- * arrays (an object a file cost ~100 bytes, 30 MB at 300,000 files).
+ * takes every file in, so names sit side by side in one string and numbers in typed arrays, a few bytes a
+ * file rather than an object each.
  */
 export class InputListing {
   private constructor(
@@ -73,8 +73,7 @@ export class InputListing {
 /** The article files of a folder (not recursive), sorted by name, with size and modification time. */
 export async function listInputs(input: string): Promise<InputListing> {
   const names = (await readdir(input, { withFileTypes: true })).filter((d) => d.isFile() && ARTICLE_FILE.test(d.name)).map((d) => d.name).sort();
-  // Synchronous: a stat is a few microseconds, and the promise and thread-pool round trip cost more than it
-  // (300,000 files: 1.2 s against 3.4 s, most of an unchanged rerun).
+  // Synchronous: a stat takes microseconds, less than the promise and thread-pool round trip around it.
   return InputListing.of(
     names.map((name) => {
       const s = statSync(join(input, name));
@@ -85,9 +84,9 @@ export async function listInputs(input: string): Promise<InputListing> {
 
 /**
  * The files' bytes, each in a buffer of its own (so it can be moved to a worker). Read synchronously, one
- * after another: an article is read from the page cache in microseconds, and a promise per file (open, read
- * and close on the thread pool) cost five times the CPU (10,000 files: ~650 ms against ~120 ms), on the
- * main thread that shares two cores with the extraction workers. Callers pass a chunk of files at a time.
+ * after another: an article comes from the page cache in microseconds, and a promise per file would cost
+ * several times the CPU on the main thread, which shares the cores with the extraction workers. Callers
+ * pass a chunk of files at a time.
  */
 export async function readFiles(input: string, names: string[]): Promise<RawFile[]> {
   return names.map((name) => ({ source_file: name, bytes: new Uint8Array(readFileSync(join(input, name))) }));
