@@ -10,7 +10,6 @@ import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Article, ExtractResult, Reference } from "../types.ts";
 import { articleLines } from "../ops/factlines.ts";
-import type { SpillLayout } from "../ops/partitions.ts";
 import { parseArticle, type RawFile } from "../ingest/article.ts";
 import type { RegistryEntry } from "../ingest/registry.ts";
 import { buildGazetteer, type Gazetteer } from "./entities.ts";
@@ -56,14 +55,10 @@ export interface ExtractPoolOptions {
  */
 export type Job =
   | { form: "results"; articles: Article[] }
-  | { form: "files"; files: RawFile[]; registry: [string, RegistryEntry][] }
-  | { form: "partition"; step: PartitionStep; layout: SpillLayout; indexes: number[] };
-
-/** A step of the archive run's reconcile and derive (ops/partitions.ts), done a partition at a time. */
-export type PartitionStep = "merge" | "derive";
+  | { form: "files"; files: RawFile[]; registry: [string, RegistryEntry][] };
 
 /** What a job answers per item. */
-type Answer = ExtractResult | string | null;
+type Answer = ExtractResult | string;
 
 /** What a worker is sent: one batch, numbered so answers can be matched. */
 export interface WorkerRequest {
@@ -84,15 +79,6 @@ type Settings = typeof DEFAULTS & Pick<ExtractPoolOptions, "onProgress" | "young
  * messages. Partition jobs (ops/partitions.ts) are here too: workers are the only other threads a run has.
  */
 export async function runJob(job: Job, gazetteer: Gazetteer, reference: Reference, onItem: (name: string) => void = () => {}): Promise<Answer[]> {
-  if (job.form === "partition") {
-    // Imported on first use: it brings the table schemas (zod) along, a quarter of a second of every worker's start.
-    const { deriveGroup, mergePart } = await import("../ops/partitions.ts");
-    for (const i of job.indexes) {
-      onItem(`${job.step} partition ${i}`);
-      await (job.step === "merge" ? mergePart(job.layout, i) : deriveGroup(job.layout, i));
-    }
-    return job.indexes.map(() => null);
-  }
   if (job.form === "results") {
     return job.articles.map((a) => {
       onItem(a.meta.article_id);
@@ -288,12 +274,6 @@ export class ExtractPool {
     const job = (batch: RawFile[]): Job => ({ form: "files", files: batch, registry: batch.flatMap((f) => (registry.has(f.source_file) ? [[f.source_file, registry.get(f.source_file)!] as [string, RegistryEntry]] : [])) });
     const transfer = (batch: RawFile[]) => batch.map((f) => f.bytes.buffer).filter((b, i) => b instanceof ArrayBuffer && batch[i]!.bytes.byteLength === b.byteLength) as ArrayBuffer[];
     return (await this.dispatch(files, (f) => f.bytes.length, job, transfer, this.articleLimits("files"))) as string[];
-  }
-
-  /** Merges every fact part, or derives every record group, of a spill (ops/partitions.ts), a partition per job. */
-  async runPartitions(step: PartitionStep, layout: SpillLayout): Promise<void> {
-    const all = Array.from({ length: step === "merge" ? layout.parts : layout.groups }, (_, i) => i);
-    await this.dispatch(all, () => 1, (batch) => ({ form: "partition", step, layout, indexes: batch }), undefined, { batchItems: 1, inProcessBelow: 2 });
   }
 
   private async dispatch<T>(
