@@ -8,15 +8,15 @@
  *    `doc.entities()`, single-threaded, over the first M MB of article bodies (default 2), and our extractor
  *    single-threaded on the same sample, each warmed up with four passes after its set-up (loading the model,
  *    building the gazetteer);
- * 3. extraction throughput in-process: reads and parses the corpus in chunks and extracts it with the
- *    worker pool (pipeline/extract/pool.ts), taking each batch's results as they arrive (as the pipeline
- *    takes each chunk's), counting only extraction time. The workers' start and warm-up are timed apart,
- *    as `pool_start_s`: they are the pool's set-up, as loading the model is wink-nlp's; the warm-up gives
- *    each worker the baseline's sample four times, as the baseline had. The pool is timed in calls of 1,024
- *    articles; before each (before every few, past 25,000 articles), with the pool idle, the baseline
- *    process times one pass of each of its sides: both are measured through the same moments of the shared
- *    machine, and each is the mean rate over its timed passes. A small corpus is
- *    timed over as many passes as it takes to cover twenty samples' text (at most ten);
+ * 3. extraction throughput in-process, on the path `npm run pipeline` takes (its JSON's `path`): reads the
+ *    corpus in chunks and hands the raw files to the worker pool (pipeline/extract/pool.ts, `runFiles`), which
+ *    parses, extracts, normalizes and serializes each as article lines, counting only that time. The
+ *    workers' start and warm-up are timed apart, as `pool_start_s`: they are the pool's set-up, as loading
+ *    the model is wink-nlp's; the warm-up gives each worker the baseline's sample four times, as the
+ *    baseline had. The pool is timed in calls of 1,024 files; before each (before every few, past 25,000
+ *    articles), with the pool idle, the baseline process times one pass of each of its sides: both are
+ *    measured through the same moments of the shared machine, and each is the mean rate over its timed
+ *    passes. A small corpus is timed over as many passes as it takes to cover twenty samples' text (at most ten);
  * 4. linearity: time per KB of adversarial text (bench/adversarial.ts) at 10 KB, 100 KB and 1 MB;
  * 5. the whole pipeline twice through its public entry (pipeline/cli.ts, with the environment and Node flags of `npm run pipeline`), cold then
  *    unchanged, with wall time, the child's peak RSS (GNU time, else /proc polling) and the stage times
@@ -46,7 +46,9 @@ import { pipelineLaunch } from "./pipelineLaunch.ts";
 const USAGE = "usage: npm run bench -- --articles N [--seed S] [--threads T] [--work DIR] [--baseline-mb M] [--no-linearity] [--no-e2e]";
 const CHUNK = 4096;
 /** Stage timings the pipeline writes to its manifest (run.stages_s); `extract` covers reading, parsing and extracting, which overlap. */
-const STAGES = ["read", "extract", "reconcile", "publish", "report"];
+/** What the bench times: the production path, so its figures are those of `npm run pipeline`. */
+const PATH = "npm run pipeline: extraction = ExtractPool.runFiles (raw files parsed, extracted, normalized and serialized as article lines on the workers); end to end = pipeline/cli.ts";
+const STAGES = ["read", "extract", "reconcile", "derive", "publish", "report"];
 
 type Figures = Record<string, number | string | null | boolean>;
 
@@ -132,11 +134,14 @@ const MAX_PAIRS = 25;
  * `sample`: the baseline's (`sampleBytes` of bodies), which each worker warms up on. `between` runs before
  * timed calls of the pool (PAIR_ARTICLES), with the pool idle: the baseline's passes, interleaved with the pool's.
  */
-async function measureExtraction(dir: string, threads: number, sample: Article[], sampleBytes: number, between: () => Promise<void>): Promise<ExtractFigures> {
-  const [registry, reference] = await Promise.all([readRegistry(DEFAULT_SOURCES), loadReference(DEFAULT_SOURCES)]);
+async function measureExtraction(dir: string, threads: number, sample: RawFile[], sampleBytes: number, between: () => Promise<void>): Promise<ExtractFigures> {
+  const registry = await readRegistry(DEFAULT_SOURCES);
+  const reference = await loadReference(DEFAULT_SOURCES);
   const names = await articleNames(dir);
   const rss = rssSampler();
   const pool = new ExtractPool(reference, { threads, inProcessBelow: 0 });
+  // The pool takes the files' bytes: each call gets copies.
+  const copies = (files: RawFile[]) => files.map((f) => ({ ...f, bytes: Uint8Array.from(f.bytes) }));
   let pool_start_s = 0;
   let input_bytes = 0;
   let body_bytes = 0;
@@ -152,26 +157,22 @@ async function measureExtraction(dir: string, threads: number, sample: Article[]
       for (let i = 0; i < names.length; i += CHUNK) {
         let t = performance.now();
         const files = await readChunk(dir, names.slice(i, i + CHUNK));
-        const { articles } = parseArticles(files, registry);
         if (first) read_parse_s += (performance.now() - t) / 1000;
         if (first && i === 0) {
           t = performance.now();
-          await pool.each(Array.from({ length: WARM_PASSES * pool.threads }, () => sample).flat(), () => {});
+          await pool.runFiles(copies(Array.from({ length: WARM_PASSES * pool.threads }, () => sample).flat()), registry);
           pool_start_s = (performance.now() - t) / 1000;
         }
         if (first) {
           for (const f of files) input_bytes += f.bytes.length;
-          for (const a of articles) body_bytes += Buffer.byteLength(a.body);
+          for (const a of parseArticles(files, registry).articles) body_bytes += Buffer.byteLength(a.body);
         }
-        for (let k = 0; k < articles.length; k += PAIR_ARTICLES, call++) {
+        for (let k = 0; k < files.length; k += PAIR_ARTICLES, call++) {
           if (call % pairEvery === 0) await between();
-          let n = 0;
           t = performance.now();
-          await pool.each(articles.slice(k, k + PAIR_ARTICLES), (results) => {
-            for (const r of results) n += r.facts.length;
-          });
+          const lines = await pool.runFiles(files.slice(k, k + PAIR_ARTICLES), registry);
           extract_s += (performance.now() - t) / 1000;
-          if (first) facts += n;
+          if (first) for (const l of lines) facts += Math.max(0, l.split("\n").length - 2);
         }
       }
       passes_s.push(extract_s);
@@ -184,19 +185,22 @@ async function measureExtraction(dir: string, threads: number, sample: Article[]
 
 // ---------------------------------------------------------------- 3. baseline
 
-/** The first articles of the corpus, up to `bytes` of bodies. */
-async function readSample(dir: string, bytes: number): Promise<{ articles: Article[]; bytes: number }> {
+/** The first articles of the corpus, up to `bytes` of bodies, and their files. */
+async function readSample(dir: string, bytes: number): Promise<{ articles: Article[]; files: RawFile[]; bytes: number }> {
   const registry = await readRegistry(DEFAULT_SOURCES);
   const sample: Article[] = [];
+  const files: RawFile[] = [];
   let sampled = 0;
   for (const name of await articleNames(dir)) {
     if (sampled >= bytes) break;
-    for (const a of parseArticles(await readChunk(dir, [name]), registry).articles) {
+    const read = await readChunk(dir, [name]);
+    for (const a of parseArticles(read, registry).articles) {
       sample.push(a);
+      files.push(...read);
       sampled += Buffer.byteLength(a.body);
     }
   }
-  return { articles: sample, bytes: sampled };
+  return { articles: sample, files, bytes: sampled };
 }
 
 interface BaselinePasses {
@@ -372,7 +376,7 @@ async function main(): Promise<number> {
   const work = resolve((values.work as string | undefined) ?? join(PROJECT_ROOT, ".cache/bench"));
   await mkdir(work, { recursive: true });
   const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
-  const f: Figures = { n_articles: n, seed, threads, cpus: availableParallelism(), load_avg_1m_at_start: round(loadavg()[0]!, 2) };
+  const f: Figures = { n_articles: n, seed, threads, cpus: availableParallelism(), load_avg_1m_at_start: round(loadavg()[0]!, 2), path: PATH };
 
   log(`corpus: ${n} articles, seed ${seed}`);
   const c = await corpus(work, n, seed);
@@ -383,13 +387,13 @@ async function main(): Promise<number> {
   // set against the pool's pass a minute later, a baseline timed first on its own made the speedup swing
   // from 3.4 to 5.6 on the same code).
   log(`baseline: wink-nlp readDoc + entities over the first ${baselineMb} MB of bodies, in a process of its own`);
-  const { articles: sample, bytes: sampleBytes } = await readSample(c.dir, baselineMb * 1e6);
+  const { articles: sample, files: sampleFiles, bytes: sampleBytes } = await readSample(c.dir, baselineMb * 1e6);
   const sample_mb = mb(sampleBytes);
   const baseline = await startBaseline(sample);
   log(`extraction with ${threads} thread(s), timed in calls of ${PAIR_ARTICLES} articles paired with baseline passes`);
   let ex: ExtractFigures;
   try {
-    ex = await measureExtraction(c.dir, threads, sample, sampleBytes, baseline.pass);
+    ex = await measureExtraction(c.dir, threads, sampleFiles, sampleBytes, baseline.pass);
   } finally {
     baseline.close();
   }
@@ -470,9 +474,10 @@ async function main(): Promise<number> {
   const rows: [string, string][] = [
     ["articles", `${n} (seed ${seed}), ${f.input_mb} MB${c.generated_s === null ? " (cached corpus)" : `, generated in ${f.corpus_generated_s} s`}`],
     ["machine", `${f.cpus} CPUs, load average ${f.load_avg_1m_at_start} at start, ${threads} extraction thread(s)`],
-    ["read + parse (in-process)", `${f.read_parse_s} s`],
+    ["path", PATH],
+    ["read (in-process)", `${f.read_parse_s} s`],
     ["pool start + warm-up", `${f.pool_start_s} s (not in the extraction time)`],
-    ["extraction (worker pool)", `${f.extract_s} s = ${f.extract_mb_per_s} MB/s of bodies (${f.extract_body_mb} MB; mean of ${ex.passes_s.length} pass(es): ${f.extract_passes_mb_per_s}), ${f.facts} facts, process peak RSS ${f.bench_peak_rss_mb} MB`],
+    ["extraction (worker pool, runFiles)", `${f.extract_s} s = ${f.extract_mb_per_s} MB/s of bodies (${f.extract_body_mb} MB; mean of ${ex.passes_s.length} pass(es): ${f.extract_passes_mb_per_s}), ${f.facts} facts, process peak RSS ${f.bench_peak_rss_mb} MB`],
     ["baseline wink-nlp (1 thread)", `${f.baseline_mb_per_s} MB/s over the first ${f.baseline_sample_mb} MB of bodies (mean of ${f.baseline_passes} passes paired with the pool's calls: ${f.baseline_passes_mb_per_s})`],
     ["our extractor (1 thread)", `${f.extract_1thread_sample_mb_per_s} MB/s on the same sample (right after each baseline pass: ${f.extract_1thread_passes_mb_per_s})`],
     ["speedup vs baseline", `${f.speedup_vs_baseline}x (pool) / ${f.speedup_1thread_vs_baseline}x (1 thread)   target >= 4x`],

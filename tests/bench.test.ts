@@ -39,6 +39,7 @@ describe("npm run bench", () => {
     expect(JSON.parse(await readFile(join(work, "bench.json"), "utf8"))).toEqual(f);
 
     expect(f.n_articles).toBe(ARTICLES);
+    expect(f.path).toMatch(/npm run pipeline.*runFiles/);
     for (const k of ["input_mb", "extract_mb_per_s", "baseline_mb_per_s", "speedup_vs_baseline", "wall_s", "peak_rss_mb", "rerun_unchanged_s", "extract_1thread_sample_mb_per_s"]) {
       expect(f[k], k).toBeGreaterThan(0);
     }

@@ -85,9 +85,9 @@ describe("rulesHashes", () => {
       await writeFile(join(base, "ref.csv"), "x,y\n1,2\n");
       const sets = { extraction: [join(base, "code/extract"), join(base, "ref.csv")], rules: [join(base, "code"), join(base, "ref.csv")] };
       const before = await rulesHashes(sets, base);
-      // The same bytes as hashing each set on its own: name, NUL, content, NUL, in sorted order.
+      // The same bytes as hashing each set on its own: the Node version, NUL, then name, NUL, content, NUL, in sorted order.
       const expected = (files: [string, string][]) => {
-        const h = createHash("sha256");
+        const h = createHash("sha256").update(process.version).update("\0");
         for (const [name, content] of files) h.update(name).update("\0").update(content).update("\0");
         return h.digest("hex").slice(0, 16);
       };
@@ -97,6 +97,10 @@ describe("rulesHashes", () => {
       const after = await rulesHashes(sets, base);
       expect(after.extraction).toBe(before.extraction);
       expect(after.rules).not.toBe(before.rules);
+      // Another Node version changes every hash: the extraction cache and the unchanged-run check.
+      const otherNode = await rulesHashes(sets, base, "v99.0.0");
+      expect(otherNode.extraction).not.toBe(after.extraction);
+      expect(otherNode.rules).not.toBe(after.rules);
     } finally {
       await rm(base, { recursive: true, force: true });
     }

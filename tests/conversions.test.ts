@@ -9,9 +9,9 @@ import { lastDigitHalfUnit, roundToUncertainty } from "../pipeline/normalize/pre
 import { publish } from "../pipeline/publish/publish.ts";
 import { openReadOnly, type ReadOnlyDb, type Row } from "../pipeline/report/db.ts";
 import type { TableBlock } from "../pipeline/report/types.ts";
-import { assemble } from "../pipeline/run.ts";
+import { memorySource, stagedInMemory } from "../pipeline/run.ts";
 import type { Dataset } from "../pipeline/schema/tables.ts";
-import type { Article, ExtractedFact, FxRate, Money, Qualifier, StatedChange } from "../pipeline/types.ts";
+import type { ExtractedFact, FxRate, Money, Qualifier, StatedChange } from "../pipeline/types.ts";
 import { emptyDataset, INFO } from "./fixtures/smallDataset.ts";
 
 /**
@@ -28,13 +28,8 @@ const FX: FxRate[] = [
 const REFERENCE = { fx: FX, places: [], agencies: [], countryAliases: [] };
 const PUBLISHED = "2024-03-01";
 
-function article(article_id: string): Article {
-  return {
-    meta: { article_id, title: `Article ${article_id}`, publisher: "Test", url: null, published_date: PUBLISHED, published_basis: null, source_file: `${article_id}.txt`, sha256: "c".repeat(64), n_chars: 1000, n_chrome_chars: 0 },
-    body: "",
-    segments: [],
-  };
-}
+/** The article the facts are said to come from; its body is never read, since the facts are stated. */
+const ARTICLE = { source_file: "a1.txt", bytes: new TextEncoder().encode(`---\nid: a1\ntitle: Article a1\npublisher: Test\npublished: ${PUBLISHED}\n---\nA body the stated facts stand in for.\n`) };
 
 interface FactSpec {
   table: ExtractedFact["table"];
@@ -86,7 +81,7 @@ let db: ReadOnlyDb;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "conversions-test-"));
-  dataset = assemble([article("a1")], [], [{ facts: FACTS, qa: [] }], REFERENCE);
+  dataset = await stagedInMemory({ source: memorySource([ARTICLE]), registry: new Map(), reference: REFERENCE, extract: () => ({ facts: FACTS, qa: [] }) });
   await publish(dataset, dir, INFO);
   db = await openReadOnly(join(dir, "dataset.duckdb"));
 }, 60_000);

@@ -7,11 +7,11 @@ import { parseCorrections, type Correction } from "../pipeline/corrections/read.
 import type { RawFile } from "../pipeline/ingest/article.ts";
 import { listInputs } from "../pipeline/ingest/read.ts";
 import { loadReference } from "../pipeline/ingest/reference.ts";
-import { buildStreamed } from "../pipeline/ops/build.ts";
 import { ExtractCache } from "../pipeline/ops/cache.ts";
 import type { Logger } from "../pipeline/ops/log.ts";
 import { publish } from "../pipeline/publish/publish.ts";
-import { buildFromInputs } from "../pipeline/run.ts";
+import { Store } from "../pipeline/ops/store.ts";
+import { buildFromInputs, folderSource, runStages } from "../pipeline/run.ts";
 import type { Dataset } from "../pipeline/schema/tables.ts";
 import type { Reference } from "../pipeline/types.ts";
 import { snapshot } from "./fixtures/snapshot.ts";
@@ -45,16 +45,16 @@ const AID = file(
 const QUARTER = file("q1", "2024-05-02", "In the first quarter of 2024, Kazakhstan exported goods worth $96 million to Afghanistan and imported goods worth $11 million from it.");
 
 const corrections = (...rows: string[]): Correction[] => parseCorrections([HEADER, ...rows].join("\n"), "corrections/test.csv");
-const build = (c: Correction[]): Dataset => buildFromInputs([TRADE, AID, QUARTER], new Map(), reference, c);
+const build = (c: Correction[]): Promise<Dataset> => buildFromInputs([TRADE, AID, QUARTER], new Map(), reference, c);
 
 describe("reading corrections", () => {
-  it("reads one row per correction with its file and line, an add's JSON parsed", () => {
+  it("reads one row per correction with its file and line, an add's JSON parsed", async () => {
     const [reject, add] = corrections('r1,reject,a1,aid_shipments,"promised to send 40 railcars",,,not delivered,ana,2026-12-01', 'a1,add,t1,grants,the ministry said,,"{""donor_iso3"": ""KAZ"", ""recipient_iso3"": ""AFG"", ""status"": ""current"", ""students"": 120}",,ana,');
     expect(reject).toMatchObject({ id: "r1", action: "reject", article_id: "a1", table: "aid_shipments", quote: "promised to send 40 railcars", field: null, value: null, add: null, date: "2026-12-01", file: "corrections/test.csv", line: 2 });
     expect(add).toMatchObject({ id: "a1", action: "add", add: { donor_iso3: "KAZ", recipient_iso3: "AFG", status: "current", students: 120 }, date: null, line: 3 });
   });
 
-  it("names the file, line and column of a malformed cell", () => {
+  it("names the file, line and column of a malformed cell", async () => {
     expect(() => corrections("x1,reject,a1,aid_shipments,some quote,,,,,", "x2,delete,a1,aid_shipments,some quote,,,,,")).toThrow('corrections/test.csv line 3, column 2 (action): expected one of reject, set, add');
     expect(() => corrections("x1,set,a1,trade_flows,some quote,,5,,,")).toThrow("corrections/test.csv line 2, column 6 (field): a set names the field it changes");
     expect(() => corrections("x1,add,a1,grants,some quote,,{not json},,,")).toThrow(/line 2, column 7 \(value\): an add's value is a JSON object/);
@@ -64,10 +64,10 @@ describe("reading corrections", () => {
 });
 
 describe("applying corrections", () => {
-  it("a reject removes the fact from every table and keeps its evidence, marked", () => {
-    const before = build([]);
+  it("a reject removes the fact from every table and keeps its evidence, marked", async () => {
+    const before = await build([]);
     expect(before.aid_shipments.map((r) => [r.donor_iso3, r.railcars])).toContainEqual(["UZB", 40]);
-    const d = build(corrections("r1,reject,a1,aid_shipments,promised to send 40 railcars,,,a promise,ana,2026-12-01"));
+    const d = await build(corrections("r1,reject,a1,aid_shipments,promised to send 40 railcars,,,a promise,ana,2026-12-01"));
     expect(d.aid_shipments.map((r) => [r.donor_iso3, r.weight_tonnes, r.railcars, r.reviewed])).toEqual([["KAZ", 500, null, false]]);
     const marked = d.evidence.filter((e) => e.rule === "review:r1");
     expect(marked.map((e) => [e.article_id, e.field, e.value_text, e.stated_value])).toEqual([["a1", "railcars", "40 railcars", 40]]);
@@ -75,8 +75,8 @@ describe("applying corrections", () => {
     expect(d.corrections_unmatched).toEqual([]);
   });
 
-  it("a set wins over the extracted value, adds a review evidence row on the quote, and marks the record reviewed", () => {
-    const d = build(corrections("s1,set,t1,trade_flows,reached $545 million,value_usd,554000000,misread,ana,"));
+  it("a set wins over the extracted value, adds a review evidence row on the quote, and marks the record reviewed", async () => {
+    const d = await build(corrections("s1,set,t1,trade_flows,reached $545 million,value_usd,554000000,misread,ana,"));
     const turnover = d.trade_flows.find((r) => r.flow === "turnover")!;
     expect(turnover).toMatchObject({ reporter_iso3: "AFG", partner_iso3: "KAZ", value_usd: 554_000_000, reviewed: true });
     const review = d.evidence.find((e) => e.rule === "review:s1")!;
@@ -85,17 +85,17 @@ describe("applying corrections", () => {
     expect(d.trade_flows.filter((r) => r.flow !== "turnover").every((r) => !r.reviewed)).toBe(true);
   });
 
-  it("a set of a key field moves the record to its new id; an empty value clears a field", () => {
-    const before = build([]).trade_flows.find((r) => r.flow === "export")!;
-    const d = build(corrections("s1,set,q1,trade_flows,exported goods worth $96 million,commodity,goods,,ana,", "s2,set,t1,contracts,signed contracts worth $30 million,n_contracts,,,ana,"));
+  it("a set of a key field moves the record to its new id; an empty value clears a field", async () => {
+    const before = (await build([])).trade_flows.find((r) => r.flow === "export")!;
+    const d = await build(corrections("s1,set,q1,trade_flows,exported goods worth $96 million,commodity,goods,,ana,", "s2,set,t1,contracts,signed contracts worth $30 million,n_contracts,,,ana,"));
     const after = d.trade_flows.find((r) => r.flow === "export")!;
     expect(after).toMatchObject({ commodity: "goods", value_usd: 96_000_000, reviewed: true });
     expect(after.record_id).not.toBe(before.record_id);
     expect(d.contracts.map((r) => [r.value_usd, r.n_contracts, r.reviewed])).toEqual([[30_000_000, null, true]]);
   });
 
-  it("an add enters reconciliation with evidence quoting the body, and merges with an extracted fact of the same key", () => {
-    const d = build(corrections(
+  it("an add enters reconciliation with evidence quoting the body, and merges with an extracted fact of the same key", async () => {
+    const d = await build(corrections(
       'a1,add,a1,grants,Officials in Astana said,,"{""donor_iso3"": ""KAZ"", ""recipient_iso3"": ""AFG"", ""status"": ""planned"", ""grants_per_year"": 50}",,ana,',
       'a2,add,q1,trade_flows,imported goods worth $11 million,,"{""flow"": ""import"", ""reporter_iso3"": ""KAZ"", ""partner_iso3"": ""AFG"", ""period_start"": ""2024-01-01"", ""period_end"": ""2024-03-31"", ""status"": ""reported"", ""value_usd"": ""11000000""}",,ana,',
     ));
@@ -110,8 +110,8 @@ describe("applying corrections", () => {
     expect(d.evidence.filter((e) => e.record_id === imports[0]!.record_id).map((e) => e.rule).sort()).toEqual(["review:a2", "trade.value"]);
   });
 
-  it("a correction that no longer applies is an unmatched row and a qa error, never dropped", () => {
-    const d = build(corrections(
+  it("a correction that no longer applies is an unmatched row and a qa error, never dropped", async () => {
+    const d = await build(corrections(
       "u1,reject,gone,trade_flows,anything,,,,,",
       "u2,reject,t1,trade_flows,reached $999 million,,,,,",
       "u3,set,t1,trade_flows,reached $545 million,tonnage,5,,,",
@@ -140,7 +140,7 @@ describe("applying corrections", () => {
 });
 
 describe("both paths", () => {
-  it("the archive build applies corrections as the in-memory run does, byte for byte", async () => {
+  it("a folder on the worker pool through the cache applies corrections as files held in memory do, byte for byte", async () => {
     const input = join(work, "in");
     await mkdir(input);
     // Enough articles that extraction runs on workers, which take the files' bytes: an add's body is read again.
@@ -155,13 +155,17 @@ describe("both paths", () => {
     );
     const quiet: Logger = { info() {}, warn() {}, progress() {} };
     const info = { name: "t", title: "t", version: "0.0.0", sources: [] };
-    const spillDir = await mkdtemp(join(work, "spill-"));
-    const built = await buildStreamed({ input, files: await listInputs(input), registry: new Map(), reference, corrections: c, cache: new ExtractCache(join(work, "cache"), "test"), spillDir, log: quiet });
-    expect(built.unmatched.map((u) => u.correction_id)).toEqual(["u1"]);
-    expect(built.dataset.grants).not.toBeInstanceOf(Array);
-    await publish(built.dataset, join(work, "streamed"), info);
-    expect(built.reextracted).toBe(files.length);
-    await publish(buildFromInputs(files, new Map(), reference, c), join(work, "memory"), info);
-    expect(await snapshot(join(work, "streamed"))).toEqual(await snapshot(join(work, "memory")));
+    const scratch = await mkdtemp(join(work, "stage-"));
+    const store = await Store.open(scratch);
+    try {
+      const built = await runStages({ source: folderSource(input, await listInputs(input)), registry: new Map(), reference, corrections: c, cache: new ExtractCache(join(work, "cache"), "test"), store, scratch, log: quiet });
+      expect(built.unmatched.map((u) => u.correction_id)).toEqual(["u1"]);
+      await publish(built.dataset, join(work, "folder"), info);
+      expect(built.reextracted).toBe(files.length);
+    } finally {
+      store.close();
+    }
+    await publish(await buildFromInputs(files, new Map(), reference, c), join(work, "memory"), info);
+    expect(await snapshot(join(work, "folder"))).toEqual(await snapshot(join(work, "memory")));
   }, 60_000);
 });

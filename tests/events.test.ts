@@ -1,16 +1,28 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { buildGazetteer } from "../pipeline/extract/entities.ts";
 import { extractArticle } from "../pipeline/extract/extract.ts";
 import { parseArticles, type RawFile } from "../pipeline/ingest/article.ts";
+import { loadReference } from "../pipeline/ingest/reference.ts";
 import { normalizeFacts } from "../pipeline/normalize/normalize.ts";
 import { EVENT_WINDOW_DAYS } from "../pipeline/reconcile/events.ts";
 import { partitionKey, withPublished } from "../pipeline/reconcile/keys.ts";
 import { mergeFacts } from "../pipeline/reconcile/merge.ts";
+import { buildFromInputs } from "../pipeline/run.ts";
 import type { Dataset } from "../pipeline/schema/tables.ts";
-import type { ExtractedFact } from "../pipeline/types.ts";
-import { build, file } from "./fixtures/build.ts";
-import { reference } from "./fixtures/extract.ts";
+import type { ExtractedFact, Reference } from "../pipeline/types.ts";
 
+let reference: Reference;
+beforeAll(async () => {
+  reference = await loadReference(new URL("../sources", import.meta.url).pathname);
+});
+
+function file(id: string, published: string | null, body: string): RawFile {
+  return { source_file: `${id}.md`, bytes: new TextEncoder().encode(`---\nid: ${id}\npublished: ${published ?? ""}\n---\n${body}\n`) };
+}
+
+function build(...files: RawFile[]): Promise<Dataset> {
+  return buildFromInputs(files, new Map(), reference);
+}
 
 /** The facts of some articles as reconcile takes them, for merging by hand. */
 function factsOf(...files: RawFile[]): ExtractedFact[] {
@@ -31,8 +43,8 @@ const dealAlmaty = file("deal-1", "2022-05-20", "Kazakhstan and Afghanistan sign
 const dealAstana = file("deal-2", "2023-06-02", "Kazakhstan and Afghanistan signed contracts worth $100 million in Astana.");
 
 describe("one event told by two articles", () => {
-  it("merges a 130 t convoy from one donor reported days apart (one article dates it, one does not) into one record", () => {
-    const d = build(convoyDated, convoyLater);
+  it("merges a 130 t convoy from one donor reported days apart (one article dates it, one does not) into one record", async () => {
+    const d = await build(convoyDated, convoyLater);
     expect(d.aid_shipments).toHaveLength(1);
     const r = d.aid_shipments[0]!;
     expect(r).toMatchObject({ donor_iso3: "TKM", recipient_iso3: "AFG", kind: "shipment", weight_tonnes: 130, event_date: "2024-03-03", n_sources: 2, as_of: "2024-03-05", needs_review: false });
@@ -41,8 +53,8 @@ describe("one event told by two articles", () => {
     expect(conflicts(d)).toEqual([]);
   });
 
-  it("merges a 4,000 t flour shipment told twice with days three days apart", () => {
-    const d = build(
+  it("merges a 4,000 t flour shipment told twice with days three days apart", async () => {
+    const d = await build(
       file("uzb-1", "2024-06-09", "On June 7, Uzbekistan sent 4,000 tons of flour as humanitarian aid to Afghanistan."),
       file("uzb-2", "2024-06-12", "On June 10, Uzbekistan sent 4,000 tonnes of flour as humanitarian aid to Afghanistan, officials said."),
     );
@@ -51,15 +63,15 @@ describe("one event told by two articles", () => {
     expect(sources(d, d.aid_shipments[0]!.record_id)).toEqual(["uzb-1", "uzb-2"]);
   });
 
-  it("merges 'over $12 million' (dated) and '$12.3 million' (undated) signed at one forum into one contract with the precise value", () => {
-    const d = build(forumDated, forumUndated);
+  it("merges 'over $12 million' (dated) and '$12.3 million' (undated) signed at one forum into one contract with the precise value", async () => {
+    const d = await build(forumDated, forumUndated);
     expect(d.contracts).toHaveLength(1);
     const r = d.contracts[0]!;
     expect(r).toMatchObject({ parties_iso3: "AFG;UZB", status: "signed", value_usd: 12300000, qualifier: "exact", event_date: "2023-11-14", place: "Kabul", n_sources: 2, as_of: "2023-11-16" });
     expect(d.evidence.filter((e) => e.field === "value_usd").map((e) => [e.article_id, e.stated_value]).sort()).toEqual([["forum-1", 12000000], ["forum-2", 12300000]]);
   });
 
-  it("merges the same way whichever article comes first, and in parts split by merge key", () => {
+  it("merges the same way whichever article comes first, and in parts split by merge key", async () => {
     const facts = factsOf(convoyDated, convoyLater, forumDated, forumUndated, dealAlmaty, dealAstana);
     const whole = mergeFacts(facts);
     expect(mergeFacts([...facts].reverse())).toEqual(whole);
@@ -73,8 +85,8 @@ describe("one event told by two articles", () => {
 });
 
 describe("events kept apart", () => {
-  it("keeps two $100 million deals in different places a year apart as two records, with a conflict row naming both when their keys collide", () => {
-    const d = build(dealAlmaty, dealAstana);
+  it("keeps two $100 million deals in different places a year apart as two records, with a conflict row naming both when their keys collide", async () => {
+    const d = await build(dealAlmaty, dealAstana);
     expect(d.contracts.map((r) => [r.place, r.value_usd, r.n_sources, r.as_of, r.needs_review]).sort()).toEqual([["Almaty", 100000000, 1, "2022-05-20", true], ["Astana", 100000000, 1, "2023-06-02", true]]);
     const [conflict, ...more] = conflicts(d);
     expect(more).toEqual([]);
@@ -82,15 +94,15 @@ describe("events kept apart", () => {
     expect(conflict).toMatchObject({ table_name: "contracts", severity: "warning", passed: false });
   });
 
-  it("raises no conflict for two such deals whose keys differ (one dated)", () => {
-    const d = build(file("deal-3", "2022-05-20", "On May 18, Kazakhstan and Afghanistan signed contracts worth $100 million in Almaty."), dealAstana);
+  it("raises no conflict for two such deals whose keys differ (one dated)", async () => {
+    const d = await build(file("deal-3", "2022-05-20", "On May 18, Kazakhstan and Afghanistan signed contracts worth $100 million in Almaty."), dealAstana);
     expect(d.contracts).toHaveLength(2);
     expect(conflicts(d)).toEqual([]);
     expect(d.contracts.every((r) => !r.needs_review)).toBe(true);
   });
 
-  it("keeps one donor's like convoys apart beyond the window, with no conflict when each article dates its own", () => {
-    const d = build(
+  it("keeps one donor's like convoys apart beyond the window, with no conflict when each article dates its own", async () => {
+    const d = await build(
       file("tkm-3", "2024-03-05", "On March 3, Turkmenistan dispatched 130 tons of humanitarian aid to Afghanistan."),
       file("tkm-4", "2024-05-20", "On May 18, Turkmenistan dispatched 130 tons of humanitarian aid to Afghanistan."),
     );
@@ -98,8 +110,8 @@ describe("events kept apart", () => {
     expect(conflicts(d)).toEqual([]);
   });
 
-  it("keeps a like convoy in two places within the window apart, with a conflict row", () => {
-    const d = build(
+  it("keeps a like convoy in two places within the window apart, with a conflict row", async () => {
+    const d = await build(
       file("tkm-5", "2024-03-05", "On March 3, Turkmenistan dispatched 130 tons of humanitarian aid to Afghanistan through Torghundi."),
       file("tkm-6", "2024-03-07", "On March 5, Turkmenistan delivered 130 tons of humanitarian aid to Afghanistan in Herat."),
     );
@@ -110,30 +122,30 @@ describe("events kept apart", () => {
     for (const r of d.aid_shipments) expect(conflict!.message).toContain(r.record_id);
   });
 
-  it("keeps a figure below 'over $12 million' apart from it, with a conflict row for the same day", () => {
-    const d = build(forumDated, file("forum-3", "2023-11-15", "On November 14, Uzbekistan and Afghanistan signed agreements worth $11.7 million in Kabul."));
+  it("keeps a figure below 'over $12 million' apart from it, with a conflict row for the same day", async () => {
+    const d = await build(forumDated, file("forum-3", "2023-11-15", "On November 14, Uzbekistan and Afghanistan signed agreements worth $11.7 million in Kabul."));
     expect(d.contracts.map((r) => r.value_usd).sort()).toEqual([11700000, 12000000]);
     expect(conflicts(d)).toHaveLength(1);
     // Same parties, day and rounded figure: the ids would collide, and that is the conflict named.
     expect(conflicts(d)[0]!.message).toMatch(/same key, date and rounded figure/);
   });
 
-  it("keeps different figures for days within the window apart, with a conflict row", () => {
-    const d = build(forumDated, file("forum-4", "2023-11-18", "On November 16, Uzbekistan and Afghanistan signed agreements worth $30 million in Kabul."));
+  it("keeps different figures for days within the window apart, with a conflict row", async () => {
+    const d = await build(forumDated, file("forum-4", "2023-11-18", "On November 16, Uzbekistan and Afghanistan signed agreements worth $30 million in Kabul."));
     expect(d.contracts.map((r) => r.value_usd).sort()).toEqual([12000000, 30000000]);
     expect(conflicts(d).map((q) => q.message)).toEqual([expect.stringMatching(new RegExp(`different figures for days within ${EVENT_WINDOW_DAYS} days`))]);
   });
 
-  it("keeps one article's two convoys of one figure on different days apart, and raises nothing", () => {
-    const d = build(file("tkm-7", "2024-03-20", "On March 3, Turkmenistan dispatched 130 tons of humanitarian aid to Afghanistan. On March 10, Turkmenistan dispatched another 130 tons of humanitarian aid to Afghanistan."));
+  it("keeps one article's two convoys of one figure on different days apart, and raises nothing", async () => {
+    const d = await build(file("tkm-7", "2024-03-20", "On March 3, Turkmenistan dispatched 130 tons of humanitarian aid to Afghanistan. On March 10, Turkmenistan dispatched another 130 tons of humanitarian aid to Afghanistan."));
     expect(d.aid_shipments.map((r) => r.event_date).sort()).toEqual(["2024-03-03", "2024-03-10"]);
     expect(conflicts(d)).toEqual([]);
   });
 });
 
 describe("as_of", () => {
-  it("is the earliest source's publication date on every fact table, and null when no source is dated", () => {
-    const d = build(
+  it("is the earliest source's publication date on every fact table, and null when no source is dated", async () => {
+    const d = await build(
       file("p-1", "2024-02-10", "Trade between Tajikistan and Afghanistan reached $61.4 million in 2023. Tajikistan provides 40 scholarships a year to Afghan students."),
       file("p-2", "2024-01-25", "Trade between Tajikistan and Afghanistan reached $61.4 million in 2023."),
       file("p-3", null, "Iran sent 75 tons of humanitarian aid to Afghanistan."),

@@ -2,116 +2,91 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { generateArticles } from "../bench/generate.ts";
 import { buildGazetteer } from "../pipeline/extract/entities.ts";
 import { extractArticle } from "../pipeline/extract/extract.ts";
-import { ExtractPool, extractAll, workerExecArgv } from "../pipeline/extract/pool.ts";
-import { parseArticle, parseArticles } from "../pipeline/ingest/article.ts";
+import { ExtractPool, workerExecArgv } from "../pipeline/extract/pool.ts";
+import { parseArticle, type RawFile } from "../pipeline/ingest/article.ts";
+import { readInputs } from "../pipeline/ingest/read.ts";
 import { loadReference } from "../pipeline/ingest/reference.ts";
-import { DEFAULT_SOURCES, readInputs, readRegistry } from "../pipeline/run.ts";
+import type { RegistryEntry } from "../pipeline/ingest/registry.ts";
 import { articleLines, readArticleLines } from "../pipeline/ops/factlines.ts";
-import type { Article, ExtractResult, Reference } from "../pipeline/types.ts";
+import { DEFAULT_SOURCES } from "../pipeline/paths.ts";
+import type { Reference } from "../pipeline/types.ts";
 
 const enc = new TextEncoder();
 let reference: Reference;
-let seeds: Article[];
-let generated: Article[];
-let expectedSeeds: ExtractResult[];
-let expectedGenerated: ExtractResult[];
+let seeds: RawFile[];
+const generated = (): RawFile[] => [...generateArticles(11, 100)].map((a) => ({ source_file: a.name, bytes: enc.encode(a.text) }));
 
-function local(articles: Article[]): ExtractResult[] {
+/** What the same steps give in-process: the pool must give exactly this. */
+function local(files: RawFile[]): string[] {
   const g = buildGazetteer(reference);
-  return articles.map((a) => extractArticle(a, g));
+  return files.map((f) => articleLines(parseArticle(f, new Map()), (a) => extractArticle(a, g), reference.fx));
 }
 
 beforeAll(async () => {
   reference = await loadReference(DEFAULT_SOURCES);
-  const root = new URL("..", import.meta.url).pathname;
-  ({ articles: seeds } = parseArticles(await readInputs(`${root}seeds`), await readRegistry(DEFAULT_SOURCES)));
-  const files = [...generateArticles(11, 100)].map((a) => ({ source_file: a.name, bytes: enc.encode(a.text) }));
-  ({ articles: generated } = parseArticles(files, new Map()));
-  expectedSeeds = local(seeds);
-  expectedGenerated = local(generated);
+  seeds = await readInputs(`${new URL("..", import.meta.url).pathname}seeds`);
 });
 
-describe("extractAll", () => {
-  it("equals in-process extraction on the seeds, in workers", async () => {
-    expect(seeds.length).toBeGreaterThan(0);
-    const pooled = await extractAll(seeds, reference, { threads: 2, inProcessBelow: 0, batchArticles: 2 });
-    expect(pooled).toEqual(expectedSeeds);
-  }, 60_000);
-
-  it("equals in-process extraction on generated articles, in input order", async () => {
+describe("ExtractPool.runFiles", () => {
+  it("parses and extracts raw files in workers into the article lines the in-process steps give, in input order", async () => {
+    const files = [...generated(), { source_file: "empty.md", bytes: new Uint8Array() }];
     const seen: number[] = [];
-    const pooled = await extractAll(generated, reference, { threads: 2, batchArticles: 7, onProgress: (done, total) => (expect(total).toBe(generated.length), seen.push(done)) });
-    expect(seen.at(-1)).toBe(generated.length);
-    expect(seen).toEqual([...seen].sort((a, b) => a - b));
-    expect(pooled).toHaveLength(generated.length);
-    expect(pooled).toEqual(expectedGenerated);
-    pooled.forEach((r, i) => r.facts.forEach((f) => expect(f.article_id).toBe(generated[i]!.meta.article_id)));
-  }, 60_000);
-
-  it("parses and extracts raw files in workers into the article lines the in-process stages give", async () => {
-    const raw = () => [...generateArticles(11, 100)].map((a) => ({ source_file: a.name, bytes: enc.encode(a.text) }));
-    const files = [...raw(), { source_file: "empty.md", bytes: new Uint8Array() }];
-    const pool = new ExtractPool(reference, { threads: 2, inProcessBelow: 0, batchArticles: 9 });
+    const pool = new ExtractPool(reference, { threads: 2, inProcessBelow: 0, batchArticles: 9, onProgress: (done, total) => (expect(total).toBe(files.length), seen.push(done)) });
     try {
       const lines = await pool.runFiles(files, new Map());
+      // The bytes were moved to the workers, not copied.
       expect(files[0]!.bytes.byteLength).toBe(0);
-      const g = buildGazetteer(reference);
-      const expected = [...raw(), { source_file: "empty.md", bytes: new Uint8Array() }].map((f) => articleLines(parseArticle(f, new Map()), (a) => extractArticle(a, g), reference.fx));
-      expect(lines).toEqual(expected);
+      expect(lines).toEqual(local([...generated(), { source_file: "empty.md", bytes: new Uint8Array() }]));
+      expect(seen.at(-1)).toBe(files.length);
       const parsed = lines.map(readArticleLines);
       expect(parsed.at(-1)).toEqual({ rejected: "empty file" });
       const articles = parsed.filter((p) => "meta" in p);
-      expect(articles.map((p) => p.meta.article_id)).toEqual(generated.map((a) => a.meta.article_id));
-      expect(articles.reduce((n, p) => n + p.facts.length, 0)).toBe(expectedGenerated.reduce((n, r) => n + r.facts.length, 0));
-      expect(articles[0]!.qa).toEqual(expectedGenerated[0]!.qa);
-      const first = articles.find((p) => p.facts.length > 0)!.facts[0]!;
-      expect(JSON.parse(first.key)[0]).toMatch(/^(trade_flows|aid_shipments|contracts|grants)$/);
-      expect(JSON.parse(first.json).article_id).toBe(articles.find((p) => p.facts.length > 0)!.meta.article_id);
+      expect(articles).toHaveLength(100);
+      const first = articles.find((p) => p.facts.length > 0)!;
+      expect(JSON.parse(first.facts[0]!.key)[0]).toMatch(/^(trade_flows|aid_shipments|contracts|grants)$/);
+      expect(JSON.parse(first.facts[0]!.json).article_id).toBe(first.meta.article_id);
     } finally {
       await pool.close();
     }
   }, 60_000);
 
-  it("hands each batch's results to the caller as they arrive, each at its articles' place, keeping none", async () => {
-    for (const opts of [{ threads: 2, inProcessBelow: 0, batchArticles: 7 }, { threads: 1 }]) {
+  it("runs small inputs and threads: 1 in-process, with the same lines", async () => {
+    const expected = local(seeds);
+    for (const opts of [{}, { threads: 1, inProcessBelow: 0 }]) {
       const pool = new ExtractPool(reference, opts);
       try {
-        const placed: ExtractResult[] = new Array(generated.length);
-        const firsts: number[] = [];
-        const kept = await pool.each(generated, (results, first) => {
-          firsts.push(first);
-          results.forEach((r, i) => (placed[first + i] = r));
-        });
-        expect(kept).toBeUndefined();
-        expect(placed).toEqual(expectedGenerated);
-        expect(firsts.sort((a, b) => a - b)).toEqual(opts.threads === 1 ? [0] : Array.from({ length: Math.ceil(generated.length / 7) }, (_, i) => i * 7));
+        expect(await pool.runFiles(seeds.map((f) => ({ ...f, bytes: Uint8Array.from(f.bytes) })), new Map())).toEqual(expected);
+        expect(await pool.runFiles([], new Map())).toEqual([]);
       } finally {
         await pool.close();
       }
     }
   }, 60_000);
 
-  it("runs small inputs and threads: 1 in-process, with the same results", async () => {
-    expect(await extractAll(seeds, reference)).toEqual(expectedSeeds);
-    expect(await extractAll(generated.slice(0, 80), reference, { threads: 1 })).toEqual(expectedGenerated.slice(0, 80));
-    expect(await extractAll([], reference, { threads: 2, inProcessBelow: 0 })).toEqual([]);
-  });
-
-  it("keeps one pool across several runs (chunks of a corpus), and refuses work once closed", async () => {
+  it("keeps one pool across several calls (chunks of a corpus), and refuses work once closed", async () => {
+    const expected = local(generated());
+    const files = generated();
     const pool = new ExtractPool(reference, { threads: 2, inProcessBelow: 0, batchArticles: 16 });
     try {
-      const a = await pool.run(generated.slice(0, 70));
-      const b = await pool.run(generated.slice(70));
-      expect([...a, ...b]).toEqual(expectedGenerated);
+      const a = await pool.runFiles(files.slice(0, 70), new Map());
+      const b = await pool.runFiles(files.slice(70), new Map());
+      expect([...a, ...b]).toEqual(expected);
     } finally {
       await pool.close();
     }
-    await expect(pool.run(generated.slice(0, 1))).rejects.toThrow(/closed/);
+    await expect(pool.runFiles(generated().slice(0, 1), new Map())).rejects.toThrow(/closed/);
   }, 60_000);
 
-  it("reports an article that fails, naming it", async () => {
-    const broken = { ...generated[3]!, segments: null } as unknown as Article;
-    await expect(extractAll([generated[0]!, broken], reference, { threads: 2, inProcessBelow: 0 })).rejects.toThrow(new RegExp(generated[3]!.meta.article_id));
+  it("reports a file that fails, naming it", async () => {
+    const files = [...generated().slice(0, 3), { source_file: "broken.md", bytes: enc.encode("Kazakhstan sent aid to Afghanistan.\n") }];
+    // A registry row whose article id is not text: parsing the file throws in the worker.
+    const registry = new Map([["broken.md", { article_id: {} } as unknown as RegistryEntry]]);
+    const pool = new ExtractPool(reference, { threads: 2, inProcessBelow: 0, batchArticles: 2 });
+    try {
+      await expect(pool.runFiles(files, registry)).rejects.toThrow(new RegExp(files[3]!.source_file));
+    } finally {
+      await pool.close();
+    }
   }, 60_000);
 });
 

@@ -14,9 +14,6 @@ import { normalizeFacts } from "../pipeline/normalize/normalize.ts";
 import { factKey, partitionKey, withPublished } from "../pipeline/reconcile/keys.ts";
 import { mergeFacts, type MergedRecord, type MergeResult } from "../pipeline/reconcile/merge.ts";
 import { turnoverChecks } from "../pipeline/reconcile/turnover.ts";
-import { mergePart } from "../pipeline/ops/partitions.ts";
-import { listRuns, mergeRuns } from "../pipeline/ops/runs.ts";
-import { partOf, readSpilledAcross, Spill } from "../pipeline/ops/spill.ts";
 import type { ExtractedFact } from "../pipeline/types.ts";
 
 let facts: ExtractedFact[];
@@ -41,9 +38,11 @@ beforeAll(async () => {
 /** Splits facts the way a caller bounding memory would: by a hash of their key. */
 function split(parts: number): ExtractedFact[][] {
   const out: ExtractedFact[][] = Array.from({ length: parts }, () => []);
-  for (const f of facts) out[createHash("sha256").update(partitionKey(f)).digest().readUInt32BE(0) % parts]!.push(f);
+  for (const f of facts) out[partOf(partitionKey(f), parts)]!.push(f);
   return out;
 }
+
+const partOf = (key: string, parts: number) => createHash("sha256").update(key).digest().readUInt32BE(0) % parts;
 
 const byJson = <T>(rows: T[]) => rows.map((r) => JSON.stringify(r)).sort();
 
@@ -76,34 +75,6 @@ describe("mergeFacts over key partitions", () => {
     expect(byJson(merged.flatMap((m) => m.qa))).toEqual(byJson(whole.qa));
     expect(deriveGrowth(records)).toEqual(deriveGrowth(whole.records));
     expect(turnoverChecks(records)).toEqual(turnoverChecks(whole.records));
-  });
-
-  it("gives the same output merged from a spill part by part, its tables written in many small runs", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "merge-part-"));
-    try {
-      const layout = { dir, parts: 3, groups: 2 };
-      const spill = new Spill<ExtractedFact>(dir, "facts", layout.parts);
-      for (const f of facts) await spill.add(partOf(partitionKey(f), layout.parts), f);
-      await spill.flush();
-      for (let p = 0; p < layout.parts; p++) await mergePart(layout, p, 7);
-      const read = async (base: string) => {
-        const runs = await listRuns(dir, base);
-        const rows: unknown[] = [];
-        for await (const chunk of mergeRuns<unknown>(dir, runs, () => 0, 100)) rows.push(...chunk);
-        return { runs: runs.length, rows };
-      };
-      const evidence = await read("evidence");
-      expect(evidence.runs).toBeGreaterThan(layout.parts * 3);
-      expect(byJson(evidence.rows)).toEqual(byJson(whole.evidence));
-      expect(byJson((await read("aid_items")).rows)).toEqual(byJson(whole.aid_items));
-      expect(byJson((await read("qa-merge")).rows)).toEqual(byJson(whole.qa));
-      const names = Array.from({ length: layout.parts }, (_, p) => `records-${p}`);
-      const records: MergedRecord[] = [];
-      for (let g = 0; g < layout.groups; g++) records.push(...(await readSpilledAcross<MergedRecord>(dir, names, g)));
-      expect(records.sort((a, b) => (a.record_id < b.record_id ? -1 : 1))).toEqual(whole.records);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
   });
 
   it("keeps records compact: no extracted fact is referenced from them", () => {

@@ -14,12 +14,12 @@ import { scoreCorpus } from "../pipeline/eval/score.ts";
 import { parseGold } from "../pipeline/eval/gold.ts";
 import { listInputs, readRegistry } from "../pipeline/ingest/read.ts";
 import { loadReference } from "../pipeline/ingest/reference.ts";
-import { buildStreamed } from "../pipeline/ops/build.ts";
 import { ExtractCache } from "../pipeline/ops/cache.ts";
+import { Store } from "../pipeline/ops/store.ts";
 import type { Logger } from "../pipeline/ops/log.ts";
 import { DEFAULT_SOURCES } from "../pipeline/paths.ts";
 import { publish } from "../pipeline/publish/publish.ts";
-import { buildDataset } from "../pipeline/run.ts";
+import { buildDataset, folderSource, runStages } from "../pipeline/run.ts";
 import { FACT_TABLES, TABLES, type Dataset } from "../pipeline/schema/tables.ts";
 import { snapshot } from "./fixtures/snapshot.ts";
 
@@ -158,10 +158,15 @@ describe("a fact table that is only a registry entry", () => {
     expect((report.tables as Record<string, { tp: number; fp: number; fn: number }>).investments).toMatchObject({ tp: 2, fp: 0, fn: 0 });
 
     const [registry, reference, corrections, files] = await Promise.all([readRegistry(sources), loadReference(sources), loadCorrections(sources), listInputs(input)]);
-    const spillDir = await mkdtemp(join(root, "spill-"));
-    const built = await buildStreamed({ input, files, registry, reference, corrections, cache: new ExtractCache(join(root, "cache"), "test"), spillDir, log: quiet });
+    const scratch = await mkdtemp(join(root, "stage-"));
+    const store = await Store.open(scratch);
     const streamed = join(root, "streamed");
-    await publish(built.dataset, streamed, info);
+    try {
+      const built = await runStages({ source: folderSource(input, files), registry, reference, corrections, cache: new ExtractCache(join(root, "cache"), "test"), store, scratch, log: quiet });
+      await publish(built.dataset, streamed, info);
+    } finally {
+      store.close();
+    }
     expect(await snapshot(streamed)).toEqual(await snapshot(memory));
   }, 120_000);
 });

@@ -136,7 +136,7 @@ export interface CorrectedArticleInput {
 
 /**
  * Corrections applied article by article, as the articles' facts become available (in any order), then
- * `finish` reports what did not apply. The in-memory run and the archive run both go through it.
+ * `finish` reports what did not apply. Every run goes through it (run.ts).
  */
 export class CorrectionRun {
   private readonly byArticle = new Map<string, Correction[]>();
@@ -207,21 +207,4 @@ export class CorrectionRun {
     }
     return { unmatched, qa };
   }
-}
-
-/** The corrections stage over every article's facts at once: the pure form of CorrectionRun. */
-export function applyCorrections(corrections: readonly Correction[], articles: readonly (CorrectedArticleInput & { facts: ExtractedFact[] })[]) {
-  const run = new CorrectionRun(corrections);
-  const evidence: Evidence[] = [];
-  const facts: ExtractedFact[] = [];
-  for (const a of articles) {
-    if (!run.targets(a.article_id)) {
-      facts.push(...a.facts);
-      continue;
-    }
-    const r = run.apply(a, a.facts);
-    facts.push(...r.facts);
-    evidence.push(...r.evidence);
-  }
-  return { facts, evidence, ...run.finish() };
 }

@@ -7,9 +7,3 @@ export function undatedChecks(articles: Articles[]): QaCheck[] {
     .filter((a) => a.published_date === null)
     .map((a) => ({ check_id: stableId("qa", "no_published_date", a.article_id), check: "no_published_date", severity: "info", passed: null, table_name: "articles", record_id: null, article_id: a.article_id, message: "article has no publication date: relative dates in it stay unresolved" }));
 }
-
-/** The same caveat raised twice (two merged mentions of one record, one article) is one row: the first. */
-export function uniqueChecks(rows: QaCheck[]): QaCheck[] {
-  const seen = new Set<string>();
-  return rows.filter((r) => !seen.has(r.check_id) && (seen.add(r.check_id), true));
-}

@@ -1,21 +1,20 @@
 /**
  * Extraction on all cores: a pool of worker threads, each holding its own gazetteer, fed with batches of
- * articles. Results come back in input order and equal what `extractArticle` gives in-process (the
- * extractor is pure, so where it runs cannot change what it finds). Small inputs stay in-process: starting
- * a worker costs more than extracting a few dozen articles.
+ * raw files that it parses, extracts, normalizes and serializes as article lines (ops/factlines.ts). Lines
+ * come back in input order and equal what the same steps give in-process (they are pure, so where they run
+ * cannot change what they find). Small inputs stay in-process: starting a worker costs more than
+ * extracting a few dozen articles.
  */
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { Article, ExtractResult, Reference } from "../types.ts";
+import type { Reference } from "../types.ts";
 import { articleLines } from "../ops/factlines.ts";
-import type { SpillLayout } from "../ops/partitions.ts";
 import { parseArticle, type RawFile } from "../ingest/article.ts";
 import type { RegistryEntry } from "../ingest/registry.ts";
 import { buildGazetteer, type Gazetteer } from "./entities.ts";
 import { extractArticle } from "./extract.ts";
-import { unpack, type Packed } from "./packed.ts";
 
 export interface ExtractPoolOptions {
   /** Worker threads; default `os.availableParallelism()`. 1 runs in-process. */
@@ -23,13 +22,9 @@ export interface ExtractPoolOptions {
   /** Inputs with fewer articles than this run in-process (default 64). */
   inProcessBelow?: number;
   /**
-   * A batch closes at this many articles ... (default 16 for results, 64 for article lines). A worker holds a
-   * batch's answers until all are made, then they cross and are rebuilt on the main thread in one piece:
-   * results are object graphs, and smaller pieces cost both threads less collection (10 MB of articles,
-   * pools alternated in one process: 16.9 MB/s at 16, 15.0 at 64, 8 gained no more; packed, 15.8 at 16,
-   * 15.6 at 32, 14.9 at 64). Article lines are strings; at 16 the pipeline's extraction stage ran ~8%
-   * slower than at 64 (10,000 articles, three alternated runs), presumably as the workers' queues ran dry
-   * while its main thread took in a chunk.
+   * A batch closes at this many files (default 64): at 16 the pipeline's extraction stage ran ~8% slower
+   * (10,000 articles, three alternated runs), presumably as the workers' queues ran dry while its main
+   * thread took in a chunk.
    */
   batchArticles?: number;
   /** ... or at this many UTF-16 code units of article bodies (default 256 Ki). */
@@ -48,22 +43,11 @@ export interface ExtractPoolOptions {
   youngMb?: number;
 }
 
-/**
- * What a worker is asked to do with one batch: extract articles already parsed (results as objects), or
- * — for archive runs — parse raw files and extract them, each answered as article lines (ops/factlines.ts):
- * parsing, extraction, normalization and serialization all happen off the main thread, which takes in
- * plain strings.
- */
-export type Job =
-  | { form: "results"; articles: Article[] }
-  | { form: "files"; files: RawFile[]; registry: [string, RegistryEntry][] }
-  | { form: "partition"; step: PartitionStep; layout: SpillLayout; indexes: number[] };
-
-/** A step of the archive run's reconcile and derive (ops/partitions.ts), done a partition at a time. */
-export type PartitionStep = "merge" | "derive";
-
-/** What a job answers per item. */
-type Answer = ExtractResult | string | null;
+/** What a worker is asked to do with one batch: parse and extract raw files, with their registry rows. */
+export interface Job {
+  files: RawFile[];
+  registry: [string, RegistryEntry][];
+}
 
 /** What a worker is sent: one batch, numbered so answers can be matched. */
 export interface WorkerRequest {
@@ -71,34 +55,14 @@ export interface WorkerRequest {
   job: Job;
 }
 
-/** Results cross packed (packed.ts): structured clone made receiving them most of the main thread's work. */
-export type WorkerResponse = { id: number; results: Answer[] } | { id: number; packed: Packed } | { id: number; error: string };
+/** A batch's article lines, in its order, or why it failed. */
+export type WorkerResponse = { id: number; results: string[] } | { id: number; error: string };
 
-const DEFAULTS = { inProcessBelow: 64, batchChars: 256 * 1024, heapMb: 512 };
-/** Articles a batch, by what the workers answer with (see ExtractPoolOptions.batchArticles). */
-const BATCH_ARTICLES = { results: 16, files: 64 };
-type Settings = typeof DEFAULTS & Pick<ExtractPoolOptions, "onProgress" | "youngMb" | "batchArticles">;
+const DEFAULTS = { inProcessBelow: 64, batchArticles: 64, batchChars: 256 * 1024, heapMb: 512 };
+type Settings = typeof DEFAULTS & Pick<ExtractPoolOptions, "onProgress" | "youngMb">;
 
-/**
- * Does one job; the same function in-process and in workers. `onItem` names the item in hand, for error
- * messages. Partition jobs (ops/partitions.ts) are here too: workers are the only other threads a run has.
- */
-export async function runJob(job: Job, gazetteer: Gazetteer, reference: Reference, onItem: (name: string) => void = () => {}): Promise<Answer[]> {
-  if (job.form === "partition") {
-    // Imported on first use: it brings the table schemas (zod) along, a quarter of a second of every worker's start.
-    const { deriveGroup, mergePart } = await import("../ops/partitions.ts");
-    for (const i of job.indexes) {
-      onItem(`${job.step} partition ${i}`);
-      await (job.step === "merge" ? mergePart(job.layout, i) : deriveGroup(job.layout, i));
-    }
-    return job.indexes.map(() => null);
-  }
-  if (job.form === "results") {
-    return job.articles.map((a) => {
-      onItem(a.meta.article_id);
-      return extractArticle(a, gazetteer);
-    });
-  }
+/** Does one job; the same function in-process and in workers. `onItem` names the file in hand, for error messages. */
+export function runJob(job: Job, gazetteer: Gazetteer, reference: Reference, onItem: (name: string) => void = () => {}): string[] {
   const registry = new Map(job.registry);
   return job.files.map((f) => {
     onItem(f.source_file);
@@ -167,7 +131,7 @@ interface Slot {
 }
 
 interface Pending {
-  resolve: (r: Answer[]) => void;
+  resolve: (r: string[]) => void;
   reject: (e: Error) => void;
 }
 
@@ -192,7 +156,7 @@ export class ExtractPool {
     this.threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
     this.opts = {
       inProcessBelow: options.inProcessBelow ?? DEFAULTS.inProcessBelow,
-      batchArticles: options.batchArticles === undefined ? undefined : Math.max(1, options.batchArticles),
+      batchArticles: Math.max(1, options.batchArticles ?? DEFAULTS.batchArticles),
       batchChars: Math.max(1, options.batchChars ?? DEFAULTS.batchChars),
       heapMb: options.heapMb ?? DEFAULTS.heapMb,
       youngMb: options.youngMb,
@@ -203,12 +167,12 @@ export class ExtractPool {
   readonly threads: number;
 
   /** Runs a job in-process with one gazetteer built on first use. */
-  private async local(job: Job, total: number): Promise<Answer[]> {
+  private local(job: Job, total: number): string[] {
     this.gazetteer ??= buildGazetteer(this.reference);
     const progress = this.opts.onProgress;
     // Each item starting means the one before it is done; the last is reported once all are.
     let started = 0;
-    const out = await runJob(job, this.gazetteer, this.reference, () => {
+    const out = runJob(job, this.gazetteer, this.reference, () => {
       if (started > 0) progress?.(started, total);
       started++;
     });
@@ -228,7 +192,7 @@ export class ExtractPool {
         this.pending.delete(msg.id);
         slot.inFlight--;
         if ("error" in msg) p.reject(new Error(msg.error));
-        else p.resolve("packed" in msg ? (unpack(msg.packed) as Answer[]) : msg.results);
+        else p.resolve(msg.results);
       });
       worker.on("error", (err) => this.fail(err instanceof Error ? err : new Error(String(err))));
       worker.on("exit", (code) => {
@@ -246,7 +210,7 @@ export class ExtractPool {
     void this.close();
   }
 
-  private send(job: Job, transfer: ArrayBuffer[]): Promise<Answer[]> {
+  private send(job: Job, transfer: ArrayBuffer[]): Promise<string[]> {
     if (this.failure) return Promise.reject(this.failure);
     const slot = this.slots.reduce((best, s) => (s.inFlight < best.inFlight ? s : best));
     const id = this.nextId++;
@@ -257,83 +221,35 @@ export class ExtractPool {
     });
   }
 
-  /** Extracts every article; the i-th result belongs to the i-th article. */
-  async run(articles: Article[]): Promise<ExtractResult[]> {
-    return (await this.results(articles)) as ExtractResult[];
-  }
-
   /**
-   * Extracts every article, handing each batch's results to `take` as they arrive (batches in any order;
-   * `first` is the index of the batch's first article) and keeping none. Results held to the end of a large
-   * `run` outlive many young-generation collections, and copying and promoting them cost the main thread as
-   * much as receiving them.
-   */
-  async each(articles: Article[], take: (results: ExtractResult[], first: number) => void): Promise<void> {
-    await this.results(articles, take as (answers: Answer[], first: number) => void);
-  }
-
-  private results(articles: Article[], take?: (answers: Answer[], first: number) => void): Promise<Answer[]> {
-    return this.dispatch(articles, (a) => a.body.length, (batch) => ({ form: "results", articles: batch }), undefined, this.articleLimits("results"), take);
-  }
-
-  private articleLimits(form: keyof typeof BATCH_ARTICLES): { batchItems: number; inProcessBelow: number } {
-    return { batchItems: this.opts.batchArticles ?? BATCH_ARTICLES[form], inProcessBelow: this.opts.inProcessBelow };
-  }
-
-  /**
-   * Parses and extracts raw files, answering each with its article lines (ops/factlines.ts). The files'
-   * bytes are moved to the workers, not copied: the caller must be done with them.
+   * Parses and extracts raw files, answering each with its article lines (ops/factlines.ts), in input order.
+   * The files' bytes are moved to the workers, not copied: the caller must be done with them.
    */
   async runFiles(files: RawFile[], registry: Map<string, RegistryEntry>): Promise<string[]> {
-    const job = (batch: RawFile[]): Job => ({ form: "files", files: batch, registry: batch.flatMap((f) => (registry.has(f.source_file) ? [[f.source_file, registry.get(f.source_file)!] as [string, RegistryEntry]] : [])) });
-    const transfer = (batch: RawFile[]) => batch.map((f) => f.bytes.buffer).filter((b, i) => b instanceof ArrayBuffer && batch[i]!.bytes.byteLength === b.byteLength) as ArrayBuffer[];
-    return (await this.dispatch(files, (f) => f.bytes.length, job, transfer, this.articleLimits("files"))) as string[];
-  }
-
-  /** Merges every fact part, or derives every record group, of a spill (ops/partitions.ts), a partition per job. */
-  async runPartitions(step: PartitionStep, layout: SpillLayout): Promise<void> {
-    const all = Array.from({ length: step === "merge" ? layout.parts : layout.groups }, (_, i) => i);
-    await this.dispatch(all, () => 1, (batch) => ({ form: "partition", step, layout, indexes: batch }), undefined, { batchItems: 1, inProcessBelow: 2 });
-  }
-
-  private async dispatch<T>(
-    items: T[],
-    size: (x: T) => number,
-    job: (batch: T[]) => Job,
-    transfer: (batch: T[]) => ArrayBuffer[] = () => [],
-    limits: { batchItems: number; inProcessBelow: number },
-    take?: (answers: Answer[], first: number) => void,
-  ): Promise<Answer[]> {
     if (this.closed) throw new Error("extraction pool is closed");
     if (this.failure) throw this.failure;
-    if (this.threads <= 1 || items.length < limits.inProcessBelow) {
-      const answers = await this.local(job(items), items.length);
-      if (!take) return answers;
-      take(answers, 0);
-      return [];
-    }
-    const batches = splitBatches(items, size, limits.batchItems, this.opts.batchChars);
-    const firsts: number[] = [];
-    for (let i = 0, at = 0; i < batches.length; at += batches[i++]!.length) firsts.push(at);
+    const job = (batch: RawFile[]): Job => ({ files: batch, registry: batch.flatMap((f) => (registry.has(f.source_file) ? [[f.source_file, registry.get(f.source_file)!] as [string, RegistryEntry]] : [])) });
+    if (this.threads <= 1 || files.length < this.opts.inProcessBelow) return this.local(job(files), files.length);
+    const batches = splitBatches(files, (f) => f.bytes.length, this.opts.batchArticles, this.opts.batchChars);
     this.start(Math.min(this.threads, batches.length));
     // At most two batches queued per worker: enough to keep it busy, not so many that every body is
     // copied into the workers up front.
     const window = this.slots.length * 2;
-    const out: Answer[][] = new Array(batches.length);
+    const out: string[][] = new Array(batches.length);
     let next = 0;
     let done = 0;
     const lane = async (): Promise<void> => {
       while (next < batches.length) {
         const i = next++;
-        const answers = await this.send(job(batches[i]!), transfer(batches[i]!));
-        if (take) take(answers, firsts[i]!);
-        else out[i] = answers;
-        done += batches[i]!.length;
-        this.opts.onProgress?.(done, items.length);
+        const batch = batches[i]!;
+        const transfer = batch.map((f) => f.bytes.buffer).filter((b, k) => b instanceof ArrayBuffer && batch[k]!.bytes.byteLength === b.byteLength) as ArrayBuffer[];
+        out[i] = await this.send(job(batch), transfer);
+        done += batch.length;
+        this.opts.onProgress?.(done, files.length);
       }
     };
     await Promise.all(Array.from({ length: Math.min(window, batches.length) }, lane));
-    return take ? [] : out.flat();
+    return out.flat();
   }
 
   async close(): Promise<void> {
@@ -344,19 +260,5 @@ export class ExtractPool {
     this.pending.clear();
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
     this.slots.length = 0;
-  }
-}
-
-/**
- * Extracts all articles on a worker-thread pool of `threads` (default: available cores), in input order,
- * with results identical to `articles.map((a) => extractArticle(a, buildGazetteer(reference)))`.
- * Fewer than 64 articles (or threads: 1) run in-process.
- */
-export async function extractAll(articles: Article[], reference: Reference, opts: ExtractPoolOptions = {}): Promise<ExtractResult[]> {
-  const pool = new ExtractPool(reference, opts);
-  try {
-    return await pool.run(articles);
-  } finally {
-    await pool.close();
   }
 }

@@ -1,12 +1,12 @@
 /**
  * One input file as an archive run moves it around: the parse outcome (the article's metadata row, or why
  * it was rejected), then its normalized facts serialized once, each with its merge key. It is the form the
- * cache keeps and the spill takes as is; workers produce it, so the main thread never parses an article
+ * cache keeps and the staging store takes as is; workers produce it, so the main thread never parses an article
  * or re-serializes a fact.
  *
  * Text format: line 1 is `{"meta": ...}` or `{"rejected": reason}`; for an article, line 2 is the JSON
  * array of its QA rows and every further line is a fact's merge key (JSON of factKey), a tab, and the fact
- * (JSON). All of it is ASCII JSON (ops/spill.ts), which never holds a raw tab or newline.
+ * (JSON). All of it is ASCII JSON (ops/asciiJson.ts), which never holds a raw tab or newline.
  */
 import type { ParsedArticle } from "../ingest/article.ts";
 import { normalizeFacts } from "../normalize/normalize.ts";

@@ -16,9 +16,10 @@ async function filesUnder(dir: string): Promise<string[]> {
 /**
  * Hashes of everything that decides what a run produces (the pipeline's code, the reference data), one per
  * named set of roots: files or folders, under `base`. A cached extraction is valid only under the same hash
- * of the code it depends on. Each file is read once, however many sets name it.
+ * of the code it depends on. Each file is read once, however many sets name it. `runtime` (the Node version)
+ * goes into every hash: the same code may extract differently under another engine.
  */
-export async function rulesHashes<K extends string>(sets: Record<K, string[]>, base: string): Promise<Record<K, string>> {
+export async function rulesHashes<K extends string>(sets: Record<K, string[]>, base: string, runtime = process.version): Promise<Record<K, string>> {
   const contents = new Map<string, Promise<Buffer>>();
   const read = (f: string): Promise<Buffer> => {
     let c = contents.get(f);
@@ -27,7 +28,7 @@ export async function rulesHashes<K extends string>(sets: Record<K, string[]>, b
   };
   const hashOf = async (roots: string[]): Promise<string> => {
     const files = [...new Set((await Promise.all(roots.map(filesUnder))).flat().map((p) => relative(base, p)))].sort();
-    const h = createHash("sha256");
+    const h = createHash("sha256").update(runtime).update("\0");
     for (const f of files) h.update(f).update("\0").update(await read(f)).update("\0");
     return h.digest("hex").slice(0, 16);
   };

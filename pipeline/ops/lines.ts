@@ -1,4 +1,4 @@
-/** Text files read a block at a time, a line at a time: sorted runs, the manifest's inputs, the input log. */
+/** Text files read a block at a time, a line at a time: the manifest's inputs, the input log. */
 import { open, type FileHandle } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
 
@@ -24,14 +24,6 @@ export class LineReader {
       throw e;
     });
     return handle && new LineReader(handle, blockBytes);
-  }
-
-  /**
-   * The next line if the block in hand has it, else undefined (then `next` reads on): a merge of millions
-   * of rows takes nearly all of them this way, without a promise and a turn of the event loop each.
-   */
-  buffered(): string | undefined {
-    return this.at < this.lines.length ? this.lines[this.at++] : undefined;
   }
 
   /** The next line (a last one without its newline included), or null at the end. */

@@ -92,11 +92,14 @@ async function locked(o: RunOptions): Promise<number> {
   for (const note of await recoverOutput(o.out)) o.log.warn("recovered after an interrupted run", { action: note });
 
   const clock = stageClock(stages, o.log);
-  // Corrections are applied after the cache (ops/build.ts), so they are in the published bytes' hash, not the extraction's.
+  // Corrections are applied after the cache (run.ts), so they are in the published bytes' hash, not the extraction's.
   const sources = (await readdir(o.sourcesDir)).filter((n) => n !== CORRECTIONS_DIR).map((n) => join(o.sourcesDir, n));
   const code_ = (dirs: string[], reference: string[]) => dirs.map((d) => join(PROJECT_ROOT, "pipeline", d)).concat(reference, join(PROJECT_ROOT, "sources", "lexicon"));
-  // Cached fact lines depend on the ingest, extract and normalize code, merge keys (and the fact tables' rules in schema/) and reference data; the published bytes on all of it.
-  const hashes = rulesHashes({ extraction: code_(["ingest", "extract", "normalize", "reconcile/keys.ts", "schema", "ops/factlines.ts", "ops/asciiJson.ts", "types.ts", "ids.ts"], sources), rules: code_(["."], [o.sourcesDir]) }, PROJECT_ROOT);
+  // Cached fact lines depend on the ingest, extract and normalize code, merge keys (and the fact tables' rules in
+  // schema/) and reference data; the published bytes on all of it. Both on the dependencies' versions too (the lock
+  // file) and on Node's.
+  const lockFile = join(PROJECT_ROOT, "package-lock.json");
+  const hashes = rulesHashes({ extraction: code_(["ingest", "extract", "normalize", "reconcile/keys.ts", "schema", "ops/factlines.ts", "ops/asciiJson.ts", "types.ts", "ids.ts"], [...sources, lockFile]), rules: code_(["."], [o.sourcesDir, lockFile]) }, PROJECT_ROOT);
   const [files, { extraction: extractionHash, rules }, version, prev] = await Promise.all([listInputs(o.input), hashes, pipelineVersion(), readManifest(o.out)]);
   o.log.info("listed inputs", { files: files.length, input: o.input });
   // Same files, same code, same output: nothing to do, and no need even to load the pipeline's stages.
@@ -107,8 +110,9 @@ async function locked(o: RunOptions): Promise<number> {
     return rejectedBefore > 0 || (prev.head.row_counts.corrections_unmatched ?? 0) > 0 ? EXIT.rejectedInputs : EXIT.ok;
   }
 
-  const [{ buildStreamed }, { publish }, { loadReference }, { loadCorrections }, registry] = await Promise.all([
-    import("./build.ts"),
+  const [{ runStages, folderSource }, { Store }, { publish }, { loadReference }, { loadCorrections }, registry] = await Promise.all([
+    import("../run.ts"),
+    import("./store.ts"),
     import("../publish/publish.ts"),
     import("../ingest/reference.ts"),
     import("../corrections/read.ts"),
@@ -118,11 +122,12 @@ async function locked(o: RunOptions): Promise<number> {
   clock.lap("read");
   await mkdir(dirname(o.out), { recursive: true });
   // Named like publish's staging folders, so the recovery after a killed run removes it too.
-  const spillDir = await mkdtemp(join(dirname(o.out), `${basename(o.out)}.tmp-spill-`));
+  const scratch = await mkdtemp(join(dirname(o.out), `${basename(o.out)}.tmp-stage-`));
+  const store = await Store.open(scratch);
   try {
     const cache = new ExtractCache(o.cacheDir, extractionHash);
-    // The listing is the build's from here on: it empties it once the files are taken in.
-    const built = await buildStreamed({ input: o.input, files, registry, reference, corrections, cache, spillDir, log: o.log });
+    // The listing is the stages' from here on: they empty it once the files are taken in.
+    const built = await runStages({ source: folderSource(o.input, files), registry, reference, corrections, cache, store, scratch, log: o.log });
     Object.assign(stages, built.stages);
     for (const r of built.rejected) o.log.warn("rejected input", { file: r.source_file, reason: r.reason });
     for (const u of built.unmatched) o.log.warn("correction no longer applies", { correction: u.correction_id, file: `${u.file}:${u.line}`, article: u.article_id, reason: u.reason });
@@ -156,7 +161,8 @@ async function locked(o: RunOptions): Promise<number> {
     o.log.info("published", { out: o.out, seconds: manifest.run.wall_s, ...report.rowCounts });
     return built.rejected.length > 0 || built.unmatched.length > 0 ? EXIT.rejectedInputs : EXIT.ok;
   } finally {
-    await rm(spillDir, { recursive: true, force: true });
+    store.close();
+    await rm(scratch, { recursive: true, force: true });
   }
 }
 

@@ -66,7 +66,7 @@ export function quote(field: string): string {
   return /[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
 }
 
-/** The exact text of a cell for loading into DuckDB: no formula guard, every digit of a double. */
+/** The exact text of a cell: no formula guard, every digit of a double. */
 function exactCell(value: Cell, sql: SqlType): string {
   if (sql === "DOUBLE" && Object.is(value, -0)) return "-0"; // String(-0) drops the sign
   return String(value);
@@ -84,12 +84,11 @@ export function csvHeader(columns: Column[]): string {
 }
 
 /**
- * Appends one record twice: to `published` as the CSV files carry it, and to `exact` with the
- * values unaltered (no formula guard, every digit of a double) in the same dialect, for loading
- * into DuckDB. The two differ only in guarded text and long doubles, so most records are
- * formatted once and their bytes copied.
+ * Appends one record to `published` as the CSV files carry it. Returns the bytes the record takes written
+ * with exact values (no formula guard, every digit of a double), which size the table's Parquet row groups
+ * (parquet.ts); the two differ only in guarded text and long doubles, so most records are measured once.
  */
-export function appendRecord(columns: Column[], row: Row, published: ByteBuffer, exact: ByteBuffer): void {
+export function appendRecord(columns: Column[], row: Row, published: ByteBuffer): number {
   const start = published.length;
   let differs = false;
   for (let i = 0; i < columns.length; i++) {
@@ -102,22 +101,20 @@ export function appendRecord(columns: Column[], row: Row, published: ByteBuffer,
     if (!differs && (sql === "VARCHAR" || sql === "DOUBLE")) differs = exactCell(value, sql) !== text;
   }
   published.text(CSV_LINE_END);
-  if (!differs) return exact.append(published.view(start));
-  for (let i = 0; i < columns.length; i++) {
-    if (i > 0) exact.byte(COMMA);
-    const { name, sql } = columns[i]!;
+  if (!differs) return published.length - start;
+  let bytes = Buffer.byteLength(CSV_LINE_END) + columns.length - 1;
+  for (const { name, sql } of columns) {
     const value = row[name] ?? null;
-    if (value !== null) exact.text(field(value, exactCell(value, sql)));
+    if (value !== null) bytes += Buffer.byteLength(field(value, exactCell(value, sql)));
   }
-  exact.text(CSV_LINE_END);
+  return bytes;
 }
 
 /** A whole table as CSV: header of column names, one record per row, every record ending in CRLF. */
 export function toCsv(columns: Column[], rows: Row[]): string {
   const published = new ByteBuffer();
-  const exact = new ByteBuffer();
   published.text(csvHeader(columns));
-  for (const row of rows) appendRecord(columns, row, published, exact);
+  for (const row of rows) appendRecord(columns, row, published);
   return published.view().toString("utf8");
 }
 

@@ -1,5 +1,5 @@
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import type { TableColumns } from "./rows.ts";
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from "@duckdb/node-api";
+import type { Row, TableColumns } from "./rows.ts";
 
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
@@ -68,17 +68,18 @@ export async function createTable(connection: DuckDBConnection, table: TableColu
   }
 }
 
-/**
- * Appends the records of a headerless CSV of exact values (see appendRecord) to the table, in file
- * order. Nothing is sniffed: types come from the schema, records end in CRLF (CSV_LINE_END), ""
- * is the empty string and only a bare empty cell is NULL.
- */
-export async function insertCsv(connection: DuckDBConnection, { def, columns }: TableColumns, path: string): Promise<void> {
-  const types = columns.map((c) => `${sqlString(c.name)}: ${sqlString(c.sql)}`).join(", ");
-  await connection.run(
-    `INSERT INTO ${quoteIdent(def.name)} SELECT * FROM read_csv(${sqlString(path)}, columns = {${types}}, header = false,
-      auto_detect = false, delim = ',', quote = '"', escape = '"', new_line = '\\r\\n', allow_quoted_nulls = false)`,
-  );
+/** Appends a validated row to a table created by createTable, cell by cell in its column types. */
+export function appendRow(appender: DuckDBAppender, { columns }: TableColumns, row: Row): void {
+  for (const { name, sql } of columns) {
+    const value = row[name] ?? null;
+    if (value === null) appender.appendNull();
+    else if (sql === "DOUBLE") appender.appendDouble(value as number);
+    else if (sql === "BIGINT") appender.appendBigInt(BigInt(value as number));
+    else if (sql === "BOOLEAN") appender.appendBoolean(value as boolean);
+    // VARCHAR as is; an ISO date cast by DuckDB.
+    else appender.appendVarchar(value as string);
+  }
+  appender.endRow();
 }
 
 function tableComment({ def }: TableColumns): string {

@@ -6,13 +6,12 @@ import { canonicalChunks, type PublishDataset } from "./chunks.ts";
 import { CountryCodes } from "./countries.ts";
 import { buildDataPackage, DEFAULT_LICENSES, toJson, type License, type Source } from "./datapackage.ts";
 import { buildReadme } from "./dictionary.ts";
-import { createTable, insertCsv, openDatabase } from "./duckdb.ts";
+import { appendRow, createTable, openDatabase } from "./duckdb.ts";
 import { fingerprint, fingerprintAll, type FileInfo } from "./files.ts";
 import { copyToParquet, rowGroupRows } from "./parquet.ts";
 import { rowsOfConnection, writeReviewQueue } from "./reviewQueue.ts";
 import { EXCEL_DIR, parquetPath } from "./paths.ts";
 import type { PublishedTable } from "./rows.ts";
-import { SerialQueue } from "./serialQueue.ts";
 import { writeTableCsv } from "./tableCsv.ts";
 import { createViews } from "./views.ts";
 
@@ -36,7 +35,7 @@ export interface PublishReport {
 /** Subfolder of the output folder that another stage owns; publish carries it over untouched. */
 const PRESERVED = ["report"];
 
-/** Staging subfolder for DuckDB's load files and spills, removed before the swap. */
+/** Staging subfolder for DuckDB's spills, removed before the swap. */
 const SCRATCH_DIR = ".scratch";
 
 /**
@@ -65,9 +64,9 @@ export async function publish(dataset: PublishDataset, outDir: string, info: Pub
 }
 
 /**
- * Writes every table's files and dataset.duckdb, recording the table files' fingerprints in
- * `written`. DuckDB loads each piece, then exports each table, in the background and in order,
- * while the next rows are formatted.
+ * Writes every table's files and dataset.duckdb, recording the table files' fingerprints in `written`: each
+ * row goes to the CSVs and, through DuckDB's appender, into the database, whose table is then exported to
+ * Parquet.
  */
 async function writeTables(dir: string, dataset: PublishDataset, written: Map<string, FileInfo>): Promise<PublishedTable[]> {
   const scratch = join(dir, SCRATCH_DIR);
@@ -77,7 +76,6 @@ async function writeTables(dir: string, dataset: PublishDataset, written: Map<st
   try {
     const database = await openDatabase(join(dir, "dataset.duckdb"), join(scratch, "duckdb"));
     const { connection } = database;
-    const duckdb = new SerialQueue();
     try {
       // One transaction for the whole load: DuckDB then writes full row groups straight into the file
       // instead of committing every piece through its write-ahead log, which is several times slower.
@@ -85,33 +83,24 @@ async function writeTables(dir: string, dataset: PublishDataset, written: Map<st
       const countries = new CountryCodes();
       for (const def of TABLES) {
         const table = { def, columns: columnsOf(def) };
-        duckdb.push(() => createTable(connection, table));
+        await createTable(connection, table);
         // The countries table is last in TABLES: it is built from the codes every table before it used.
         const input = def.name === "countries" ? countries.rows() : (dataset as Record<string, unknown>)[def.name];
         const rows = countries.observe(def, canonicalChunks(def, table.columns, input));
-        const { rowCount, widestRow, csv, excel } = await writeTableCsv(dir, scratch, table, rows, (piece) => {
-          duckdb.check();
-          duckdb.push(async () => {
-            await insertCsv(connection, table, piece);
-            await rm(piece);
-          });
-        });
+        const appender = await connection.createAppender(def.name);
+        const { rowCount, widestRow, csv, excel } = await writeTableCsv(dir, table, rows, (row) => appendRow(appender, table, row));
+        appender.closeSync();
         written.set(csv.path, csv);
         written.set(excel.path, excel);
         const parquet = parquetPath(def.name);
-        duckdb.push(async () => {
-          await copyToParquet(connection, def.name, join(dir, parquet), rowGroupRows(widestRow));
-          written.set(parquet, await fingerprint(dir, parquet));
-        });
+        await copyToParquet(connection, def.name, join(dir, parquet), rowGroupRows(widestRow));
+        written.set(parquet, await fingerprint(dir, parquet));
         tables.push({ ...table, rowCount });
       }
-      await duckdb.drain();
       await connection.run("COMMIT");
       await createViews(connection);
       for (const file of await writeReviewQueue(dir, rowsOfConnection(connection))) written.set(file.path, file);
     } catch (error) {
-      // The database must be idle before it closes.
-      await duckdb.abandon();
       database.discard();
       throw error;
     }

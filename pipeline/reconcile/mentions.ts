@@ -3,8 +3,8 @@ import type { EventTraits } from "./events.ts";
 
 /**
  * What ranking and clustering compare of a fact, computed once (sorts read it many times per fact), and
- * `ref`, which finds the fact again when its record is built: the fact itself in memory, or where it lies
- * in a spill file, so that a part with a very common key needs no more than this per fact.
+ * `ref`, which finds the fact again when its record is built: the fact itself, or its place in a batch of
+ * fact lines, so that facts are parsed whole only as their record is built.
  */
 export interface Mention<R> {
   ref: R;
