@@ -1,28 +1,16 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildGazetteer } from "../pipeline/extract/entities.ts";
 import { extractArticle } from "../pipeline/extract/extract.ts";
 import { parseArticles, type RawFile } from "../pipeline/ingest/article.ts";
-import { loadReference } from "../pipeline/ingest/reference.ts";
 import { normalizeFacts } from "../pipeline/normalize/normalize.ts";
 import { EVENT_WINDOW_DAYS } from "../pipeline/reconcile/events.ts";
 import { partitionKey, withPublished } from "../pipeline/reconcile/keys.ts";
 import { mergeFacts } from "../pipeline/reconcile/merge.ts";
-import { buildFromInputs } from "../pipeline/run.ts";
 import type { Dataset } from "../pipeline/schema/tables.ts";
-import type { ExtractedFact, Reference } from "../pipeline/types.ts";
+import type { ExtractedFact } from "../pipeline/types.ts";
+import { build, file } from "./fixtures/build.ts";
+import { reference } from "./fixtures/extract.ts";
 
-let reference: Reference;
-beforeAll(async () => {
-  reference = await loadReference(new URL("../sources", import.meta.url).pathname);
-});
-
-function file(id: string, published: string | null, body: string): RawFile {
-  return { source_file: `${id}.md`, bytes: new TextEncoder().encode(`---\nid: ${id}\npublished: ${published ?? ""}\n---\n${body}\n`) };
-}
-
-function build(...files: RawFile[]): Promise<Dataset> {
-  return buildFromInputs(files, new Map(), reference);
-}
 
 /** The facts of some articles as reconcile takes them, for merging by hand. */
 function factsOf(...files: RawFile[]): ExtractedFact[] {

@@ -1,23 +1,8 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import type { RawFile } from "../pipeline/ingest/article.ts";
-import { loadReference } from "../pipeline/ingest/reference.ts";
+import { describe, expect, it } from "vitest";
 import { combineConfidence } from "../pipeline/reconcile/confidence.ts";
-import { buildFromInputs } from "../pipeline/run.ts";
 import type { Dataset } from "../pipeline/schema/tables.ts";
-import type { Reference } from "../pipeline/types.ts";
+import { build, file } from "./fixtures/build.ts";
 
-let reference: Reference;
-beforeAll(async () => {
-  reference = await loadReference(new URL("../sources", import.meta.url).pathname);
-});
-
-function file(id: string, published: string | null, body: string): RawFile {
-  return { source_file: `${id}.md`, bytes: new TextEncoder().encode(`---\nid: ${id}\npublished: ${published ?? ""}\n---\n${body}\n`) };
-}
-
-function build(...files: RawFile[]): Promise<Dataset> {
-  return buildFromInputs(files, new Map(), reference);
-}
 
 const exact = file("exact", "2023-05-02", "Trade between Uzbekistan and Afghanistan reached $866.3 million in 2022.");
 const rounded = file("rounded", "2023-06-10", "Uzbekistan's trade with Afghanistan amounted to almost $870 million in 2022.");
