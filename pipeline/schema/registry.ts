@@ -36,6 +36,10 @@ export const recordColumns = {
   confidence: () => col.fraction(CONFIDENCE),
   needs_review: () => col.requiredBool(NEEDS_REVIEW),
   reviewed: () => col.requiredBool(REVIEWED),
+  /** The columns every fact table ends with, in this order: how many articles, when, how sure, whether a person looked. */
+  provenance() {
+    return { n_sources: this.n_sources(), as_of: this.as_of(), confidence: this.confidence(), needs_review: this.needs_review(), reviewed: this.reviewed() };
+  },
 };
 
 export const trade_flows = z.object({
@@ -55,11 +59,7 @@ export const trade_flows = z.object({
   usd_rate_basis: col.oneOf(USD_RATE_BASES, USD_RATE_BASIS),
   usd_rate_year: col.int(USD_RATE_YEAR),
   qualifier: col.requiredOneOf(["exact", "approx", "at_least", "at_most"], "How the article qualifies the number (\"almost\", \"over\", ...)"),
-  n_sources: recordColumns.n_sources(),
-  as_of: recordColumns.as_of(),
-  confidence: recordColumns.confidence(),
-  needs_review: recordColumns.needs_review(),
-  reviewed: recordColumns.reviewed(),
+  ...recordColumns.provenance(),
 });
 
 export const aid_shipments = z.object({
@@ -83,11 +83,7 @@ export const aid_shipments = z.object({
   channel: col.text("Agency or programme the aid went through (e.g. KazAID, WFP)"),
   place: col.text("Place of delivery or handover, from the gazetteer"),
   qualifier: col.requiredOneOf(["exact", "approx", "at_least", "at_most"], "How the article qualifies the main number"),
-  n_sources: recordColumns.n_sources(),
-  as_of: recordColumns.as_of(),
-  confidence: recordColumns.confidence(),
-  needs_review: recordColumns.needs_review(),
-  reviewed: recordColumns.reviewed(),
+  ...recordColumns.provenance(),
 });
 
 export const aid_items = z.object({
@@ -117,11 +113,7 @@ export const contracts = z.object({
   quantity_tonnes: col.double("Quantity in metric tonnes"),
   status: col.requiredOneOf(["signed", "planned"], "signed, or announced to be signed"),
   qualifier: col.requiredOneOf(["exact", "approx", "at_least", "at_most"], "How the article qualifies the main number"),
-  n_sources: recordColumns.n_sources(),
-  as_of: recordColumns.as_of(),
-  confidence: recordColumns.confidence(),
-  needs_review: recordColumns.needs_review(),
-  reviewed: recordColumns.reviewed(),
+  ...recordColumns.provenance(),
 });
 
 export const grants = z.object({
@@ -136,11 +128,7 @@ export const grants = z.object({
   period_end: col.date(PERIOD_END),
   status: col.requiredOneOf(["current", "planned"], "current, or planned/proposed"),
   qualifier: col.requiredOneOf(["exact", "approx", "at_least", "at_most"], "How the article qualifies the main number (\"more than 450 students\": at_least)"),
-  n_sources: recordColumns.n_sources(),
-  as_of: recordColumns.as_of(),
-  confidence: recordColumns.confidence(),
-  needs_review: recordColumns.needs_review(),
-  reviewed: recordColumns.reviewed(),
+  ...recordColumns.provenance(),
 });
 
 type Fields = ExtractedFact["fields"];
