@@ -133,10 +133,6 @@ class Analysis implements SentenceAnalysis {
   }
 }
 
-export function analyzeSentence(sentence: Sentence, published: string | null, gazetteer: Gazetteer): SentenceAnalysis {
-  return new Analysis(sentence, published, gazetteer);
-}
-
 /**
  * "almost $1 billion ($987.9 million)": one figure written twice. The precise one stands for both,
  * at the place of the first, so the clause around it still decides what it is.

@@ -28,7 +28,7 @@ export const NOT_AID_FUNDS = cuePattern("cues_aid", "not_aid_funds");
 
 export const POTENTIAL_CUE = cuePattern("cues_status", "potential");
 /** Verbs of reporting: a day beside one is when the news was told, not when the deal was made or the aid sent. */
-export const REPORTING = cuePattern("cues_status", "reporting");
+const REPORTING = cuePattern("cues_status", "reporting");
 /** A day told with a reporting verb ("the ministry said on Monday"). */
 export const REPORTED_BEFORE = new RegExp(String.raw`${REPORTING.source}(?:\s\w+)?\s(?:on\s)?$`, "i");
 export const TARGET_CUE = cuePattern("cues_status", "target");

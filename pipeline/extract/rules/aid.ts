@@ -46,7 +46,7 @@ const PLACE_PRIORITY = ["border_crossing", "station", "port", "dry_port", "city"
  * Aid is the topic: said here, in the two sentences before (even without a number: "a shipment of humanitarian
  * aid arrived by rail from Kazakhstan"), or in a next sentence that goes on about it ("The consignments were handed over to the WFP").
  */
-export function isAidSentence(sentences: SentenceAnalysis[], a: SentenceAnalysis): boolean {
+function isAidSentence(sentences: SentenceAnalysis[], a: SentenceAnalysis): boolean {
   const i = a.sentence.index;
   const next = sentences[i + 1];
   return (
@@ -94,7 +94,7 @@ function itemAfter(a: SentenceAnalysis, q: Quantity): string | null {
  * Places one aid number: a new shipment, or a further measure of the shipment the previous sentences
  * describe, or an itemized quantity inside it. Returns the frame touched, or a reason to skip.
  */
-export function extractAid(ctx: ArticleContext, a: SentenceAnalysis, q: Quantity, state: AidState, statedUsd: number | null): AidFrame | { skip: string } {
+function extractAid(ctx: ArticleContext, a: SentenceAnalysis, q: Quantity, state: AidState, statedUsd: number | null): AidFrame | { skip: string } {
   const f = field(q);
   if (!f) return { skip: "not an aid measure" };
   const near = a.text.slice(Math.max(0, q.qualStart - 40), Math.min(a.text.length, q.end + 40));
@@ -162,7 +162,7 @@ function firstDate(sentences: SentenceAnalysis[]): PeriodMention | undefined {
 }
 
 /** Fills donor, recipient, kind, period, mode, items, channel and place from the frame's sentences and the aid sentence before them. */
-export function completeAid(ctx: ArticleContext, frame: AidFrame, claimed: Set<number>): void {
+function completeAid(ctx: ArticleContext, frame: AidFrame, claimed: Set<number>): void {
   const idxs = [...frame.sentences];
   const first = Math.min(...idxs);
   const sentences = ctx.sentences;
@@ -233,7 +233,7 @@ export function completeAid(ctx: ArticleContext, frame: AidFrame, claimed: Set<n
   for (const e of frame.fact.evidence) e.confidence = Math.max(0.5, e.confidence - 0.15 * inferred);
 }
 
-export function aidState(state: ExtractState): AidState {
+function aidState(state: ExtractState): AidState {
   return memoryOf<AidState>(state, "aid", () => ({ frames: [] }));
 }
 

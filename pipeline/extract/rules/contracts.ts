@@ -9,11 +9,11 @@ import { commodityOf } from "./trade.ts";
 import type { Rule } from "./registry.ts";
 
 const cue = (name: string) => cuePattern("cues_contracts", name);
-export const CONTRACT_NOUN = cue("noun");
-export const CONTRACT_CUE = cue("cue");
-export const CONTRACT_PLANNED = cue("planned");
+const CONTRACT_NOUN = cue("noun");
+const CONTRACT_CUE = cue("cue");
+const CONTRACT_PLANNED = cue("planned");
 /** A road map has no value, and money already invested is not a contract's price. */
-export const NOT_CONTRACT = cue("not_contract");
+const NOT_CONTRACT = cue("not_contract");
 const SIGNED = cue("signed");
 const INCLUDES = cue("includes");
 const DEAL_FRAME = cue("deal_frame");
@@ -113,7 +113,7 @@ function rulesOf(a: SentenceAnalysis): Map<Quantity, ContractRule> {
 }
 
 /** A number is a contract's when a contract noun stands in its clause and the sentence signs or values it, or one of the other contract rules reads it. */
-export function isContractQuantity(a: SentenceAnalysis, q: Quantity): boolean {
+function isContractQuantity(a: SentenceAnalysis, q: Quantity): boolean {
   return rulesOf(a).has(q);
 }
 
@@ -252,7 +252,7 @@ function directionOf(a: SentenceAnalysis, parties: readonly string[]): { seller:
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** One contract record per money value (or per listed commodity): value, number of agreements, quantity, parties, place. */
-export function extractContracts(ctx: ArticleContext, a: SentenceAnalysis, qs: Quantity[], statedUsd: ReadonlyMap<Quantity, number>): ExtractedFact[] {
+function extractContracts(ctx: ArticleContext, a: SentenceAnalysis, qs: Quantity[], statedUsd: ReadonlyMap<Quantity, number>): ExtractedFact[] {
   const rules = rulesOf(a);
   const named = countriesIn(a.entities);
   const parties = [...named];

@@ -8,8 +8,8 @@ import type { Rule } from "./registry.ts";
 
 const cue = (name: string) => cuePattern("cues_grants", name);
 const whole = (re: RegExp) => new RegExp(`^${re.source}$`, "i");
-export const GRANT_CUE = cue("cue");
-export const GRANT_PLANNED = cue("planned");
+const GRANT_CUE = cue("cue");
+const GRANT_PLANNED = cue("planned");
 const GRANT_NOUN = cue("noun");
 const GRANT_UNIT = whole(cue("grant_unit"));
 const STUDENT_UNIT = whole(cue("student_unit"));
@@ -54,7 +54,7 @@ function recipientOf(ctx: ArticleContext, a: SentenceAnalysis): string | null {
 }
 
 /** Grant numbers in a sentence: counts of grants/students/institutions, or "from 30 to 60" beside a grant noun. */
-export function grantQuantities(a: SentenceAnalysis, recipient: string | null = null): { q: Quantity; field: Field; rule: GrantRule }[] {
+function grantQuantities(a: SentenceAnalysis, recipient: string | null = null): { q: Quantity; field: Field; rule: GrantRule }[] {
   if (!a.quantities.some(mayBeGrant) || !a.has(GRANT_CUE)) return [];
   const out: { q: Quantity; field: Field; rule: GrantRule }[] = [];
   for (const q of a.quantities) {
@@ -90,7 +90,7 @@ function statusOf(a: SentenceAnalysis, q: Quantity, field: Field, left: string):
 }
 
 /** One grants record per sentence and status: "610 Afghan students ... at 34 Kazakh universities" is one record. */
-export function extractGrants(ctx: ArticleContext, a: SentenceAnalysis): ExtractedFact[] {
+function extractGrants(ctx: ArticleContext, a: SentenceAnalysis): ExtractedFact[] {
   const recipient = recipientOf(ctx, a);
   const found = grantQuantities(a, recipient);
   if (found.length === 0) return [];

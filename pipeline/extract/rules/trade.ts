@@ -52,7 +52,7 @@ function nearestCue(text: string, pos: number): { flow: Flow; at: number } | nul
   return best;
 }
 
-export function flowOf(a: SentenceAnalysis, q: Quantity, ws: number, we: number): Flow | null {
+function flowOf(a: SentenceAnalysis, q: Quantity, ws: number, we: number): Flow | null {
   const inWindow = nearestCue(a.text.slice(ws, we), q.qualStart - ws);
   if (inWindow) return inWindow.flow;
   return nearestCue(a.text, q.qualStart)?.flow ?? null;
@@ -101,7 +101,7 @@ function sharedByCountries(a: SentenceAnalysis, owned: RoledEntity[]): boolean {
 }
 
 /** A country's trade with the whole world or a group of countries: no single partner, so no bilateral flow. */
-export function isWorldTotal(a: SentenceAnalysis, q: Quantity, ws: number, we: number, owned: RoledEntity[]): boolean {
+function isWorldTotal(a: SentenceAnalysis, q: Quantity, ws: number, we: number, owned: RoledEntity[]): boolean {
   if (countriesIn(owned).length >= 2) return false;
   return WORLD_LEFT.test(a.text.slice(ws, q.qualStart)) || WORLD_RIGHT.test(a.text.slice(q.end, we)) || GROUP_PARTNER.test(a.text.slice(ws, we));
 }
@@ -200,7 +200,7 @@ function pairFor(ctx: ArticleContext, flow: Flow, ents: RoledEntity[], sentenceE
 }
 
 /** Remembers a figure for the sentences that follow, forgetting what no later sentence can refer to. */
-export function remember(state: TradeState, memo: TradeMemo): void {
+function remember(state: TradeState, memo: TradeMemo): void {
   state.memos.push(memo);
   while (state.memos.length > 0 && state.memos[0]!.sentence < memo.sentence - 2) state.memos.shift();
   if (memo.period && memo.months) state.bySpan.set(memo.months[1] - memo.months[0], memo);
@@ -264,7 +264,7 @@ function sharesPeriod(a: SentenceAnalysis, earlier: TradeMemo, q: Quantity): boo
 const SHARE_OF_TOTAL = new RegExp(String.raw`\b(?:the\s)?${cuePattern("cues_trade", "share_of_total").source}\sof\b`, "i");
 
 /** The header lines a list item stands under, innermost first. */
-export function headersOf(ctx: ArticleContext, a: SentenceAnalysis): SentenceAnalysis[] {
+function headersOf(ctx: ArticleContext, a: SentenceAnalysis): SentenceAnalysis[] {
   return a.sentence.headers.map((i) => ctx.sentences[i]!).reverse();
 }
 
@@ -299,7 +299,7 @@ function isSpeaker(a: SentenceAnalysis, e: RoledEntity): boolean {
 }
 
 /** A figure for a trade flow: value or tonnage, with pair, direction, period and status read from its clause. */
-export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: ExtractedFact; memo: TradeMemo; unresolved: string | null } | { skip: string } {
+function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: ExtractedFact; memo: TradeMemo; unresolved: string | null } | { skip: string } {
   const [ws, we] = windowOf(a, q);
   const ents = rolesIn(a, ws, we, q).filter((e) => !isSpeaker(a, e));
   const pm = periodFor(a, q);
@@ -367,7 +367,7 @@ export function extractTrade({ ctx, a, q, state }: TradeFactInput): { fact: Extr
  * A base-period figure stated beside a current one: "2.1 more than in the previous year (474.3 million)",
  * "a 33.6 percent drop from $13.2 million during the same period in 2023". Same series, earlier period.
  */
-export function extractBaseValue({ ctx, a, q, state }: TradeFactInput): TradeMemo | null {
+function extractBaseValue({ ctx, a, q, state }: TradeFactInput): TradeMemo | null {
   if (!(q.kind === "money" || (q.kind === "plain" && q.scaled))) return null;
   const [ws] = windowOf(a, q);
   const left = a.text.slice(ws, q.qualStart);
@@ -423,7 +423,7 @@ function fromToPartner(a: SentenceAnalysis, q: Quantity, open: readonly Quantity
 const CHANGE_WINDOW = 30;
 
 /** A stated change ("increased by 82.6%", "a 2.1-fold increase", "doubled") for the nearest trade figure. */
-export function statedChange(a: SentenceAnalysis, q: Quantity): number | null {
+function statedChange(a: SentenceAnalysis, q: Quantity): number | null {
   if (q.kind === "multiplier" || (q.kind === "count" && /^(?:more|higher|times)$/.test(q.unit ?? ""))) return (q.value - 1) * 100;
   if (q.kind !== "percent") return null;
   const before = a.text.slice(Math.max(0, q.qualStart - CHANGE_WINDOW), q.qualStart);
@@ -436,18 +436,18 @@ export function statedChange(a: SentenceAnalysis, q: Quantity): number | null {
   return down ? -q.value : q.value;
 }
 
-export function doubledChange(a: SentenceAnalysis): number | null {
+function doubledChange(a: SentenceAnalysis): number | null {
   const m = DOUBLED.exec(a.text);
   if (!m) return null;
   const w = m[1]!.toLowerCase();
   return w.startsWith("doubl") ? 100 : w.startsWith("tripl") ? 200 : 300;
 }
 
-export function changeRecord(pct: number, text: string): StatedChange {
+function changeRecord(pct: number, text: string): StatedChange {
   return { pct, text, base_period_start: null, base_period_end: null };
 }
 
-export function tradeState(state: ExtractState): TradeState {
+function tradeState(state: ExtractState): TradeState {
   return memoryOf<TradeState>(state, "trade", () => ({ memos: [], bySpan: new Map(), carried: null }));
 }
 
