@@ -17,7 +17,7 @@ export const review: Notebook = {
   title: "Review queue",
   summary: "What a person should check: conflicts between articles, low-confidence records and numbers no table took, each with its sentence and a correction row to start from.",
   async run(db) {
-    const items = await reviewItems(db.stream);
+    const items = await reviewItems(db);
     return [
       {
         title: "Items to review",

@@ -53,7 +53,7 @@ async function factLines(db: ReadOnlyDb, id: string): Promise<string[]> {
 }
 
 async function queueLines(db: ReadOnlyDb, id: string): Promise<string[]> {
-  const items = (await reviewItems(db.stream)).filter((i) => i.article_id === id);
+  const items = (await reviewItems(db)).filter((i) => i.article_id === id);
   const lines = [`${items.length} review-queue ${items.length === 1 ? "item" : "items"} for ${id}${items.length > 0 ? " (paste a correction line into sources/corrections/*.csv, then fill in reason, reviewer and date):" : "."}`];
   for (const i of items) {
     lines.push("", `${i.kind}${i.record_id ? ` ${i.table_name} ${i.record_id}` : ""}: ${i.reason}`);

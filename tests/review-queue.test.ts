@@ -8,7 +8,8 @@ import { extractArticle } from "../pipeline/extract/extract.ts";
 import { articleFromText } from "../pipeline/ingest/article.ts";
 import { parseCsv } from "../pipeline/ingest/csv.ts";
 import { publish } from "../pipeline/publish/publish.ts";
-import { reviewItems, shortSpan, type RowStream } from "../pipeline/publish/reviewQueue.ts";
+import { reviewItems, reviewQueue, shortSpan, type ReviewItem } from "../pipeline/publish/reviewQueue.ts";
+import { openReadOnly } from "../pipeline/report/db.ts";
 import { FACT_TABLES } from "../pipeline/schema/tables.ts";
 import { FORMULA_SENTENCE, reviewDataset, SHIP_A, SHIP_B, UNPLACED_SENTENCE } from "./fixtures/reviewDataset.ts";
 import { reference } from "./fixtures/extract.ts";
@@ -126,25 +127,19 @@ describe("unplaced numbers in qa_checks", () => {
   });
 });
 
-describe("reviewQueue streaming", () => {
-  it("sorts each article's items when an article's rows arrive split across chunks, and orders kinds and articles", async () => {
-    const unplaced = (check_id: string, article_id: string, value: string) => ({
-      check_id,
-      article_id,
-      message: `number seen but not placed in any table: "${value}" (no rule placed it) in the sentence: "Exports to Tajikistan were ${value}."`,
-    });
-    // Chunks of one query split article a2 in two and hand its rows out of position order (quotes differ by value).
-    const chunks = [[unplaced("q1", "a1", "$9 million")], [unplaced("q2", "a2", "$7 million")], [unplaced("q3", "a2", "$5 million"), unplaced("q4", "a3", "$1 million")]];
-    const rows: RowStream = async function* (sql) {
-      if (sql.includes("'unplaced_number'")) yield* chunks;
-    };
-    const items = await reviewItems(rows);
-    expect(items.map((i) => [i.kind, i.article_id, i.value_text])).toEqual([
-      ["unplaced_number", "a1", "$9 million"],
-      ["unplaced_number", "a2", "$5 million"],
-      ["unplaced_number", "a2", "$7 million"],
-      ["unplaced_number", "a3", "$1 million"],
-    ]);
-    expect(items[1]!.quote).toBe("Exports to Tajikistan were $5 million.");
+describe("reviewQueue read a range of articles at a time", () => {
+  it("gives the same items in the same order however small the ranges, and the order the CSV has", async () => {
+    const db = await openReadOnly(join(dir, "out", "dataset.duckdb"));
+    try {
+      const whole = await reviewItems(db);
+      const oneArticleAtATime: ReviewItem[] = [];
+      for await (const batch of reviewQueue(db, 1)) oneArticleAtATime.push(...batch);
+      expect(new Set(whole.map((i) => i.article_id)).size).toBeGreaterThanOrEqual(3);
+      expect(new Set(whole.map((i) => i.kind))).toEqual(new Set(["conflict", "needs_review", "unplaced_number"]));
+      expect(oneArticleAtATime).toEqual(whole);
+      expect(whole.map((i) => i.queue_id)).toEqual(queue.map((q) => q.queue_id));
+    } finally {
+      db.close();
+    }
   });
 });

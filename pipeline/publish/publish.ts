@@ -10,7 +10,7 @@ import { appendRow, createTable, openDatabase } from "./duckdb.ts";
 import { fingerprint, fingerprintAll, type FileInfo } from "./files.ts";
 import { copyToParquet, rowGroupRows } from "./parquet.ts";
 import { writeReviewQueue } from "./reviewQueue.ts";
-import { streamRows } from "../report/db.ts";
+import { sqlSession } from "../report/db.ts";
 import { EXCEL_DIR, parquetPath } from "./paths.ts";
 import type { PublishedTable } from "./rows.ts";
 import { writeTableCsv } from "./tableCsv.ts";
@@ -100,7 +100,7 @@ async function writeTables(dir: string, dataset: PublishDataset, written: Map<st
       }
       await connection.run("COMMIT");
       await createViews(connection);
-      for (const file of await writeReviewQueue(dir, streamRows(connection))) written.set(file.path, file);
+      for (const file of await writeReviewQueue(dir, sqlSession(connection))) written.set(file.path, file);
     } catch (error) {
       database.discard();
       throw error;

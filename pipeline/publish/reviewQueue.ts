@@ -2,7 +2,8 @@ import { z } from "zod";
 import { CORRECTION_COLUMNS } from "../corrections/read.ts";
 import { stableId } from "../ids.ts";
 import { REVIEW_BELOW } from "../reconcile/confidence.ts";
-import type { Row as DbRow } from "../report/db.ts";
+import { sqlString } from "./duckdb.ts";
+import type { Row as DbRow, SqlSession } from "../report/db.ts";
 import { col } from "../schema/columns.ts";
 import { columnsOf, FACT_TABLES, type Column } from "../schema/tables.ts";
 import { formatDouble, quote } from "./csv.ts";
@@ -51,8 +52,8 @@ const QUEUE_DEF = { name: REVIEW_QUEUE, description: "", schema: review_queue, p
 export const REVIEW_QUEUE_COLUMNS: Column[] = columnsOf(QUEUE_DEF);
 export type ReviewItem = z.infer<typeof review_queue>;
 
-/** Runs one query and streams its rows as JSON-shaped objects, a chunk at a time (integers cast to INTEGER in the SQL come back as numbers). */
-export type RowStream = (sql: string) => AsyncIterable<DbRow[]>;
+/** What the queue is built through: statements, and queries streamed as JSON-shaped rows a chunk at a time (integers cast to INTEGER in the SQL come back as numbers). */
+export type QueueDb = Pick<SqlSession, "run" | "stream">;
 
 /** The evidence field of a record's main figure first (value, tonnage, railcars, count), as confidence.ts ranks them. */
 const FIELD_RANK = `CASE e.field WHEN 'value_usd' THEN 0 WHEN 'quantity_tonnes' THEN 1 WHEN 'weight_tonnes' THEN 1 WHEN 'railcars' THEN 2
@@ -218,13 +219,13 @@ function unplacedItem(q: DbRow): ReviewItem {
 
 /** The evidence a conflict's records have from each article: the row of each record's main figure. */
 const CONFLICT_EVIDENCE = `SELECT e.table_name, e.record_id, r.confidence, ${EVIDENCE_COLUMNS}
-  FROM evidence e JOIN records r ON r.table_name = e.table_name AND r.record_id = e.record_id
-  WHERE EXISTS (SELECT 1 FROM ids WHERE ids.table_name = e.table_name AND ids.record_id = e.record_id)
+  FROM evidence e JOIN (SELECT DISTINCT table_name, record_id FROM ids) d ON d.table_name = e.table_name AND d.record_id = e.record_id
+  JOIN records r ON r.table_name = e.table_name AND r.record_id = e.record_id
   QUALIFY row_number() OVER (PARTITION BY e.table_name, e.record_id, e.article_id ORDER BY ${FIELD_RANK}, e.confidence, e.char_start, e.evidence_id) = 1`;
 
 /**
- * The three kinds of item, each a query that gives one item per row, in the queue's order of kinds. Each query is
- * ordered by article (nulls first, as compareCells orders them), so items are sorted one article at a time.
+ * The three kinds of item, each a query that gives one item per row (and an article_id column), in the queue's
+ * order of kinds.
  */
 const QUERIES: { sql: string; item: (r: DbRow) => ReviewItem }[] = [
   {
@@ -233,8 +234,7 @@ const QUERIES: { sql: string; item: (r: DbRow) => ReviewItem }[] = [
       SELECT c.check_id, c.table_name, c.message, m.check_id IS NOT NULL AS found, coalesce(m.record_id, c.record_id) AS record_id,
         m.* EXCLUDE (check_id, record_id)
       FROM qa_checks c LEFT JOIN matched m ON m.check_id = c.check_id
-      WHERE c."check" = 'conflict'
-      ORDER BY m.article_id NULLS FIRST`,
+      WHERE c."check" = 'conflict'`,
     item: conflictItem,
   },
   {
@@ -244,24 +244,54 @@ const QUERIES: { sql: string; item: (r: DbRow) => ReviewItem }[] = [
           WHERE ids.table_name = r.table_name AND ids.record_id = r.record_id) AS in_conflict
       FROM records r LEFT JOIN evidence e ON e.table_name = r.table_name AND e.record_id = r.record_id
       WHERE r.needs_review
-      QUALIFY row_number() OVER (PARTITION BY r.table_name, r.record_id ORDER BY ${FIELD_RANK}, e.confidence, e.article_id, e.char_start, e.evidence_id) = 1
-      ORDER BY e.article_id NULLS FIRST`,
+      QUALIFY row_number() OVER (PARTITION BY r.table_name, r.record_id ORDER BY ${FIELD_RANK}, e.confidence, e.article_id, e.char_start, e.evidence_id) = 1`,
     item: needsReviewItem,
   },
   {
-    sql: `SELECT check_id, article_id, message FROM qa_checks WHERE "check" = 'unplaced_number' ORDER BY article_id NULLS FIRST`,
+    sql: `SELECT check_id, article_id, message FROM qa_checks WHERE "check" = 'unplaced_number'`,
     item: unplacedItem,
   },
 ];
 
 /** Items handed on at a time. */
 const BATCH = 1024;
+/** Items sorted at a time in DuckDB: its sort of a whole kind's wide rows (a conflict's message, the quote) ran out of the publishing database's memory at 10,000 articles. */
+const RANGE_ROWS = 8192;
+const PART = "review_part";
+
+/** Article ranges holding at most RANGE_ROWS items each (one article may hold more), as WHERE conditions, in article order with nulls first. */
+async function articleRanges(db: QueueDb, rangeRows: number): Promise<string[]> {
+  const ranges: string[] = [];
+  let from: string | null = null;
+  let to: string | null = null;
+  let rows = 0;
+  const close = () => {
+    if (from !== null) ranges.push(`article_id >= ${sqlString(from)} AND article_id <= ${sqlString(to!)}`);
+    from = null;
+    rows = 0;
+  };
+  for await (const chunk of db.stream(`SELECT article_id, count(*)::INTEGER AS n FROM ${PART} GROUP BY article_id ORDER BY article_id NULLS FIRST`)) {
+    for (const r of chunk) {
+      if (r.article_id === null) {
+        ranges.push("article_id IS NULL");
+        continue;
+      }
+      if (rows + Number(r.n) > rangeRows) close();
+      from ??= String(r.article_id);
+      to = String(r.article_id);
+      rows += Number(r.n);
+    }
+  }
+  close();
+  return ranges;
+}
 
 /**
- * The review queue in its published order, in batches, from a published (or being published) database. Only one
- * article's items of one kind are held to be sorted, so memory does not grow with the archive.
+ * The review queue in its published order, in batches, from a published (or being published) database. Each kind's
+ * rows are staged in a temporary table and read back a range of articles at a time, each range sorted by article;
+ * only one article's items are held to be sorted by position, so memory does not grow with the archive.
  */
-export async function* reviewQueue(rows: RowStream): AsyncGenerator<ReviewItem[]> {
+export async function* reviewQueue(db: QueueDb, rangeRows = RANGE_ROWS): AsyncGenerator<ReviewItem[]> {
   let batch: ReviewItem[] = [];
   let group: ReviewItem[] = [];
   const close = () => {
@@ -269,32 +299,39 @@ export async function* reviewQueue(rows: RowStream): AsyncGenerator<ReviewItem[]
     group = [];
   };
   for (const { sql, item } of QUERIES) {
-    for await (const chunk of rows(sql)) {
-      for (const r of chunk) {
-        const next = item(r);
-        if (group.length > 0 && group[0]!.article_id !== next.article_id) close();
-        group.push(next);
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${PART} AS ${sql}`);
+    try {
+      for (const range of await articleRanges(db, rangeRows)) {
+        for await (const chunk of db.stream(`SELECT * FROM ${PART} WHERE ${range} ORDER BY article_id NULLS FIRST`)) {
+          for (const r of chunk) {
+            const next = item(r);
+            if (group.length > 0 && group[0]!.article_id !== next.article_id) close();
+            group.push(next);
+          }
+          if (batch.length >= BATCH) {
+            yield batch;
+            batch = [];
+          }
+        }
       }
-      if (batch.length >= BATCH) {
-        yield batch;
-        batch = [];
-      }
+      close();
+    } finally {
+      await db.run(`DROP TABLE IF EXISTS ${PART}`);
     }
-    close();
   }
   if (batch.length > 0) yield batch;
 }
 
 /** The whole queue at once, for a report page or one article's view. */
-export async function reviewItems(rows: RowStream): Promise<ReviewItem[]> {
+export async function reviewItems(db: QueueDb): Promise<ReviewItem[]> {
   const items: ReviewItem[] = [];
-  for await (const batch of reviewQueue(rows)) items.push(...batch);
+  for await (const batch of reviewQueue(db)) items.push(...batch);
   return items;
 }
 
 /** The queue as CSV (the project's writer: RFC 4180, formula-safe), with the spreadsheet copy behind a BOM like the tables'. */
-export async function writeReviewQueue(dir: string, rows: RowStream): Promise<FileInfo[]> {
-  const { csv, excel } = await writeTableCsv(dir, { def: QUEUE_DEF, columns: REVIEW_QUEUE_COLUMNS }, reviewQueue(rows) as AsyncIterable<Row[]>, () => undefined);
+export async function writeReviewQueue(dir: string, db: QueueDb): Promise<FileInfo[]> {
+  const { csv, excel } = await writeTableCsv(dir, { def: QUEUE_DEF, columns: REVIEW_QUEUE_COLUMNS }, reviewQueue(db) as AsyncIterable<Row[]>, () => undefined);
   return [csv, excel];
 }
 

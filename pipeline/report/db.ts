@@ -11,12 +11,29 @@ export interface QueryResult {
   rows: Value[][];
 }
 
-export interface ReadOnlyDb {
+/** Statements and streamed queries on one connection. */
+export interface SqlSession {
+  run(sql: string): Promise<void>;
+  /** Rows as JSON-shaped objects, a chunk at a time, for results too big to hold (64-bit integers stay text: cast them in the SQL). */
+  stream(sql: string): AsyncIterable<Row[]>;
+}
+
+/** A SqlSession over a connection. */
+export function sqlSession(connection: DuckDBConnection): SqlSession {
+  return {
+    run: async (sql) => {
+      await connection.run(sql);
+    },
+    async *stream(sql) {
+      yield* (await connection.stream(sql)).yieldRowObjectJson();
+    },
+  };
+}
+
+export interface ReadOnlyDb extends SqlSession {
   query(sql: string): Promise<QueryResult>;
   /** Rows as objects keyed by column name. */
   rows(sql: string): Promise<Row[]>;
-  /** The same, a chunk at a time, for results too big to hold (64-bit integers stay text: cast them in the SQL). */
-  stream(sql: string): AsyncIterable<Row[]>;
   close(): void;
 }
 
@@ -25,13 +42,6 @@ const INTEGER = /^(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER|U
 /** DuckDB's JSON form writes 64-bit integers as text; counts are small, so they become numbers again. */
 function integersAsNumbers(types: string[], row: Value[]): Value[] {
   return row.map((v, i) => (typeof v === "string" && INTEGER.test(types[i]!) && Number.isSafeInteger(Number(v)) ? Number(v) : v));
-}
-
-/** Streams one query's rows as JSON-shaped objects, a chunk at a time. */
-export function streamRows(connection: DuckDBConnection): (sql: string) => AsyncIterable<Row[]> {
-  return async function* (sql) {
-    yield* (await connection.stream(sql)).yieldRowObjectJson();
-  };
 }
 
 /**
@@ -55,7 +65,7 @@ export async function openReadOnly(path: string): Promise<ReadOnlyDb> {
       const { columns, rows } = await query(sql);
       return rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i] ?? null])));
     },
-    stream: streamRows(connection),
+    ...sqlSession(connection),
     close() {
       connection.closeSync();
       instance.closeSync();
