@@ -4,10 +4,9 @@ import type { Dataset } from "./dataset.ts";
 
 type Cells = Record<string, unknown>;
 
-/** One amount of one fact as a point of a series: the columns of the v_series_points view, in its order. */
-export interface SeriesPoint {
+/** What identifies a series (the same measure of the same pair and commodity, of one status). */
+export interface SeriesKey {
   table_name: FactTable;
-  record_id: string;
   /** The flow for trade (export, import, turnover), else the amount column (weight_tonnes, value_usd, students, ...). */
   measure: string;
   unit: string;
@@ -16,6 +15,11 @@ export interface SeriesPoint {
   commodity: string | null;
   /** The fact's status column (status, or kind for aid). */
   status: string;
+}
+
+/** One amount of one fact as a point of a series: the columns of the v_series_points view. */
+export interface SeriesPoint extends SeriesKey {
+  record_id: string;
   /** Whether the status is an actual one (reported trade, delivered aid, signed contracts, current grants). */
   is_actual: boolean;
   /** The stated day stands in for a missing period. */
@@ -47,14 +51,7 @@ export interface SeriesFilter {
 }
 
 /** A year's value of a series beside the previous year's, like v_annual_trade's columns for any series. */
-export interface GrowthRow {
-  table_name: FactTable;
-  measure: string;
-  unit: string;
-  reporter_iso3: string | null;
-  partner_iso3: string | null;
-  commodity: string | null;
-  status: string;
+export interface GrowthRow extends SeriesKey {
   year: number;
   value: number;
   /** The value of the year before, when that year is in the series too. */
