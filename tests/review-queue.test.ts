@@ -8,7 +8,7 @@ import { extractArticle } from "../pipeline/extract/extract.ts";
 import { articleFromText } from "../pipeline/ingest/article.ts";
 import { parseCsv } from "../pipeline/ingest/csv.ts";
 import { publish } from "../pipeline/publish/publish.ts";
-import { shortSpan } from "../pipeline/publish/reviewQueue.ts";
+import { reviewItems, shortSpan, type RowStream } from "../pipeline/publish/reviewQueue.ts";
 import { FACT_TABLES } from "../pipeline/schema/tables.ts";
 import { FORMULA_SENTENCE, reviewDataset, SHIP_A, SHIP_B, UNPLACED_SENTENCE } from "./fixtures/reviewDataset.ts";
 import { reference } from "./fixtures/extract.ts";
@@ -123,5 +123,28 @@ describe("unplaced numbers in qa_checks", () => {
     const { qa } = extractArticle(articleFromText("t", `Trade news.\n\n${sentence}`, "2024-06-15"), buildGazetteer(reference));
     const row = qa.find((q) => q.check === "unplaced_number")!;
     expect(row.message).toBe(`number seen but not placed in any table: "$31 billion" (a country's trade with the whole world (no partner)) in the sentence: "${sentence}"`);
+  });
+});
+
+describe("reviewQueue streaming", () => {
+  it("sorts each article's items when an article's rows arrive split across chunks, and orders kinds and articles", async () => {
+    const unplaced = (check_id: string, article_id: string, value: string) => ({
+      check_id,
+      article_id,
+      message: `number seen but not placed in any table: "${value}" (no rule placed it) in the sentence: "Exports to Tajikistan were ${value}."`,
+    });
+    // Chunks of one query split article a2 in two and hand its rows out of position order (quotes differ by value).
+    const chunks = [[unplaced("q1", "a1", "$9 million")], [unplaced("q2", "a2", "$7 million")], [unplaced("q3", "a2", "$5 million"), unplaced("q4", "a3", "$1 million")]];
+    const rows: RowStream = async function* (sql) {
+      if (sql.includes("'unplaced_number'")) yield* chunks;
+    };
+    const items = await reviewItems(rows);
+    expect(items.map((i) => [i.kind, i.article_id, i.value_text])).toEqual([
+      ["unplaced_number", "a1", "$9 million"],
+      ["unplaced_number", "a2", "$5 million"],
+      ["unplaced_number", "a2", "$7 million"],
+      ["unplaced_number", "a3", "$1 million"],
+    ]);
+    expect(items[1]!.quote).toBe("Exports to Tajikistan were $5 million.");
   });
 });

@@ -9,7 +9,8 @@ import { buildReadme } from "./dictionary.ts";
 import { appendRow, createTable, openDatabase } from "./duckdb.ts";
 import { fingerprint, fingerprintAll, type FileInfo } from "./files.ts";
 import { copyToParquet, rowGroupRows } from "./parquet.ts";
-import { rowsOfConnection, writeReviewQueue } from "./reviewQueue.ts";
+import { writeReviewQueue } from "./reviewQueue.ts";
+import { streamRows } from "../report/db.ts";
 import { EXCEL_DIR, parquetPath } from "./paths.ts";
 import type { PublishedTable } from "./rows.ts";
 import { writeTableCsv } from "./tableCsv.ts";
@@ -99,7 +100,7 @@ async function writeTables(dir: string, dataset: PublishDataset, written: Map<st
       }
       await connection.run("COMMIT");
       await createViews(connection);
-      for (const file of await writeReviewQueue(dir, rowsOfConnection(connection))) written.set(file.path, file);
+      for (const file of await writeReviewQueue(dir, streamRows(connection))) written.set(file.path, file);
     } catch (error) {
       database.discard();
       throw error;

@@ -1,5 +1,5 @@
 import { access } from "node:fs/promises";
-import { DuckDBInstance, type Json } from "@duckdb/node-api";
+import { DuckDBInstance, type DuckDBConnection, type Json } from "@duckdb/node-api";
 
 export type Value = Json;
 export type Row = Record<string, Value>;
@@ -15,6 +15,8 @@ export interface ReadOnlyDb {
   query(sql: string): Promise<QueryResult>;
   /** Rows as objects keyed by column name. */
   rows(sql: string): Promise<Row[]>;
+  /** The same, a chunk at a time, for results too big to hold (64-bit integers stay text: cast them in the SQL). */
+  stream(sql: string): AsyncIterable<Row[]>;
   close(): void;
 }
 
@@ -23,6 +25,13 @@ const INTEGER = /^(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER|U
 /** DuckDB's JSON form writes 64-bit integers as text; counts are small, so they become numbers again. */
 function integersAsNumbers(types: string[], row: Value[]): Value[] {
   return row.map((v, i) => (typeof v === "string" && INTEGER.test(types[i]!) && Number.isSafeInteger(Number(v)) ? Number(v) : v));
+}
+
+/** Streams one query's rows as JSON-shaped objects, a chunk at a time. */
+export function streamRows(connection: DuckDBConnection): (sql: string) => AsyncIterable<Row[]> {
+  return async function* (sql) {
+    yield* (await connection.stream(sql)).yieldRowObjectJson();
+  };
 }
 
 /**
@@ -46,6 +55,7 @@ export async function openReadOnly(path: string): Promise<ReadOnlyDb> {
       const { columns, rows } = await query(sql);
       return rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i] ?? null])));
     },
+    stream: streamRows(connection),
     close() {
       connection.closeSync();
       instance.closeSync();
