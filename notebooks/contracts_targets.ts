@@ -11,7 +11,7 @@ const amount = (value: number, unit: string) => (unit === "USD" ? usd(value) : c
 
 function label(r: Row): string {
   const pair = r.partner_iso3 ? `${r.reporter_iso3}–${r.partner_iso3}` : String(r.reporter_iso3);
-  return `${pair} ${String(r.measure).replaceAll("_", " ")}${r.commodity ? ` (${r.commodity})` : ""}`;
+  return `${pair} ${String(r.measure).replace(/_(usd|tonnes)$/, "").replaceAll("_", " ")}${r.commodity ? ` (${r.commodity})` : ""}`;
 }
 
 function targetSentence(r: Row): string {
@@ -89,7 +89,6 @@ export const contractsTargets: Notebook = {
             category: "what",
             value: "value_usd_m",
             group: { field: "status", title: "Status", scale: enumColors(CONTRACT_STATUS, contracts.map((r) => r.status)) },
-            categoryTitle: "Goods, place",
             valueTitle: "US$ million",
             labelFormat: ",.1f",
           }),
@@ -116,7 +115,6 @@ export const contractsTargets: Notebook = {
             category: "what",
             value: "value_usd_m",
             group: { field: "kind", title: "Figure", scale: enumColors(KINDS, [...usdBars.values()].map((r) => r.kind)) },
-            categoryTitle: "Series",
             valueTitle: "US$ million",
             labelFormat: ",.1f",
           }),

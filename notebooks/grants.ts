@@ -33,7 +33,7 @@ export const grants: Notebook = {
     const status = (rows: Row[]) => ({ field: "status", title: "Status", scale: enumColors(STATUS, rows.map((r) => r.status)) });
     // Students and institutions are different units, so each has its own chart and axis.
     const perDonor = (field: string, title: string, valueTitle: string) =>
-      barChart(title, all, { category: "pair", value: field, group: status(all), categoryTitle: "Host → students' country", valueTitle, labelFormat: ",.0f" });
+      barChart(title, all, { category: "pair", value: field, group: status(all), valueTitle, labelFormat: ",.0f" });
     return [
       {
         title: "Grants per year",

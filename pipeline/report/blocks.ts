@@ -49,7 +49,6 @@ const colorOf = (c: Category) => ({ field: c.field, type: "nominal" as const, ti
 export interface BarOptions {
   category: string;
   value: string;
-  categoryTitle: string;
   valueTitle: string;
   /** Colours, and places one under another, the bars of one category by this field. */
   group?: Category;
@@ -85,8 +84,11 @@ export function barChart(title: string, allRows: Row[], o: BarOptions): ChartBlo
     height: new Set(rows.map((r) => r[o.category])).size * (groups > 1 ? 16 * groups : 22),
     data: { values: rows },
     encoding: {
-      y: { field: o.category, type: "nominal", title: o.categoryTitle || null, sort: null, axis: { labelLimit: 320 } },
-      x: { field: o.value, type: "quantitative", title: o.valueTitle },
+      // Vega measures text without a canvas by an estimate wider than the browser draws it: 400 keeps ~50 characters.
+      // No axis title: a title longer than the bars are tall would stretch the chart with empty space.
+      y: { field: o.category, type: "nominal", title: null, sort: null, axis: { labelLimit: 400 } },
+      // Room past the longest bar for its value label, which would otherwise run into the legend.
+      x: { field: o.value, type: "quantitative", title: o.valueTitle, scale: { domainMax: Math.max(0, ...rows.map((r) => r[o.value] as number)) * (o.labelFormat ? 1.12 : 1) } },
       ...(o.group ? { color: colorOf(o.group), ...(groups > 1 ? { yOffset: { field: o.group.field, sort: o.group.scale.domain } } : {}) } : {}),
     },
     layer: [
@@ -193,5 +195,7 @@ export function timeChart(title: string, allRows: Row[], o: TimeOptions): Block[
   const chart: ChartBlock = { kind: "chart", title, spec, marks, records: [...new Set([...recordsOf(dated), ...targets.flatMap((t) => t.records)])].sort() };
   if (undated.length === 0) return [chart];
   if (!o.undated) throw new Error(`${title}: ${undated.length} row(s) without a period and no table for them`);
-  return [chart, table(o.undated.title, undated, o.undated.columns)];
+  const list = table(o.undated.title, undated, o.undated.columns);
+  // With nothing dated, a chart would only say "no data" above figures that exist.
+  return dated.length === 0 ? [list] : [chart, list];
 }

@@ -70,7 +70,7 @@ figcaption { font-weight: 600; margin-bottom: .4rem; }
 .scroll { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; font-size: 13px; }
 th, td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; vertical-align: top; white-space: nowrap; }
-td.wrap { white-space: normal; min-width: 18rem; max-width: 32rem; overflow-wrap: anywhere; }
+td.wrap { white-space: normal; min-width: 24rem; max-width: 32rem; overflow-wrap: anywhere; }
 th { background: #f3f5f7; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .sources { font-size: 12px; color: #555; margin-top: .4rem; }
