@@ -126,7 +126,7 @@ describe("excel CSV variant", () => {
   it("is documented in the generated README, as are the views and the citation", async () => {
     const readme = await readFile(join(dir, "small", "README.md"), "utf8");
     expect(readme).toContain("`excel/<table>.csv`: the same CSV behind a UTF-8 byte order mark");
-    expect(readme).toContain("Files: `trade_flows.parquet`, `trade_flows.csv`, `excel/trade_flows.csv`.");
+    expect(readme).toContain("Files: `trade_flows.parquet`, `trade_flows.arrow`, `trade_flows.csv`, `excel/trade_flows.csv`.");
     for (const view of VIEWS) expect(readme).toContain(`| \`${view.name}\` |`);
     expect(readme).toContain("> Small test dataset. Dataset `small-test`, version 0.0.1. CC-BY-4.0.");
     expect(readme).toMatch(/Page chrome/);

@@ -2,7 +2,7 @@ import type { FileInfo } from "./files.ts";
 import type { PublishedTable } from "./rows.ts";
 import { FRICTIONLESS_TYPE } from "./sqlTypes.ts";
 import { CSV_LINE_END } from "./csv.ts";
-import { csvPath, excelCsvPath, parquetPath } from "./paths.ts";
+import { arrowPath, csvPath, excelCsvPath, parquetPath } from "./paths.ts";
 
 export interface License {
   name: string;
@@ -30,8 +30,8 @@ const hash = (file: FileInfo) => `sha256:${file.sha256}`;
 
 /**
  * Frictionless Data Package v1 (tabular): one CSV resource per table, named like the table so
- * foreign keys resolve. The table's Parquet file and its spreadsheet CSV (same bytes after a BOM)
- * are described in the resource's extra `parquet` and `excel` properties, which keeps "one resource
+ * foreign keys resolve. The table's Parquet file, its Arrow IPC file and its spreadsheet CSV (same bytes
+ * after a BOM) are described in the resource's extra `parquet`, `arrow` and `excel` properties, which keeps "one resource
  * per table" and stays out of the way of CSV validators.
  * Objects are built in a fixed key order and carry no timestamps, so the JSON is reproducible.
  */
@@ -55,6 +55,7 @@ export function buildDataPackage(info: PackageInfo, tables: PublishedTable[], fi
     resources: tables.map(({ def, columns }) => {
       const csv = file(csvPath(def.name));
       const parquet = file(parquetPath(def.name));
+      const arrow = file(arrowPath(def.name));
       const excel = file(excelCsvPath(def.name));
       return {
         profile: "tabular-data-resource",
@@ -94,6 +95,14 @@ export function buildDataPackage(info: PackageInfo, tables: PublishedTable[], fi
           mediatype: "application/vnd.apache.parquet",
           bytes: parquet.bytes,
           hash: hash(parquet),
+        },
+        arrow: {
+          path: arrow.path,
+          description: "Arrow IPC file (Feather v2) with the Parquet file's columns and types, for pandas, polars and R",
+          format: "arrow",
+          mediatype: "application/vnd.apache.arrow.file",
+          bytes: arrow.bytes,
+          hash: hash(arrow),
         },
         excel: {
           path: excel.path,

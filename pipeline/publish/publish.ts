@@ -6,12 +6,13 @@ import { canonicalChunks, type PublishDataset } from "./chunks.ts";
 import { CountryCodes } from "./countries.ts";
 import { buildDataPackage, DEFAULT_LICENSES, toJson, type License, type Source } from "./datapackage.ts";
 import { buildReadme } from "./dictionary.ts";
-import { appendRow, createTable, openDatabase } from "./duckdb.ts";
+import { writeArrowFile } from "./arrow.ts";
+import { appendRow, createTable, openDatabase, quoteIdent } from "./duckdb.ts";
 import { fingerprint, fingerprintAll, type FileInfo } from "./files.ts";
 import { copyToParquet, rowGroupRows } from "./parquet.ts";
 import { writeReviewQueue } from "./reviewQueue.ts";
 import { streamRows } from "../report/db.ts";
-import { EXCEL_DIR, parquetPath } from "./paths.ts";
+import { arrowPath, EXCEL_DIR, parquetPath } from "./paths.ts";
 import type { PublishedTable } from "./rows.ts";
 import { writeTableCsv } from "./tableCsv.ts";
 import { createViews } from "./views.ts";
@@ -41,7 +42,7 @@ const SCRATCH_DIR = ".scratch";
 
 /**
  * Validates the dataset and replaces `outDir` with its published form: per table a CSV, a
- * Parquet file and a spreadsheet CSV (excel/), plus dataset.duckdb (tables and views),
+ * Parquet file, an Arrow IPC file and a spreadsheet CSV (excel/), plus dataset.duckdb (tables and views),
  * review_queue.csv (and its excel/ copy), datapackage.json and README.md. Tables are streamed chunk by chunk, so memory follows the
  * largest chunk (an array is one chunk). Throws on an invalid row, a duplicate key, chunks out of
  * order or any write failure, always before the swap, leaving the previous `outDir` as it was.
@@ -94,8 +95,10 @@ async function writeTables(dir: string, dataset: PublishDataset, written: Map<st
         written.set(csv.path, csv);
         written.set(excel.path, excel);
         const parquet = parquetPath(def.name);
+        const arrow = arrowPath(def.name);
         await copyToParquet(connection, def.name, join(dir, parquet), rowGroupRows(widestRow));
-        written.set(parquet, await fingerprint(dir, parquet));
+        await writeArrowFile(connection, `SELECT * FROM ${quoteIdent(def.name)}`, join(dir, arrow), rowGroupRows(widestRow));
+        for (const path of [parquet, arrow]) written.set(path, await fingerprint(dir, path));
         tables.push({ ...table, rowCount });
       }
       await connection.run("COMMIT");
