@@ -1,15 +1,16 @@
+import type { Dataset } from "../pipeline/api/dataset.ts";
+import { series } from "../pipeline/api/verbs.ts";
 import { table, text, timeChart } from "../pipeline/report/blocks.ts";
 import { countryColors, enumShapes, enumValues } from "../pipeline/report/colors.ts";
-import type { ReadOnlyDb, Row } from "../pipeline/report/db.ts";
+import type { Row } from "../pipeline/report/db.ts";
 import type { Block, Notebook } from "../pipeline/report/types.ts";
 import { count, period, usd } from "./format.ts";
+import { orderNullsLast, rowsOf } from "./query.ts";
 
-/** Aid amounts as series points: v_series_points already puts a stated day in place of a missing period. */
-async function points(db: ReadOnlyDb, measure: string): Promise<Row[]> {
-  return db.rows(`SELECT p.record_id, p.status AS kind, p.reporter_iso3 AS donor_iso3, coalesce(p.reporter_name, p.reporter_iso3) AS donor, p.partner_iso3 AS recipient_iso3,
-      p.period_start, p.period_end, p.first_published, p.value, p.qualifier
-    FROM v_series_points p WHERE p.table_name = 'aid_shipments' AND p.measure = '${measure}'
-    ORDER BY p.as_of, p.record_id`);
+/** Aid amounts as series points: the API's series already puts a stated day in place of a missing period. */
+function points(ds: Dataset, measure: string): Row[] {
+  const aid = series(ds, { table: "aid_shipments", measure }).select({ record_id: "record_id", status: "kind", reporter_iso3: "donor_iso3", reporter_name: "donor", partner_iso3: "recipient_iso3" }, "period_start", "period_end", "first_published", "value", "qualifier", "as_of");
+  return rowsOf(orderNullsLast(aid, "as_of", "record_id")).map((r): Row => ({ ...r, donor: r.donor ?? r.donor_iso3! }));
 }
 
 function totals(rows: Row[], unit: (n: number) => string): string {
@@ -42,13 +43,11 @@ export const aid: Notebook = {
   id: "aid",
   title: "Humanitarian aid",
   summary: "Aid shipments over time by donor: weight in tonnes, railway cars and value, with the items itemized in the articles.",
-  async run(db) {
-    const [tonnes, railcars, value] = await Promise.all([points(db, "weight_tonnes"), points(db, "railcars"), points(db, "value_usd")]);
-    const valueRows = value.map((r) => ({ ...r, value_usd_m: (r.value as number) / 1e6 }));
-    const shipments = await db.rows(`SELECT s.record_id, donor_iso3, recipient_iso3, kind, event_date, period_start, period_end, weight_tonnes, railcars,
-        value_usd, value_original, currency_original, usd_rate, usd_rate_basis, transport_mode, channel, place, items, qualifier, n_sources
-      FROM aid_shipments s ORDER BY coalesce(event_date, period_start) NULLS LAST, record_id`);
-    const items = await db.rows("SELECT record_id, item, quantity, unit FROM aid_items ORDER BY record_id, item, unit");
+  async run(ds) {
+    const [tonnes, railcars, value] = [points(ds, "weight_tonnes"), points(ds, "railcars"), points(ds, "value_usd")];
+    const valueRows = value.map((r): Row => ({ ...r, value_usd_m: (r.value as number) / 1e6 }));
+    const shipments = rowsOf(orderNullsLast(ds.aid_shipments, (d) => d.event_date ?? d.period_start, "record_id"));
+    const items = rowsOf(ds.aid_items.orderby("record_id", "item", "unit"));
     return [
       {
         title: "Aid over time",

@@ -1,9 +1,13 @@
+import { desc, escape, op } from "arquero";
+import type { Dataset } from "../pipeline/api/dataset.ts";
+import { series, seriesPoints } from "../pipeline/api/verbs.ts";
 import { barChart, table, text, timeChart, type TargetLine } from "../pipeline/report/blocks.ts";
 import { countryColors, enumColors, enumValues } from "../pipeline/report/colors.ts";
 import type { Row } from "../pipeline/report/db.ts";
 import type { Block, Notebook } from "../pipeline/report/types.ts";
 import { FACT_TABLES, factTable } from "../pipeline/schema/tables.ts";
 import { count, period, usd } from "./format.ts";
+import { orderNullsLast, rowsOf } from "./query.ts";
 
 const CONTRACT_STATUS = enumValues("contracts", "status");
 
@@ -19,6 +23,40 @@ function targetSentence(r: Row): string {
   if (typeof r.actual_value !== "number") return `${target}; no actual figure of this series to compare.`;
   const when = r.actual_period_start ? period(r.actual_period_start, r.actual_period_end) : `no stated period, reported ${r.actual_first_published}`;
   return `${target}; latest actual ${amount(r.actual_value, r.unit as string)} (${when}) = ${r.actual_pct_of_target}% of it.`;
+}
+
+const SERIES = ["table_name", "measure", "unit", "reporter_iso3", "partner_iso3", "commodity"] as const;
+
+/** A series as one join key: arquero's joins, like SQL's =, would never match a missing partner or commodity to another. */
+const seriesKey = escape((d: Row) => JSON.stringify(SERIES.map((c) => d[c])));
+
+/** Whether an actual's status is one a projection of its kind is measured against (the registry's `compares`). */
+const comparable = escape((d: Row) => factTable(d.table_name as string).series.compares[d.status as string]?.includes(d.actual_status as string) ?? false);
+
+/**
+ * Every projected figure beside the latest comparable actual of its series (whole-year or undated), and the
+ * actual as a percentage of it: the rows of the v_targets_vs_actuals view, from the API's series points.
+ */
+function targetsVsActuals(ds: Dataset): Row[] {
+  const points = seriesPoints(ds).derive({ key: seriesKey });
+  const actuals = points
+    .filter((d: Row) => d.is_actual && (d.is_annual || d.period_start === null))
+    .select("key", { record_id: "actual_record_id", status: "actual_status", period_start: "actual_period_start", period_end: "actual_period_end", first_published: "actual_first_published", value: "actual_value", as_of: "actual_as_of" });
+  const projected = points
+    .filter((d: Row) => !d.is_actual)
+    .select(...SERIES, "key", "reporter_name", "partner_name", "status", { record_id: "target_record_id", period_start: "target_period_start", period_end: "target_period_end", value: "target_value" });
+  const latest = projected
+    .join(actuals, "key")
+    .filter(comparable)
+    .groupby("target_record_id", "measure", "unit")
+    .orderby(desc("actual_as_of"), "actual_record_id")
+    .filter(() => op.row_number() === 1)
+    .ungroup()
+    .select("target_record_id", "measure", "unit", "actual_record_id", "actual_status", "actual_period_start", "actual_period_end", "actual_first_published", "actual_value");
+  const joined = projected
+    .join_left(latest, [["target_record_id", "measure", "unit"], ["target_record_id", "measure", "unit"]])
+    .derive({ actual_pct_of_target: escape((d: Row) => (typeof d.actual_value === "number" ? Math.round((d.actual_value / (d.target_value as number)) * 1000) / 10 : null)) });
+  return rowsOf(orderNullsLast(joined, ...SERIES, "status", "target_record_id"));
 }
 
 /** The projected kinds of every fact table (target, pledge, planned, ...) after the actual, each with a fixed colour. */
@@ -58,13 +96,18 @@ export const contractsTargets: Notebook = {
   id: "contracts_targets",
   title: "Contracts and targets",
   summary: "Signed and planned contracts, and every target, forecast, potential, pledge or plan against the latest actual figure of the same series.",
-  async run(db) {
-    const contracts = await db.rows(`SELECT c.*, c.value_usd / 1e6 AS value_usd_m, coalesce(c.commodity, 'goods not stated') || ', ' || coalesce(c.place, c.parties_iso3) AS what
-      FROM contracts c ORDER BY coalesce(event_date, period_start) NULLS LAST, record_id`);
-    const targets = await db.rows("SELECT * FROM v_targets_vs_actuals");
-    const history = await db.rows(`SELECT record_id, table_name, measure, unit, reporter_iso3, partner_iso3, commodity, period_start, period_end, first_published, value
-      FROM v_series_points WHERE table_name = 'trade_flows' AND is_actual AND unit = 'USD' AND (is_annual OR period_start IS NULL)
-      ORDER BY as_of, record_id`);
+  async run(ds) {
+    const contracts = rowsOf(orderNullsLast(ds.contracts, (d) => d.event_date ?? d.period_start, "record_id")).map(
+      (c): Row => ({ ...c, value_usd_m: typeof c.value_usd === "number" ? c.value_usd / 1e6 : null, what: `${c.commodity ?? "goods not stated"}, ${c.place ?? c.parties_iso3}` }),
+    );
+    const targets = targetsVsActuals(ds);
+    const history = rowsOf(
+      orderNullsLast(
+        series(ds, { table: "trade_flows", unit: "USD", actual: true }).filter((d: Row) => d.is_annual || d.period_start === null),
+        "as_of",
+        "record_id",
+      ),
+    );
     // A series' projections and its latest actual, each distinct figure once with every record stating it.
     const usdBars = new Map<string, { what: string; kind: string; value_usd_m: number; record_id: string[] }>();
     for (const r of targets.filter((t) => t.unit === "USD")) {

@@ -2,7 +2,8 @@ import { barChart, table, text } from "../pipeline/report/blocks.ts";
 import type { Row } from "../pipeline/report/db.ts";
 import { enumColors, enumValues } from "../pipeline/report/colors.ts";
 import type { Notebook } from "../pipeline/report/types.ts";
-import { qualified } from "./format.ts";
+import { countryNames, qualified } from "./format.ts";
+import { rowsOf } from "./query.ts";
 
 const STATUS = enumValues("grants", "status");
 
@@ -26,10 +27,12 @@ export const grants: Notebook = {
   id: "grants",
   title: "Grants and students",
   summary: "Educational grants and scholarships per year, current and planned, and the students and universities hosting them.",
-  async run(db) {
-    const all = await db.rows(`SELECT g.*, coalesce(d.name, donor_iso3) || ' → ' || coalesce(r.name, recipient_iso3) AS pair, d.name AS donor_name, r.name AS recipient_name
-      FROM grants g LEFT JOIN countries d ON d.iso3 = g.donor_iso3 LEFT JOIN countries r ON r.iso3 = g.recipient_iso3
-      ORDER BY donor_iso3, recipient_iso3, status, record_id`);
+  async run(ds) {
+    const name = countryNames(ds.rows("countries"));
+    const all = rowsOf(ds.grants.orderby("donor_iso3", "recipient_iso3", "status", "record_id")).map((g): Row => {
+      const [donor, recipient] = [name(g.donor_iso3 as string), name(g.recipient_iso3 as string)];
+      return { ...g, donor_name: donor, recipient_name: recipient, pair: `${donor} → ${recipient}` };
+    });
     const status = (rows: Row[]) => ({ field: "status", title: "Status", scale: enumColors(STATUS, rows.map((r) => r.status)) });
     // Students and institutions are different units, so each has its own chart and axis.
     const perDonor = (field: string, title: string, valueTitle: string) =>

@@ -1,12 +1,10 @@
+import { growth } from "../pipeline/api/verbs.ts";
 import { table, text, timeChart } from "../pipeline/report/blocks.ts";
 import { countryColors, enumShapes, enumValues } from "../pipeline/report/colors.ts";
 import type { Row, Value } from "../pipeline/report/db.ts";
 import type { Notebook } from "../pipeline/report/types.ts";
 import { change, counterpart, countryNames, period, usd } from "./format.ts";
-
-/** "KAZ→AFG export" for a direction, "AFG–KAZ turnover" for both directions. */
-const seriesLabel = (flow = "flow") =>
-  `CASE WHEN ${flow} = 'turnover' THEN reporter_iso3 || '–' || partner_iso3 ELSE reporter_iso3 || '→' || partner_iso3 END || ' ' || ${flow}`;
+import { orderNullsLast, rowsOf } from "./query.ts";
 
 function growthSentence(rows: Row[]): string {
   const computed = rows.filter((r) => typeof r.yoy_change_pct === "number");
@@ -35,30 +33,45 @@ function consecutiveRuns(rows: Row[]): Row[] {
 const FLOWS = enumValues("trade_flows", "flow");
 const METHODS = enumValues("growth_rates", "method");
 
+/** "KAZ→AFG export" for a direction, "AFG–KAZ turnover" for both directions. */
+function seriesLabel(r: Row, flow: unknown): string {
+  return `${r.reporter_iso3}${flow === "turnover" ? "–" : "→"}${r.partner_iso3} ${String(flow)}`;
+}
+
 export const trade: Notebook = {
   id: "trade",
   title: "Bilateral trade",
   summary: "Reported trade between Afghanistan and its neighbours by year and direction, with growth computed from the values and growth as the articles state it.",
-  async run(db) {
-    const name = countryNames(await db.rows("SELECT iso3, name FROM countries"));
-    const withPartner = (r: Row, measure: Value): Row => {
+  async run(ds) {
+    const name = countryNames(ds.rows("countries"));
+    const withPartner = (r: Row, flow: Value): Row => {
       const c = counterpart(r.reporter_iso3 as string, r.partner_iso3 as string | null, name);
-      return { ...r, partner: c.label, partner_code: c.code, flow: measure };
+      return { ...r, series: seriesLabel(r, flow), partner: c.label, partner_code: c.code, flow };
     };
-    const annual = (
-      await db.rows(`SELECT ${seriesLabel()} AS series, reporter_iso3, partner_iso3, flow, year::VARCHAR AS year, make_date(year, 1, 1)::VARCHAR AS period_start,
-        make_date(year, 12, 31)::VARCHAR AS period_end, value_usd, value_usd / 1e6 AS value_usd_m, previous_value_usd, yoy_change_pct, stated_change_pct, qualifier, n_sources, record_id
-      FROM v_annual_trade WHERE commodity IS NULL ORDER BY year, flow, series`)
-    ).map((r) => withPartner(r, r.flow!));
-    const growth = await db.rows(`SELECT ${seriesLabel("measure")} AS series, reporter_iso3, partner_iso3, measure, period_start, period_end, base_period_start, base_period_end,
-        value, base_value, round(change_pct, 2) AS change_pct, method, stated_change_pct, consistent, record_id, base_record_id
-      FROM growth_rates WHERE table_name = 'trade_flows' AND unit = 'USD' ORDER BY period_start, series, method`);
-    const other = await db.rows(`SELECT ${seriesLabel()} AS series, period_start, period_end, value_usd, quantity_tonnes, commodity, qualifier, record_id
-      FROM trade_flows
-      WHERE status = 'reported' AND record_id NOT IN (SELECT record_id FROM v_annual_trade WHERE commodity IS NULL)
-      ORDER BY period_start NULLS LAST, series, record_id`);
-    const withPeriods = (rows: Row[]): Row[] => rows.map((r) => ({ ...r, period: period(r.period_start, r.period_end), base_period: period(r.base_period_start, r.base_period_end) }));
-    const growthRows = withPeriods(growth).map((r) => withPartner(r, r.measure!));
+    const annualTable = growth(ds, { table: "trade_flows", unit: "USD", commodity: null, status: "reported" })
+      .join(ds.trade_flows.select("record_id", "qualifier", "n_sources"), "record_id")
+      .orderby("year", "measure", "reporter_iso3", "partner_iso3");
+    const annual = rowsOf(annualTable).map((r): Row => ({
+      ...withPartner(r, r.measure!),
+      year: String(r.year),
+      period_start: `${r.year}-01-01`,
+      period_end: `${r.year}-12-31`,
+      value_usd: r.value!,
+      value_usd_m: (r.value as number) / 1e6,
+      previous_value_usd: r.previous_value!,
+      yoy_change_pct: r.change_pct!,
+    }));
+    const growthRows = rowsOf(
+      orderNullsLast(ds.growth_rates.filter((d: Row) => d.table_name === "trade_flows" && d.unit === "USD"), "period_start", (d) => seriesLabel(d, d.measure), "method"),
+    ).map((r): Row => ({
+      ...withPartner(r, r.measure!),
+      change_pct: Math.round((r.change_pct as number) * 100) / 100,
+      period: period(r.period_start, r.period_end),
+      base_period: period(r.base_period_start, r.base_period_end),
+    }));
+    const other = rowsOf(
+      orderNullsLast(ds.trade_flows.filter((d: Row) => d.status === "reported").antijoin(annualTable.select("record_id"), "record_id"), "period_start", (d) => seriesLabel(d, d.flow), "record_id"),
+    ).map((r): Row => ({ ...withPartner(r, r.flow!), period: period(r.period_start, r.period_end) }));
     const growthChartRows = growthRows.filter((r) => r.method !== "implied");
     const annualChart = (title: string, rows: Row[]) =>
       timeChart(title, rows, {
@@ -113,8 +126,8 @@ export const trade: Notebook = {
       {
         title: "Other reported figures",
         blocks: [
-          text("Reported trade that is not a whole calendar year of all goods: part-year periods, figures with no stated period, single commodities and tonnages."),
-          table("Part-year, undated and commodity figures", withPeriods(other), ["series", "period", { name: "value_usd", label: "value (USD)" }, "quantity_tonnes", "commodity", "qualifier", "record_id"]),
+          text("Reported trade that is not a whole calendar year of all goods in US dollars: part-year periods, figures with no stated period, single commodities, and tonnages or stated changes without a dollar value."),
+          table("Part-year, undated, commodity and tonnage figures", other, ["series", "period", { name: "value_usd", label: "value (USD)" }, "quantity_tonnes", "commodity", "qualifier", "record_id"]),
         ],
       },
     ];
