@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lockAddress } from "../pipeline/ops/lock.ts";
-import { cli, seedsCopy } from "./fixtures/cli.ts";
+import { cli, scenario } from "./fixtures/cli.ts";
 
 const fixtures = new URL("./fixtures/", import.meta.url).pathname;
 let work: string;
@@ -120,9 +120,7 @@ describe("the run lock under races", () => {
 
 describe("the run lock from the command line", () => {
   it("exits 4 naming the live holder, queues behind it with --wait, and ignores a pid written into <out>.lock", async () => {
-    const input = await seedsCopy(work, "cli-in");
-    const out = join(work, "cli-out");
-    const args = ["--input", input, "--out", out, "--cache", join(work, "cli-cache"), "--no-report"];
+    const { out, args } = await scenario(work, "cli");
     const h = await holder(`${out}.lock`);
     const held = await cli(args);
     expect(held.code).toBe(4);

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pipelineLaunch } from "../bench/pipelineLaunch.ts";
-import { cli, root, seedsCopy } from "./fixtures/cli.ts";
+import { cli, root, scenario } from "./fixtures/cli.ts";
 
 let work: string;
 
@@ -56,10 +56,7 @@ function withArticle(input: string, i: number): Promise<void> {
 
 describe("publishing under kill -9", () => {
   it("always shows a reader polling every 20 ms a complete output whose manifest describes the files beside it", async () => {
-    const input = await seedsCopy(work, "kill-in");
-    const out = join(work, "kill-out");
-    const cache = join(work, "kill-cache");
-    const args = ["--input", input, "--out", out, "--cache", cache];
+    const { input, out, args } = await scenario(work, "kill", []);
     const started = performance.now();
     expect((await cli(args)).code).toBe(0);
     const runMs = performance.now() - started;
@@ -103,9 +100,7 @@ describe("publishing under kill -9", () => {
 
 describe("messages say what is true", () => {
   it("says the previous output is untouched when the disk fills up at the manifest, and it is", async () => {
-    const input = await seedsCopy(work, "full-in");
-    const out = join(work, "full-out");
-    const args = ["--input", input, "--out", out, "--cache", join(work, "full-cache"), "--no-report"];
+    const { input, out, args } = await scenario(work, "full");
     expect((await cli(args)).code).toBe(0);
     const dir = await realpath(out);
     const before = await readFile(join(dir, "trade_flows.csv"), "utf8");
@@ -133,9 +128,7 @@ describe("messages say what is true", () => {
 
 describe("the unchanged-run check", () => {
   it("republishes a published file corrupted at the same size", async () => {
-    const input = await seedsCopy(work, "same-in");
-    const out = join(work, "same-out");
-    const args = ["--input", input, "--out", out, "--cache", join(work, "same-cache"), "--no-report"];
+    const { out, args } = await scenario(work, "same");
     expect((await cli(args)).code).toBe(0);
     const good = await readFile(join(out, "trade_flows.csv"));
     const bad = Buffer.from(good);
