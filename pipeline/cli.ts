@@ -49,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
   if (!stat) return usage(`--input ${input} does not exist`);
   if (!stat.isDirectory()) return usage(`--input ${input} is not a folder`);
   const out = resolve((values.out as string | undefined) ?? DEFAULT_OUTPUT);
-  const refused = await refuseOut(input, out);
+  const refused = await refuseOut(input, out).catch((err: Error) => `cannot tell what --out ${out} is: ${err.message}`);
   if (refused) return usage(refused);
   try {
     await mkdir(dirname(out), { recursive: true });

@@ -2,6 +2,7 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, writeF
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recoverOutput } from "../pipeline/ops/recover.ts";
 import { cli, seedsCopy } from "./fixtures/cli.ts";
 
 let work: string;
@@ -91,4 +92,24 @@ describe("--out safety", () => {
     expect(await readdir(out)).not.toContain("stale.csv");
     expect(await readdir(out)).toContain("trade_flows.parquet");
   }, 120_000);
+
+  it("after a kill inside the migration, links the output back to the folder moved aside and removes the rest", async () => {
+    const parent = join(work, "migrating");
+    await mkdir(parent);
+    const aside = join(parent, "out.run-20261208T010000000Z-0000000a");
+    const staged = join(parent, "out.run-20261208T000000000Z-0000000b");
+    await mkdir(aside);
+    await writeFile(join(aside, "datapackage.json"), '{"name": "afghanistan-neighbours-trade-news"}');
+    await mkdir(staged);
+    await writeFile(join(staged, "trade_flows.csv"), "half written");
+    await symlink("out.run-20261208T000000000Z-0000000b", join(parent, "out.link-20261208T000000000Z-0000000c"));
+    await mkdir(join(parent, "out.run-thesis"));
+    expect(await recoverOutput(join(parent, "out"))).toEqual([
+      "linked out to out.run-20261208T010000000Z-0000000a",
+      "removed out.link-20261208T000000000Z-0000000c",
+      "removed out.run-20261208T000000000Z-0000000b",
+    ]);
+    expect(await readlink(join(parent, "out"))).toBe("out.run-20261208T010000000Z-0000000a");
+    expect((await readdir(parent)).sort()).toEqual(["out", "out.run-20261208T010000000Z-0000000a", "out.run-thesis"]);
+  });
 });

@@ -15,12 +15,16 @@ export async function recoverOutput(out: string): Promise<string[]> {
   const done: string[] = [];
   let state = await inspectOut(out);
   if (state.kind === "absent") {
-    const complete: string[] = [];
-    for (const n of names.filter((x) => isRunDir(base, x))) if ((await lstat(join(parent, n, "manifest.json")).catch(() => null))?.isFile()) complete.push(n);
+    const has = async (n: string, file: string) => (await lstat(join(parent, n, file)).catch(() => null))?.isFile() ?? false;
+    const runs = names.filter((x) => isRunDir(base, x));
+    // A publication with its manifest; else an earlier version's folder moved aside, which may have none.
+    let best: string | undefined;
+    for (const n of runs) if (await has(n, "manifest.json")) best = n;
+    if (!best) for (const n of runs) if (await has(n, "datapackage.json")) best = n;
     const old = names.filter((n) => n.startsWith(`${base}.old-`));
-    if (complete.length > 0) {
-      await symlink(complete.at(-1)!, out);
-      done.push(`linked ${base} to ${complete.at(-1)}`);
+    if (best) {
+      await symlink(best, out);
+      done.push(`linked ${base} to ${best}`);
     } else if (old.length > 0) {
       await rename(join(parent, old.at(-1)!), out);
       done.push(`restored ${old.at(-1)} to ${base}`);
