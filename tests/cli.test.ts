@@ -66,7 +66,7 @@ describe("scheduled runs", () => {
     expect(fifth.articles).toEqual({ new: 0, changed: 1, unchanged: 5, removed: 0 });
     expect(fifth.articles_reextracted).toBe(1);
     expect(await readFile(join(out, "trade_flows.csv"), "utf8")).toContain(",13000000,");
-  }, 60_000);
+  }, 300_000);
 
   it("gives byte-identical data files on two full runs with fresh caches", async () => {
     const a = join(work, "det-a");
@@ -76,7 +76,7 @@ describe("scheduled runs", () => {
     const fa = await dataFiles(a);
     expect(fa.size).toBeGreaterThan(20);
     expect(await dataFiles(b)).toEqual(fa);
-  }, 60_000);
+  }, 240_000);
 
   it("runs an archive-sized input on the worker pool under npm run pipeline's heap flag and malloc setting", async () => {
     const launch = await pipelineLaunch(root);
@@ -97,14 +97,14 @@ describe("scheduled runs", () => {
     expect((await cli(["--no-such-flag"])).code).toBe(2);
     expect((await cli(["--input", join(work, "missing")])).code).toBe(2);
     expect((await cli(["--log-format", "xml"])).code).toBe(2);
-  }, 30_000);
+  }, 120_000);
 
   it("writes JSON lines with --log-format json", async () => {
     const r = await cli(["--out", join(work, "json-out"), "--cache", join(work, "json-cache"), "--log-format", "json"]);
     const lines = r.stderr.trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.some((l) => l.event === "published" && l.trade_flows > 0)).toBe(true);
     expect(lines.every((l) => typeof l.time === "string" && typeof l.level === "string")).toBe(true);
-  }, 30_000);
+  }, 120_000);
 
   it("rejects bad inputs with clear reasons, publishes the rest, and exits 3", async () => {
     const input = join(work, "bad-in");
@@ -149,5 +149,5 @@ describe("scheduled runs", () => {
     const manifest = JSON.parse(await readFile(join(work, "bad-out", "manifest.json"), "utf8"));
     expect(manifest.run.republished).toBe(false);
     expect(manifest.inputs.filter((i: { status: string }) => i.status === "rejected")).toHaveLength(10);
-  }, 60_000);
+  }, 240_000);
 });
