@@ -45,8 +45,13 @@ async function earlierOutput(dir: string, names: string[]): Promise<boolean> {
     () => undefined,
   );
   if (pkg === DATASET_NAME) return true;
-  const head = await readFile(join(dir, "manifest.json"), "utf8").then((t) => t.slice(0, 64), () => "");
-  return head.startsWith('{\n  "pipeline_version": "');
+  // Its first bytes only: an archive's manifest lists every input.
+  const head = Buffer.alloc(64);
+  const read = await open(join(dir, "manifest.json"), "r").then(
+    async (fh) => (await fh.read(head, 0, head.length, 0).finally(() => fh.close())).bytesRead,
+    () => 0,
+  );
+  return head.subarray(0, read).toString("utf8").startsWith('{\n  "pipeline_version": "');
 }
 
 /** What is at `out` now, told without following a link. */
