@@ -1,13 +1,16 @@
 import { statSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdir } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createLogger, type LogFormat } from "./ops/log.ts";
+import { OutputStateError, refuseOut } from "./ops/publication.ts";
 import { EXIT, runPipeline } from "./ops/runner.ts";
 import { DEFAULT_INPUT, DEFAULT_OUTPUT, DEFAULT_SOURCES, PROJECT_ROOT } from "./paths.ts";
 
 const USAGE = `usage: npm run pipeline -- [--input DIR] [--out DIR] [--sources DIR] [--cache DIR] [--wait [SECONDS]] [--log-format text|json]
   --input DIR        folder of *.txt / *.md articles (default: seeds/)
-  --out DIR          output folder, replaced atomically (default: output/)
+  --out DIR          output: a link to the latest publication, replaced atomically (default: output/);
+                     refused if it exists and is not an output of this pipeline
   --sources DIR      source registry, reference data and corrections/ (default: sources/)
   --cache DIR        per-article extraction cache (default: .cache/extract/)
   --wait [SECONDS]   if another run holds the lock, wait for it (default 600 s) instead of exiting with 4
@@ -45,10 +48,18 @@ async function main(argv: string[]): Promise<number> {
   const stat = statSync(input, { throwIfNoEntry: false });
   if (!stat) return usage(`--input ${input} does not exist`);
   if (!stat.isDirectory()) return usage(`--input ${input} is not a folder`);
+  const out = resolve((values.out as string | undefined) ?? DEFAULT_OUTPUT);
+  const refused = await refuseOut(input, out).catch((err: Error) => `cannot tell what --out ${out} is: ${err.message}`);
+  if (refused) return usage(refused);
+  try {
+    await mkdir(dirname(out), { recursive: true });
+  } catch (err) {
+    return usage(`cannot create ${dirname(out)}, the folder of --out: ${(err as Error).message}`);
+  }
   try {
     return await runPipeline({
       input,
-      out: resolve((values.out as string | undefined) ?? DEFAULT_OUTPUT),
+      out,
       sourcesDir: resolve((values.sources as string | undefined) ?? DEFAULT_SOURCES),
       cacheDir: resolve((values.cache as string | undefined) ?? `${PROJECT_ROOT}/.cache/extract`),
       waitMs: values.wait ? waitArg * 1000 : 0,
@@ -56,7 +67,8 @@ async function main(argv: string[]): Promise<number> {
       log,
     });
   } catch (err) {
-    log.warn("run failed; the previous output is untouched", { error: (err as Error).stack ?? String(err) });
+    const state = err instanceof OutputStateError ? err.state : "the previous output is untouched";
+    log.warn(`run failed; ${state}`, { error: (err as Error).stack ?? String(err) });
     return EXIT.failed;
   }
 }

@@ -1,37 +1,15 @@
-import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateArticles } from "../bench/generate.ts";
 import { pipelineLaunch } from "../bench/pipelineLaunch.ts";
+import { cli, root, seedsCopy as seedsCopyIn } from "./fixtures/cli.ts";
 
-const root = new URL("..", import.meta.url).pathname;
 let work: string;
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI with the environment and Node flags of `npm run pipeline`. */
-async function cli(args: string[]): Promise<Result> {
-  const { env, flags } = await pipelineLaunch(root);
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...flags, "--import", "tsx", join(root, "pipeline/cli.ts"), ...args], { cwd: root, env: { ...process.env, ...env }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-async function seedsCopy(name: string): Promise<string> {
-  const dir = join(work, name);
-  await mkdir(dir, { recursive: true });
-  for (const f of await readdir(join(root, "seeds"))) await cp(join(root, "seeds", f), join(dir, f));
-  return dir;
-}
+const seedsCopy = (name: string) => seedsCopyIn(work, name);
 
 async function dataFiles(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
@@ -39,20 +17,6 @@ async function dataFiles(dir: string): Promise<Map<string, string>> {
     out.set(f, createHash("sha256").update(await readFile(join(dir, f))).digest("hex"));
   }
   return out;
-}
-
-/** A published folder is valid when every file its datapackage lists is there with that hash. */
-async function validOutput(dir: string): Promise<boolean> {
-  try {
-    const pkg = JSON.parse(await readFile(join(dir, "datapackage.json"), "utf8")) as { resources: { path: string; hash: string }[] };
-    for (const r of pkg.resources) {
-      const h = createHash("sha256").update(await readFile(join(dir, r.path))).digest("hex");
-      if (`sha256:${h}` !== r.hash) return false;
-    }
-    return pkg.resources.length > 0;
-  } catch {
-    return false;
-  }
 }
 
 beforeAll(async () => {
@@ -102,7 +66,7 @@ describe("scheduled runs", () => {
     expect(fifth.articles).toEqual({ new: 0, changed: 1, unchanged: 5, removed: 0 });
     expect(fifth.articles_reextracted).toBe(1);
     expect(await readFile(join(out, "trade_flows.csv"), "utf8")).toContain(",13000000,");
-  }, 60_000);
+  }, 300_000);
 
   it("gives byte-identical data files on two full runs with fresh caches", async () => {
     const a = join(work, "det-a");
@@ -112,26 +76,7 @@ describe("scheduled runs", () => {
     const fa = await dataFiles(a);
     expect(fa.size).toBeGreaterThan(20);
     expect(await dataFiles(b)).toEqual(fa);
-  }, 60_000);
-
-  it("exits 4 while another live process holds the lock, takes over a stale lock, and waits with --wait", async () => {
-    const out = join(work, "lock-out");
-    await writeFile(`${out}.lock`, `${process.pid}\n`);
-    const held = await cli(["--out", out, "--cache", join(work, "lock-cache")]);
-    expect(held.code).toBe(4);
-    expect(held.stderr).toMatch(/another run holds the lock/);
-
-    const waiting = cli(["--out", out, "--cache", join(work, "lock-cache"), "--wait", "20"]);
-    setTimeout(() => void rm(`${out}.lock`, { force: true }), 1500);
-    expect((await waiting).code).toBe(0);
-
-    const dead = spawn(process.execPath, ["-e", "0"]);
-    await new Promise((r) => dead.on("exit", r));
-    expect(dead.pid).toBeGreaterThan(0);
-    await writeFile(`${out}.lock`, `${dead.pid}\n`);
-    expect((await cli(["--out", out, "--cache", join(work, "lock-cache")])).code).toBe(0);
-    expect(await readdir(work)).not.toContain("lock-out.lock");
-  }, 60_000);
+  }, 240_000);
 
   it("runs an archive-sized input on the worker pool under npm run pipeline's heap flag and malloc setting", async () => {
     const launch = await pipelineLaunch(root);
@@ -152,14 +97,14 @@ describe("scheduled runs", () => {
     expect((await cli(["--no-such-flag"])).code).toBe(2);
     expect((await cli(["--input", join(work, "missing")])).code).toBe(2);
     expect((await cli(["--log-format", "xml"])).code).toBe(2);
-  }, 30_000);
+  }, 120_000);
 
   it("writes JSON lines with --log-format json", async () => {
     const r = await cli(["--out", join(work, "json-out"), "--cache", join(work, "json-cache"), "--log-format", "json"]);
     const lines = r.stderr.trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.some((l) => l.event === "published" && l.trade_flows > 0)).toBe(true);
     expect(lines.every((l) => typeof l.time === "string" && typeof l.level === "string")).toBe(true);
-  }, 30_000);
+  }, 120_000);
 
   it("rejects bad inputs with clear reasons, publishes the rest, and exits 3", async () => {
     const input = join(work, "bad-in");
@@ -204,26 +149,5 @@ describe("scheduled runs", () => {
     const manifest = JSON.parse(await readFile(join(work, "bad-out", "manifest.json"), "utf8"));
     expect(manifest.run.republished).toBe(false);
     expect(manifest.inputs.filter((i: { status: string }) => i.status === "rejected")).toHaveLength(10);
-  }, 60_000);
-
-  it("survives kill -9 at random moments: the previous output stays valid and the next run succeeds", async () => {
-    const input = await seedsCopy("kill-in");
-    const out = join(work, "kill-out");
-    expect((await cli(["--input", input, "--out", out, "--cache", join(work, "kill-cache")])).code).toBe(0);
-    for (let i = 0; i < 8; i++) {
-      // A changed input forces a real republish each time, so kills land in extract, publish and swap.
-      await writeFile(join(input, "extra.md"), `---\nid: extra\npublished: 2024-01-0${(i % 9) + 1}\n---\nUzbekistan exported goods worth $${i + 10} million to Afghanistan in 2023.\n`);
-      const child = spawn(process.execPath, ["--import", "tsx", join(root, "pipeline/cli.ts"), "--input", input, "--out", out, "--cache", join(work, "kill-cache")], { cwd: root, stdio: "ignore" });
-      const exited = new Promise((r) => child.on("exit", r));
-      await new Promise((r) => setTimeout(r, 300 + ((i * 397) % 1700)));
-      child.kill("SIGKILL");
-      await exited;
-      const names = await readdir(work);
-      if (names.includes("kill-out")) expect(await validOutput(out)).toBe(true);
-      else expect(names.some((n) => n.startsWith("kill-out.old-"))).toBe(true);
-    }
-    expect((await cli(["--input", input, "--out", out, "--cache", join(work, "kill-cache")])).code).toBe(0);
-    expect(await validOutput(out)).toBe(true);
-    expect((await readdir(work)).filter((n) => n.startsWith("kill-out.tmp-") || n.startsWith("kill-out.old-"))).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 });

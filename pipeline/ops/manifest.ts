@@ -1,5 +1,6 @@
-import { appendFile, open, readFile, rename, stat } from "node:fs/promises";
+import { appendFile, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { fingerprint } from "../publish/files.ts";
 import type { QaCheck } from "../schema/tables.ts";
 import { fileLines } from "./lines.ts";
 
@@ -107,9 +108,14 @@ export async function writeManifest(outDir: string, head: ManifestHead, inputs: 
       }
     }
     await out.write(`${buffer}${first ? "]" : "\n  ]"}\n}\n`);
-  } finally {
+    // On disk before the rename makes it the manifest: a power loss must not leave an empty one.
+    await out.sync();
+  } catch (err) {
     await out.close();
+    await rm(tmp, { force: true });
+    throw err;
   }
+  await out.close();
   await rename(tmp, join(outDir, MANIFEST));
 }
 
@@ -187,12 +193,16 @@ export class QaTally {
   }
 }
 
-/** The previous output is still what its manifest describes (every file present with its size). */
+/**
+ * The previous output is still what its manifest describes: every file present with its size and sha256 (read
+ * whole: a file changed at the same size must be republished, and hashing costs little next to a run).
+ */
 export async function outputIntact(outDir: string, m: ManifestHead): Promise<boolean> {
   if (m.output_files.length === 0) return false;
   for (const f of m.output_files) {
     const s = await stat(join(outDir, f.path)).catch(() => null);
     if (!s || s.size !== f.bytes) return false;
   }
+  for (const f of m.output_files) if ((await fingerprint(outDir, f.path).catch(() => null))?.sha256 !== f.sha256) return false;
   return true;
 }

@@ -9,6 +9,7 @@ import { rulesHashes } from "./fingerprint.ts";
 import { acquireLock } from "./lock.ts";
 import { stageClock, type Logger } from "./log.ts";
 import { compareInputs, outputIntact, readManifest, writeManifest, type InputEntries, type Manifest, type ManifestHead } from "./manifest.ts";
+import { DATASET_NAME, flip, newRunDir } from "./publication.ts";
 import { recoverOutput } from "./recover.ts";
 
 /** Exit codes, documented in README.md; 3 is "published, worth a look": inputs rejected or corrections unmatched. */
@@ -27,7 +28,7 @@ export interface RunOptions {
 }
 
 const PUBLISH_INFO = {
-  name: "afghanistan-neighbours-trade-news",
+  name: DATASET_NAME,
   title: "Afghanistan and its neighbours: trade, aid, contracts and grants from news articles",
   sources: [
     { title: "News articles (see the articles table for each one's publisher and url)" },
@@ -45,8 +46,8 @@ async function pipelineVersion(): Promise<string> {
 }
 
 /**
- * One scheduled run: lock, recover from a killed run, read, extract what the cache lacks, assemble,
- * publish atomically, then write the manifest last. Returns the exit code.
+ * One scheduled run: lock, recover from a killed run, read, extract what the cache lacks, assemble, publish
+ * data, report and manifest into a new folder and flip the output's link to it. Returns the exit code.
  */
 export async function runPipeline(o: RunOptions): Promise<number> {
   const lock = await acquireLock(`${o.out}.lock`, o.waitMs);
@@ -110,10 +111,11 @@ async function locked(o: RunOptions): Promise<number> {
     return rejectedBefore > 0 || (prev.head.row_counts.corrections_unmatched ?? 0) > 0 ? EXIT.rejectedInputs : EXIT.ok;
   }
 
-  const [{ runStages, folderSource }, { Store }, { publish }, { loadReference }, { loadCorrections }, registry] = await Promise.all([
+  const [{ runStages, folderSource }, { Store }, { publishInto }, { fingerprintAll }, { loadReference }, { loadCorrections }, registry] = await Promise.all([
     import("../run.ts"),
     import("./store.ts"),
     import("../publish/publish.ts"),
+    import("../publish/files.ts"),
     import("../ingest/reference.ts"),
     import("../corrections/read.ts"),
     readRegistry(o.sourcesDir),
@@ -124,6 +126,8 @@ async function locked(o: RunOptions): Promise<number> {
   // Named like publish's staging folders, so the recovery after a killed run removes it too.
   const scratch = await mkdtemp(join(dirname(o.out), `${basename(o.out)}.tmp-stage-`));
   const store = await Store.open(scratch);
+  const dir = await newRunDir(o.out);
+  let flipped = false;
   try {
     const cache = new ExtractCache(o.cacheDir, extractionHash);
     // The listing is the stages' from here on: they empty it once the files are taken in.
@@ -132,16 +136,15 @@ async function locked(o: RunOptions): Promise<number> {
     for (const r of built.rejected) o.log.warn("rejected input", { file: r.source_file, reason: r.reason });
     for (const u of built.unmatched) o.log.warn("correction no longer applies", { correction: u.correction_id, file: `${u.file}:${u.line}`, article: u.article_id, reason: u.reason });
     o.log.info("extracted", { articles: built.accepted, reextracted: built.reextracted });
-    // Before publishing, which replaces the folder the previous manifest is read from.
     const articles = await compareInputs(prev?.inputs, built.inputs);
     clock.restart();
-    const report = await publish(built.dataset, o.out, { ...PUBLISH_INFO, version });
+    const report = await publishInto(built.dataset, dir, { ...PUBLISH_INFO, version });
     clock.lap("publish");
-    // The report is derived from the published files; a failure to render it leaves the data published.
+    // The report is derived from the published files; a failure to render it publishes the data without it.
     if (o.report) {
       await import("../report/build.ts")
-        .then(({ writeReport }) => writeReport(o.out))
-        .catch((err: Error) => o.log.warn("report not rendered; the data is published", { error: err.message }));
+        .then(({ writeReport }) => writeReport(dir))
+        .catch((err: Error) => o.log.warn("report not rendered; publishing the data without it", { error: err.message }));
       clock.lap("report");
     }
     const manifest: ManifestHead = {
@@ -151,18 +154,24 @@ async function locked(o: RunOptions): Promise<number> {
       articles_reextracted: built.reextracted,
       row_counts: report.rowCounts,
       qa_summary: built.qaSummary(),
-      output_files: report.files.map((f) => ({ path: f.path, bytes: f.bytes, sha256: f.sha256 })),
+      // The report's pages too: the manifest describes every file beside it.
+      output_files: (await fingerprintAll(dir, new Map(report.files.map((f) => [f.path, f])))).map((f) => ({ path: f.path, bytes: f.bytes, sha256: f.sha256 })),
       run: finish(t0, started_at, stages, true),
     };
-    await writeManifest(o.out, manifest, built.inputs);
+    await writeManifest(dir, manifest, built.inputs);
+    await flip(o.out, dir);
+    flipped = true;
+    o.log.info("published", { out: o.out, folder: basename(dir), seconds: manifest.run.wall_s, ...report.rowCounts });
     // Only once this code has published: until then an older version's entries may still be wanted back.
-    const pruned = await cache.prune();
-    if (pruned > 0) o.log.info("pruned the extraction cache", { removed: pruned, kept: "entries of the current code" });
-    o.log.info("published", { out: o.out, seconds: manifest.run.wall_s, ...report.rowCounts });
+    await cache.prune().then(
+      (pruned) => pruned > 0 && o.log.info("pruned the extraction cache", { removed: pruned, kept: "entries of the current code" }),
+      (err: Error) => o.log.warn("published, but pruning the extraction cache failed", { error: err.message }),
+    );
     return built.rejected.length > 0 || built.unmatched.length > 0 ? EXIT.rejectedInputs : EXIT.ok;
   } finally {
     store.close();
     await rm(scratch, { recursive: true, force: true });
+    if (!flipped) await rm(dir, { recursive: true, force: true });
   }
 }
 

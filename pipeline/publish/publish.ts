@@ -41,27 +41,35 @@ const PRESERVED = ["report"];
 const SCRATCH_DIR = ".scratch";
 
 /**
- * Validates the dataset and replaces `outDir` with its published form: per table a CSV, a
- * Parquet file, an Arrow IPC file and a spreadsheet CSV (excel/), plus dataset.duckdb (tables and views),
- * review_queue.csv (and its excel/ copy), datapackage.json and README.md. Tables are streamed chunk by chunk, so memory follows the
- * largest chunk (an array is one chunk). Throws on an invalid row, a duplicate key, chunks out of
- * order or any write failure, always before the swap, leaving the previous `outDir` as it was.
+ * Validates the dataset and replaces `outDir` with its published form (publishInto), swapped in by rename.
+ * Throws on an invalid row, a duplicate key, chunks out of order or any write failure, always before the swap,
+ * leaving the previous `outDir` as it was. The scheduled run publishes with publishInto and its own flip instead.
  */
 export async function publish(dataset: PublishDataset, outDir: string, info: PublishInfo): Promise<PublishReport> {
-  const packageInfo = { ...info, licenses: info.licenses ?? DEFAULT_LICENSES };
-  let tables: PublishedTable[] = [];
-  let files: FileInfo[] = [];
+  let report: PublishReport = { files: [], rowCounts: {} };
   await replaceDirAtomically(
     outDir,
     async (dir) => {
-      const written = new Map<string, FileInfo>();
-      tables = await writeTables(dir, dataset, written);
-      await writeFile(join(dir, "datapackage.json"), toJson(buildDataPackage(packageInfo, tables, written)));
-      await writeFile(join(dir, "README.md"), buildReadme(packageInfo, tables));
-      files = await fingerprintAll(dir, written);
+      report = await publishInto(dataset, dir, info);
     },
     PRESERVED,
   );
+  return report;
+}
+
+/**
+ * Writes the dataset's published form into the empty folder `dir`: per table a CSV, a Parquet file, an Arrow IPC file and a
+ * spreadsheet CSV (excel/), plus dataset.duckdb (tables and views), review_queue.csv (and its excel/ copy),
+ * datapackage.json and README.md. Tables are streamed chunk by chunk, so memory follows the largest chunk (an
+ * array is one chunk).
+ */
+export async function publishInto(dataset: PublishDataset, dir: string, info: PublishInfo): Promise<PublishReport> {
+  const packageInfo = { ...info, licenses: info.licenses ?? DEFAULT_LICENSES };
+  const written = new Map<string, FileInfo>();
+  const tables = await writeTables(dir, dataset, written);
+  await writeFile(join(dir, "datapackage.json"), toJson(buildDataPackage(packageInfo, tables, written)));
+  await writeFile(join(dir, "README.md"), buildReadme(packageInfo, tables));
+  const files = await fingerprintAll(dir, written);
   return { files, rowCounts: Object.fromEntries(tables.map((t) => [t.def.name, t.rowCount])) };
 }
 
