@@ -125,7 +125,7 @@ async function locked(o: RunOptions): Promise<number> {
   const scratch = await mkdtemp(join(dirname(o.out), `${basename(o.out)}.tmp-stage-`));
   const store = await Store.open(scratch);
   try {
-    const cache = new ExtractCache(o.cacheDir, extractionHash);
+    const cache = new ExtractCache(o.cacheDir, extractionHash, o.log);
     // The listing is the stages' from here on: they empty it once the files are taken in.
     const built = await runStages({ source: folderSource(o.input, files), registry, reference, corrections, cache, store, scratch, log: o.log });
     Object.assign(stages, built.stages);
