@@ -121,3 +121,38 @@ describe("a damaged extraction cache is noticed and healed, never published (ite
     300_000,
   );
 });
+
+describe("a damaged manifest means every input counts as changed, with a warning (item 5)", () => {
+  const damages: [string, (text: string) => string][] = [
+    ["an input line garbled", (t) => t.replace(/\n {4}\{"source_file":"001[^\n]*?,"bytes":/, '\n    {"source_file":"001_737873088a478549.txt","bytes":')],
+    ["an input line not JSON", (t) => t.replace(/\n {4}\{"source_file":"002[^\n]*\}/, '\n    {"source_file": 002 broken}')],
+    ["cut in the middle of the inputs", (t) => t.slice(0, t.indexOf('"source_file":"003'))],
+  ];
+  for (const [what, damage] of damages) {
+    it(
+      `${what}: the run rebuilds and publishes, and the next run finds nothing changed`,
+      async () => {
+        const out = join(work, `manifest-${what.replaceAll(" ", "-")}`);
+        const first = await pipeline(["--input", seeds, "--out", out, "--cache", cache]);
+        expect(first.code).toBe(0);
+        const path = join(out, "manifest.json");
+        const text = await readFile(path, "utf8");
+        expect(damage(text)).not.toBe(text);
+        await writeFile(path, damage(text));
+
+        const r = await pipeline(["--input", seeds, "--out", out, "--cache", cache]);
+        expect(r.code).toBe(0);
+        expect(r.log.filter((l) => l.level === "warn").map((l) => l.event)).toEqual(["manifest damaged; treating every input as changed"]);
+        expect(r.log.map((l) => l.event)).toContain("published");
+        const manifest = JSON.parse(await readFile(path, "utf8")) as { articles: Record<string, number> };
+        expect(manifest.articles).toEqual({ new: 5, changed: 0, unchanged: 0, removed: 0 });
+        expect(await readFile(join(out, "trade_flows.csv"), "utf8")).toBe(expected);
+
+        const again = await pipeline(["--input", seeds, "--out", out, "--cache", cache]);
+        expect(again.code).toBe(0);
+        expect(again.log.map((l) => l.event)).toContain("nothing changed; output is up to date");
+      },
+      300_000,
+    );
+  }
+});
