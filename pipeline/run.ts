@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CorrectionRun } from "./corrections/apply.ts";
 import { loadCorrections, type Correction } from "./corrections/read.ts";
-import { undatedChecks } from "./derive/checks.ts";
+import { articleChecks, publicationHorizon } from "./derive/checks.ts";
 import { derivationGroup, deriveRecords } from "./derive/records.ts";
 import { ExtractPool } from "./extract/pool.ts";
 import { duplicateId, fileHash, parseArticle, type RawFile } from "./ingest/article.ts";
@@ -191,6 +191,7 @@ async function ingestAndExtract(req: StageRequest): Promise<TakenIn> {
   const inputs = new InputLog(join(req.scratch, "inputs.ndjson"));
   const firstFile = new Map<string, string>();
   const corrections = new CorrectionRun(req.corrections ?? []);
+  const horizon = publicationHorizon(req.reference.fx);
   let reextracted = 0;
   try {
     const inFlight: Promise<ReadChunk & { lines: string[]; fresh: number }>[] = [];
@@ -223,7 +224,7 @@ async function ingestAndExtract(req: StageRequest): Promise<TakenIn> {
         await inputs.add({ ...file, article_id: r.meta.article_id, status: "accepted" });
         await store.addRow("articles", r.meta);
         for (const q of r.qa) await store.addRow("qa_checks", q, QA_STAGE.extract);
-        for (const q of undatedChecks([r.meta])) await store.addRow("qa_checks", q, QA_STAGE.articles);
+        for (const q of articleChecks(r.meta, horizon)) await store.addRow("qa_checks", q, QA_STAGE.articles);
         // Corrected here, not in the cached lines: a change of corrections re-extracts nothing.
         const facts = corrections.targets(r.meta.article_id) ? await corrected(req, corrections, r.meta, chunk.files[i]!, r.facts) : r.facts;
         for (const f of facts) await store.addFact(f.key, f.json);

@@ -15,7 +15,7 @@ import { parseCsv } from "../pipeline/ingest/csv.ts";
 import { MAX_ARTICLE_BYTES, MAX_NUMBERS_PER_ARTICLE } from "../pipeline/ingest/limits.ts";
 import { readFiles } from "../pipeline/ingest/read.ts";
 import { loadReference } from "../pipeline/ingest/reference.ts";
-import { pipeline, root } from "./fixtures/cli.ts";
+import { pipeline, root, runScript } from "./fixtures/cli.ts";
 
 let work: string;
 
@@ -178,5 +178,44 @@ describe("a single bad entry of the input folder never fails the run (items 3 an
       ]);
     },
     30_000,
+  );
+});
+
+describe("article metadata a reader could be misled by (items 11 and 13)", () => {
+  it(
+    "a javascript: url stays text with a QA flag and never becomes a link in the report; a date past the reference data's horizon is flagged",
+    async () => {
+      const input = join(work, "meta-in");
+      const out = join(work, "meta-out");
+      await mkdir(input, { recursive: true });
+      const article = (id: string, url: string, published: string, value: number) =>
+        `---\nid: ${id}\ntitle: Article ${id}\nurl: ${url}\npublished: ${published}\n---\nKazakhstan's exports to Afghanistan reached $${value} million in 2022, the ministry said.\n`;
+      await writeFile(join(input, "js.txt"), article("js", "javascript:alert(document.cookie)", "2023-02-01", 310));
+      await writeFile(join(input, "future.txt"), article("future", "https://example.org/future", "2099-01-01", 320));
+      await writeFile(join(input, "recent.txt"), article("recent", "http://example.org/recent", "2026-11-30", 330));
+      const r = await pipeline(["--input", input, "--out", out, "--cache", join(work, "meta-cache")]);
+      expect(r.code).toBe(0);
+
+      const qa = parseCsv(await readFile(join(out, "qa_checks.csv"), "utf8")).filter((q) => q.table_name === "articles");
+      expect(qa.map((q) => [q.check, q.article_id, q.severity])).toEqual(
+        expect.arrayContaining([
+          ["url_not_web", "js", "warning"],
+          ["published_in_future", "future", "warning"],
+        ]),
+      );
+      expect(qa.filter((q) => q.article_id === "recent")).toEqual([]);
+      expect(qa).toHaveLength(2);
+      expect(parseCsv(await readFile(join(out, "articles.csv"), "utf8")).find((a) => a.article_id === "js")?.url).toBe("javascript:alert(document.cookie)");
+
+      const report = await runScript("pipeline/report/cli.ts", ["--out", out]);
+      expect(report.code).toBe(0);
+      const pages = await Promise.all((await readdir(join(out, "report"))).filter((f) => f.endsWith(".html")).map((f) => readFile(join(out, "report", f), "utf8")));
+      const html = pages.join("\n");
+      expect(html).toContain("Article js");
+      expect(html).not.toMatch(/href="\s*javascript:/i);
+      expect(html).toContain('<a href="https://example.org/future">Article future</a>');
+      expect(html).toContain('<a href="http://example.org/recent">Article recent</a>');
+    },
+    300_000,
   );
 });
