@@ -44,14 +44,21 @@ const INPUTS_OPEN = '  "inputs": [';
 /** How an entry line of the inputs array starts (and ends, with or without the comma). */
 const ENTRY_LINE = /^ {4}\{.*\},?$/;
 
-const INPUT_ENTRY = z.object({
-  source_file: z.string(),
-  sha256: z.string(),
-  bytes: z.number().int().nonnegative(),
-  mtime_ms: z.number().optional(),
-  article_id: z.string().nullable(),
-  status: z.enum(["accepted", "rejected"]),
-});
+/** An input entry as written: checked by hand, as a run checks every entry of an archive's manifest and zod costs ~10 times as much. */
+function isInputEntry(e: unknown): e is InputEntry {
+  const x = e as Record<string, unknown> | null;
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    typeof x.source_file === "string" &&
+    typeof x.sha256 === "string" &&
+    Number.isSafeInteger(x.bytes) &&
+    (x.bytes as number) >= 0 &&
+    (x.mtime_ms === undefined || typeof x.mtime_ms === "number") &&
+    (x.article_id === null || typeof x.article_id === "string") &&
+    (x.status === "accepted" || x.status === "rejected")
+  );
+}
 /** What a run reads of the head: enough that no later use of it can throw. */
 const HEAD = z.looseObject({
   pipeline_version: z.string(),
@@ -65,10 +72,9 @@ const HEAD = z.looseObject({
 function inputChecker(): (entry: unknown) => string | null {
   let last: string | null = null;
   return (entry) => {
-    const parsed = INPUT_ENTRY.safeParse(entry);
-    if (!parsed.success) return `an input entry is malformed (${parsed.error.issues[0]?.message ?? "invalid"})`;
-    if (last !== null && !(parsed.data.source_file > last)) return "input entries are out of order";
-    last = parsed.data.source_file;
+    if (!isInputEntry(entry)) return `an input entry is malformed: ${JSON.stringify(entry).slice(0, 120)}`;
+    if (last !== null && !(entry.source_file > last)) return "input entries are out of order";
+    last = entry.source_file;
     return null;
   };
 }
