@@ -3,8 +3,7 @@
  * index or pack, temporary files of a killed run and a cache folder that cannot be written: each run still
  * publishes what the articles say, with a warning, and the cache heals. Every case drives the CLI.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, truncate, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -91,12 +90,13 @@ describe("a damaged extraction cache is noticed and healed, never published (ite
   );
 
   it(
-    "temporary files left by a killed run are pruned",
+    "temporary files left by a killed run are pruned, a running one's are not",
     async () => {
-      const dead = spawnSync(process.execPath, ["-e", ""]).pid!;
-      const orphan = join(cache, `${(await packFiles(".pack"))[0]!.split("/").pop()}.${dead}.tmp`);
+      const orphan = join(cache, `${(await packFiles(".pack"))[0]!.split("/").pop()}.4242.tmp`);
       const mine = join(cache, `other.pack.${process.pid}.tmp`);
       await writeFile(orphan, "half a pack");
+      const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+      await utimes(orphan, twoHoursAgo, twoHoursAgo);
       await writeFile(mine, "a live run's write");
       const r = await run();
       expect(r.code).toBe(0);

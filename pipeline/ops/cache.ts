@@ -1,14 +1,16 @@
-import { createHash } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { stableId } from "../ids.ts";
+import { fileHash as sha256 } from "../ingest/article.ts";
 import type { RegistryEntry } from "../ingest/registry.ts";
 import type { Logger } from "./log.ts";
 
 const PACK = ".pack";
 const INDEX = ".index";
 /** A write in progress: `<pack or index>.<pid>.tmp`. */
-const TEMP = /\.(\d+)\.tmp$/;
+const TEMP = /\.\d+\.tmp$/;
+/** A pack is written in seconds: a temporary file an hour old is a dead run's, whatever became of its pid. */
+const TEMP_ORPHANED_MS = 60 * 60 * 1000;
 const SHA256 = /^[0-9a-f]{64}$/;
 
 /** Where an entry's bytes are: a pack, a span of it, and the sha256 those bytes must have. */
@@ -26,18 +28,6 @@ function isSpans(x: unknown): x is Span[] {
   return Array.isArray(x) && x.every((s) => Array.isArray(s) && s.length === 4 && typeof s[0] === "string" && Number.isSafeInteger(s[1]) && s[1] >= 0 && Number.isSafeInteger(s[2]) && s[2] >= 0 && typeof s[3] === "string" && SHA256.test(s[3]));
 }
 
-function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /**
  * Per-file parse and extraction output on disk (article lines, ops/factlines.ts), keyed by the file's name,
@@ -195,9 +185,7 @@ export class ExtractCache {
   async prune(): Promise<number> {
     let removed = 0;
     for (const entry of await readdir(this.dir, { withFileTypes: true }).catch(() => [])) {
-      const temp = TEMP.exec(entry.name);
-      // A temporary file of a run that died before its rename: no one will ever finish it.
-      const orphan = temp !== null && !alive(Number(temp[1]));
+      const orphan = TEMP.test(entry.name) && Date.now() - ((await stat(join(this.dir, entry.name)).catch(() => null))?.mtimeMs ?? Date.now()) > TEMP_ORPHANED_MS;
       const stale = entry.isDirectory() ? /^[0-9a-f]{2}$/.test(entry.name) : orphan || ((entry.name.endsWith(PACK) || entry.name.endsWith(INDEX)) && !entry.name.startsWith(this.prefix));
       if (!stale) continue;
       await rm(join(this.dir, entry.name), { recursive: true, force: true }).then(() => removed++, () => {});
