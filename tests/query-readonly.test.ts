@@ -3,7 +3,7 @@
  * a message, the published dataset.duckdb keeps its sha256, and no other file is read, written or created.
  */
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 const sha256 = async (path: string) => createHash("sha256").update(await readFile(path)).digest("hex");
-const query = (sql: string) => runScript("pipeline/query.ts", ["--db", db, sql]);
+const query = (sql: string, file = db) => runScript("pipeline/query.ts", ["--db", file, sql]);
 
 describe("npm run query is read-only (item 10)", () => {
   it(
@@ -38,7 +38,7 @@ describe("npm run query is read-only (item 10)", () => {
   );
 
   const hostile: [string, (dir: string) => string, RegExp][] = [
-    ["COPY over the published database", () => `COPY (SELECT 1 AS a) TO '${db}' (FORMAT csv)`, /file system operations are disabled|only SELECT/],
+    ["COPY over the published database", (dir) => `COPY (SELECT 1 AS a) TO '${dir}/dataset.duckdb' (FORMAT csv)`, /file system operations are disabled|only SELECT/],
     ["COPY a table out to a new file", (dir) => `COPY trade_flows TO '${dir}/leak.csv'`, /file system operations are disabled|only SELECT/],
     ["ATTACH another database read-write", (dir) => `ATTACH '${dir}/other.duckdb' AS other`, /file system operations are disabled|only SELECT/],
     ["read_text of a file outside the database", () => "SELECT * FROM read_text('/etc/shadow')", /file system operations are disabled/],
@@ -52,14 +52,17 @@ describe("npm run query is read-only (item 10)", () => {
     it(
       `refuses ${what}, and leaves dataset.duckdb and the folder as they were`,
       async () => {
-        const dir = join(work, "out");
-        const before = { hash: await sha256(db), files: (await readdir(dir)).sort() };
-        const r = await query(sql(dir));
+        // A copy of the published folder each: a statement that got through must not spoil the next case.
+        const dir = await mkdtemp(join(work, "case-"));
+        await cp(join(work, "out"), dir, { recursive: true });
+        const file = join(dir, "dataset.duckdb");
+        const before = { hash: await sha256(file), files: (await readdir(dir)).sort() };
+        const r = await query(sql(dir), file);
         expect(r.code).toBe(1);
         expect(r.stderr).toMatch(/^query failed: /);
         expect(r.stderr).toMatch(message);
         expect(r.stdout).not.toMatch(/root:/);
-        expect(await sha256(db)).toBe(before.hash);
+        expect(await sha256(file)).toBe(before.hash);
         expect((await readdir(dir)).sort()).toEqual(before.files);
       },
       120_000,
