@@ -64,7 +64,7 @@ export async function openReadOnly(path: string): Promise<ReadOnlyDb> {
       const statements = await connection.extractStatements(sql);
       if (statements.count !== 1) throw new Error(`expected exactly one SQL statement, got ${statements.count}`);
       const type = (await statements.prepare(0)).statementType;
-      if (!READING.has(type)) throw new Error(`only SELECT (and EXPLAIN) statements are allowed, not ${StatementType[type]}`);
+      if (!READING.has(type)) throw new Error(`the database is read-only: only SELECT (and EXPLAIN) statements are allowed, not ${StatementType[type]}`);
       return query(sql);
     },
     async rows(sql) {
