@@ -44,6 +44,12 @@ async function main(argv: string[]): Promise<number> {
   const format = (values["log-format"] ?? "text") as string;
   if (format !== "text" && format !== "json") return usage(`unknown --log-format '${format}'`);
   const log = createLogger(format as LogFormat);
+  // An error no caller awaits (a stream's, a worker's) must still end the run as a failure the log says.
+  const died = (err: unknown) => {
+    log.warn("run failed; the previous output is untouched", { error: (err as Error)?.stack ?? String(err) });
+    process.exit(EXIT.failed);
+  };
+  process.on("uncaughtException", died).on("unhandledRejection", died);
   const input = resolve((values.input as string | undefined) ?? DEFAULT_INPUT);
   const stat = statSync(input, { throwIfNoEntry: false });
   if (!stat) return usage(`--input ${input} does not exist`);

@@ -6,9 +6,10 @@ import { DEFAULT_OUTPUT } from "./paths.ts";
 
 const USAGE = `usage: npm run query -- [--db PATH] "SQL"
   --db PATH  DuckDB file to open read-only (default: output/dataset.duckdb)
+One SELECT (or EXPLAIN) statement on that file alone: no other file, no extension, no network, 1 GB of memory.
 Tables and v_* views: see output/README.md.`;
 
-/** `npm run query -- "SQL"`: runs one statement against the published database and prints a text table. */
+/** `npm run query -- "SQL"`: runs one reading statement against the published database and prints a text table. */
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -28,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const db = await openReadOnly(resolve(values.db ?? `${DEFAULT_OUTPUT}/dataset.duckdb`));
   try {
-    process.stdout.write(formatTextTable(await db.query(positionals[0]!)));
+    process.stdout.write(formatTextTable(await db.queryOne(positionals[0]!)));
     return 0;
   } finally {
     db.close();

@@ -14,16 +14,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CorrectionRun } from "./corrections/apply.ts";
 import { loadCorrections, type Correction } from "./corrections/read.ts";
-import { undatedChecks } from "./derive/checks.ts";
+import { articleChecks, publicationHorizon } from "./derive/checks.ts";
 import { derivationGroup, deriveRecords } from "./derive/records.ts";
 import { ExtractPool } from "./extract/pool.ts";
 import { duplicateId, fileHash, parseArticle, type RawFile } from "./ingest/article.ts";
 import { loadReference } from "./ingest/reference.ts";
-import { listInputs, readFiles, readRegistry, type InputListing, type InputStat } from "./ingest/read.ts";
+import { listInputs, readListed, readRegistry, type InputListing, type InputStat } from "./ingest/read.ts";
 import type { RegistryEntry } from "./ingest/registry.ts";
 import { asciiJson } from "./ops/asciiJson.ts";
 import type { ExtractCache } from "./ops/cache.ts";
-import { articleLines, readArticleLines } from "./ops/factlines.ts";
+import { articleLines, readArticleLines, rejectedLines } from "./ops/factlines.ts";
 import { stageClock, type Logger } from "./ops/log.ts";
 import { InputLog, QaTally, type InputEntries, type Manifest } from "./ops/manifest.ts";
 import { QA_STAGE, STAGED_TABLES, Store, type StagedTable } from "./ops/store.ts";
@@ -45,6 +45,8 @@ const CHUNK = 512;
 const CHUNK_BYTES = 4 << 20;
 /** Runs of fewer files extract in-process (starting workers costs more); bigger runs use the workers for every chunk, however small. */
 const SMALL_RUN = 64;
+/** ... and of fewer bytes: a worker that runs out of memory costs one rejected article, the main thread the whole run. */
+const SMALL_RUN_BYTES = 1 << 20;
 /** Chunks between reading and being taken in at once. */
 const IN_FLIGHT = 3;
 /** Facts (of whole merge keys), and records (of whole derivation groups), reconciled or derived together. */
@@ -66,7 +68,7 @@ export function folderSource(input: string, files: InputListing): InputSource {
     length: files.length,
     sizes: () => files.fileSizes(),
     stats: (from, to) => files.slice(from, to),
-    read: (stats) => readFiles(input, stats.map((s) => s.source_file)),
+    read: (stats) => readListed(input, stats),
     release: () => files.release(),
   };
 }
@@ -79,8 +81,7 @@ export function memorySource(files: RawFile[]): InputSource {
     length: sorted.length,
     sizes: () => sorted.map((f) => f.bytes.length),
     stats: (from, to) => sorted.slice(from, to).map((f) => ({ source_file: f.source_file, size: f.bytes.length, mtime_ms: 0 })),
-    // Copies: the pool moves the bytes it is given to a worker.
-    read: async (stats) => stats.map((s) => ({ ...byName.get(s.source_file)!, bytes: Uint8Array.from(byName.get(s.source_file)!.bytes) })),
+    read: async (stats) => stats.map((s) => byName.get(s.source_file)!),
     release: () => {},
   };
 }
@@ -156,15 +157,18 @@ interface ReadChunk {
 
 /** Article lines (ops/factlines.ts) from the cache where it has them; the rest parsed and extracted, and cached. */
 async function extractChunk(req: StageRequest, c: ReadChunk, pool: ExtractPool): Promise<{ lines: string[]; fresh: number }> {
-  const keys = req.cache ? c.files.map((f) => req.cache!.keyOf(f.source_file, f.sha256, req.registry.get(f.source_file))) : [];
-  const lines = req.cache ? await req.cache.getMany(keys) : c.files.map(() => null);
-  const missing = c.files.filter((_, i) => lines[i] === null);
-  const missingKeys = keys.filter((_, i) => lines[i] === null);
+  // A file that could not be read is rejected here, past the cache: its empty bytes would share an empty file's entry.
+  const read = c.files.filter((f) => f.unreadable === undefined);
+  const keys = req.cache ? read.map((f) => req.cache!.keyOf(f.source_file, f.sha256, req.registry.get(f.source_file))) : [];
+  const cached = req.cache ? await req.cache.getMany(keys) : read.map(() => null);
+  const missing = read.filter((_, i) => cached[i] === null);
+  const missingKeys = keys.filter((_, i) => cached[i] === null);
   const fresh = req.extract ? missing.map((f) => articleLines(parseArticle(f, req.registry), req.extract!, req.reference.fx)) : await pool.runFiles(missing, req.registry);
-  let k = 0;
-  for (let i = 0; i < lines.length; i++) if (lines[i] === null) lines[i] = fresh[k++]!;
   await req.cache?.putMany(missingKeys.map((key, i) => ({ key, lines: fresh[i]! })));
-  return { lines: lines as string[], fresh: missing.length };
+  let r = 0;
+  let k = 0;
+  const lines = c.files.map((f) => (f.unreadable !== undefined ? rejectedLines(f.unreadable) : (cached[r++] ?? fresh[k++]!)));
+  return { lines, fresh: missing.length };
 }
 
 interface TakenIn {
@@ -181,11 +185,13 @@ interface TakenIn {
 async function ingestAndExtract(req: StageRequest): Promise<TakenIn> {
   const { source, store } = req;
   const chunks = chunkBounds(source.sizes(), req.sizes?.chunk ?? CHUNK);
-  const pool = new ExtractPool(req.reference, source.length < SMALL_RUN ? { inProcessBelow: SMALL_RUN } : { inProcessBelow: 0 });
+  const small = source.length < SMALL_RUN && Array.from(source.sizes()).reduce((n, s) => n + s, 0) < SMALL_RUN_BYTES;
+  const pool = new ExtractPool(req.reference, small ? { inProcessBelow: SMALL_RUN } : { inProcessBelow: 0 });
   const rejected: Rejected[] = [];
   const inputs = new InputLog(join(req.scratch, "inputs.ndjson"));
   const firstFile = new Map<string, string>();
   const corrections = new CorrectionRun(req.corrections ?? []);
+  const horizon = publicationHorizon(req.reference.fx);
   let reextracted = 0;
   try {
     const inFlight: Promise<ReadChunk & { lines: string[]; fresh: number }>[] = [];
@@ -218,7 +224,7 @@ async function ingestAndExtract(req: StageRequest): Promise<TakenIn> {
         await inputs.add({ ...file, article_id: r.meta.article_id, status: "accepted" });
         await store.addRow("articles", r.meta);
         for (const q of r.qa) await store.addRow("qa_checks", q, QA_STAGE.extract);
-        for (const q of undatedChecks([r.meta])) await store.addRow("qa_checks", q, QA_STAGE.articles);
+        for (const q of articleChecks(r.meta, horizon)) await store.addRow("qa_checks", q, QA_STAGE.articles);
         // Corrected here, not in the cached lines: a change of corrections re-extracts nothing.
         const facts = corrections.targets(r.meta.article_id) ? await corrected(req, corrections, r.meta, chunk.files[i]!, r.facts) : r.facts;
         for (const f of facts) await store.addFact(f.key, f.json);
@@ -240,10 +246,7 @@ async function ingestAndExtract(req: StageRequest): Promise<TakenIn> {
 async function corrected(req: StageRequest, run: CorrectionRun, meta: { article_id: string; published_date: string | null }, file: RawFile & { sha256: string }, lines: { key: string; json: string }[]): Promise<{ key: string; json: string }[]> {
   let body = "";
   if (run.needsBody(meta.article_id)) {
-    // The pool moves a file's bytes to the worker that extracts it: read again, and checked unchanged.
-    const [again] = file.bytes.byteLength > 0 ? [file] : await req.source.read([{ source_file: file.source_file, size: 0, mtime_ms: 0 }]);
-    if (!again || fileHash(again.bytes) !== file.sha256) throw new Error(`${file.source_file} changed while the run read it`);
-    const parsed = parseArticle(again, req.registry);
+    const parsed = parseArticle(file, req.registry);
     if (parsed.ok) body = parsed.article.body;
   }
   const out = run.apply({ article_id: meta.article_id, published: meta.published_date, body }, lines.map((l) => JSON.parse(l.json) as ExtractedFact));

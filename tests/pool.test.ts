@@ -34,8 +34,8 @@ describe("ExtractPool.runFiles", () => {
     const pool = new ExtractPool(reference, { threads: 2, inProcessBelow: 0, batchArticles: 9, onProgress: (done, total) => (expect(total).toBe(files.length), seen.push(done)) });
     try {
       const lines = await pool.runFiles(files, new Map());
-      // The bytes were moved to the workers, not copied.
-      expect(files[0]!.bytes.byteLength).toBe(0);
+      // The bytes were copied to the workers, not moved: a job lost with a worker out of memory is sent again.
+      expect(files[0]!.bytes.byteLength).toBeGreaterThan(0);
       expect(lines).toEqual(local([...generated(), { source_file: "empty.md", bytes: new Uint8Array() }]));
       expect(seen.at(-1)).toBe(files.length);
       const parsed = lines.map(readArticleLines);

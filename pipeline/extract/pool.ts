@@ -10,7 +10,7 @@ import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Reference } from "../types.ts";
-import { articleLines } from "../ops/factlines.ts";
+import { articleLines, rejectedLines } from "../ops/factlines.ts";
 import { parseArticle, type RawFile } from "../ingest/article.ts";
 import type { RegistryEntry } from "../ingest/registry.ts";
 import { buildGazetteer, type Gazetteer } from "./entities.ts";
@@ -131,8 +131,15 @@ interface Slot {
 }
 
 interface Pending {
+  slot: Slot;
+  job: Job;
   resolve: (r: string[]) => void;
   reject: (e: Error) => void;
+}
+
+/** A worker that overran its heap: the one article it held becomes a rejected row, not a dead run. */
+function outOfMemory(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === "ERR_WORKER_OUT_OF_MEMORY";
 }
 
 /**
@@ -194,12 +201,29 @@ export class ExtractPool {
         if ("error" in msg) p.reject(new Error(msg.error));
         else p.resolve(msg.results);
       });
-      worker.on("error", (err) => this.fail(err instanceof Error ? err : new Error(String(err))));
-      worker.on("exit", (code) => {
-        if (!this.closed) this.fail(new Error(`extraction worker exited with code ${code}`));
-      });
+      worker.on("error", (err) => this.lost(slot, err));
+      worker.on("exit", (code) => this.lost(slot, new Error(`extraction worker exited with code ${code}`)));
       this.slots.push(slot);
     }
+  }
+
+  /**
+   * A worker died. Out of memory, its jobs are sent again, one file per job, to a fresh worker: a file that
+   * alone overruns a worker's heap is rejected. Any other death fails the run.
+   */
+  private lost(slot: Slot, err: unknown): void {
+    const at = this.slots.indexOf(slot);
+    if (this.closed || at < 0) return;
+    this.slots.splice(at, 1);
+    if (!outOfMemory(err)) return this.fail(err instanceof Error ? err : new Error(String(err)));
+    // A worker takes its jobs in the order sent (ids ascending, as the map keeps them): the first was running, the rest waited.
+    const [running, ...waiting] = [...this.pending].filter(([, p]) => p.slot === slot).map(([id, p]) => (this.pending.delete(id), p));
+    this.start(this.slots.length + 1);
+    for (const p of waiting) this.send(p.job).then(p.resolve, p.reject);
+    if (!running) return;
+    const { job, resolve, reject } = running;
+    if (job.files.length === 1) resolve([rejectedLines(`extraction ran out of memory (a worker's heap is ${this.opts.heapMb} MB): split the file`)]);
+    else Promise.all(job.files.map((f) => this.send({ files: [f], registry: job.registry.filter(([name]) => name === f.source_file) }))).then((r) => resolve(r.flat()), reject);
   }
 
   private fail(err: Error): void {
@@ -210,20 +234,20 @@ export class ExtractPool {
     void this.close();
   }
 
-  private send(job: Job, transfer: ArrayBuffer[]): Promise<string[]> {
+  /** Sends a job to the least busy worker. Its bytes are copied, not moved: a job lost with its worker is sent again. */
+  private send(job: Job): Promise<string[]> {
     if (this.failure) return Promise.reject(this.failure);
     const slot = this.slots.reduce((best, s) => (s.inFlight < best.inFlight ? s : best));
     const id = this.nextId++;
     slot.inFlight++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, job } satisfies WorkerRequest, transfer);
+      this.pending.set(id, { slot, job, resolve, reject });
+      slot.worker.postMessage({ id, job } satisfies WorkerRequest);
     });
   }
 
   /**
    * Parses and extracts raw files, answering each with its article lines (ops/factlines.ts), in input order.
-   * The files' bytes are moved to the workers, not copied: the caller must be done with them.
    */
   async runFiles(files: RawFile[], registry: Map<string, RegistryEntry>): Promise<string[]> {
     if (this.closed) throw new Error("extraction pool is closed");
@@ -242,8 +266,7 @@ export class ExtractPool {
       while (next < batches.length) {
         const i = next++;
         const batch = batches[i]!;
-        const transfer = batch.map((f) => f.bytes.buffer).filter((b, k) => b instanceof ArrayBuffer && batch[k]!.bytes.byteLength === b.byteLength) as ArrayBuffer[];
-        out[i] = await this.send(job(batch), transfer);
+        out[i] = await this.send(job(batch));
         done += batch.length;
         this.opts.onProgress?.(done, files.length);
       }

@@ -3,17 +3,19 @@ import type { Article } from "../types.ts";
 import type { Rejected } from "../schema/tables.ts";
 import { parseFrontMatter } from "./frontmatter.ts";
 import { segmentBody } from "./chrome.ts";
+import { MAX_ARTICLE_BYTES, MAX_NUMBERS_PER_ARTICLE } from "./limits.ts";
 import type { RegistryEntry } from "./registry.ts";
 
 /** A file as read from disk: its name relative to the input folder and its bytes. */
 export interface RawFile {
   source_file: string;
   bytes: Uint8Array;
+  /** Why the file could not be read (not a regular file, too large, ...): `bytes` is then empty and the file is rejected. */
+  unreadable?: string;
   /** `fileHash(bytes)`, when the reader has it already (an archive run hashes each file for its cache key). */
   sha256?: string;
 }
 
-export const MAX_ARTICLE_BYTES = 5 * 1024 * 1024;
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 /** Notes that travel with a corpus (SOURCES.md, README.md) are not articles. */
 const DOCUMENTATION = /^(?:readme|sources|license|licence|changelog|notes)\.(?:md|txt)$/i;
@@ -21,6 +23,15 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Decoding is stateless outside streaming mode, so one decoder serves every file. */
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 const NOT_SPACE = /\S/;
+const DIGITS = /\d+/g;
+
+/** Digit groups in `text`, counted up to `limit + 1` (enough to know it is over). */
+function digitGroups(text: string, limit: number): number {
+  DIGITS.lastIndex = 0;
+  let n = 0;
+  while (n <= limit && DIGITS.exec(text)) n++;
+  return n;
+}
 
 export type ParsedArticle = { ok: true; article: Article } | { ok: false; rejected: Rejected };
 
@@ -64,6 +75,7 @@ export function fileHash(bytes: Uint8Array | string): string {
 /** Decodes, validates and segments one input file. Bad input becomes a `rejected` row, never an exception. */
 export function parseArticle(file: RawFile, registry: Map<string, RegistryEntry>): ParsedArticle {
   const { source_file, bytes } = file;
+  if (file.unreadable !== undefined) return reject(source_file, file.unreadable);
   if (DOCUMENTATION.test(source_file.split("/").pop()!)) return reject(source_file, "documentation file, not an article");
   if (bytes.length === 0) return reject(source_file, "empty file");
   if (bytes.length > MAX_ARTICLE_BYTES) return reject(source_file, `file too large (${bytes.length} bytes; limit ${MAX_ARTICLE_BYTES})`);
@@ -79,6 +91,7 @@ export function parseArticle(file: RawFile, registry: Map<string, RegistryEntry>
   if (!fm.ok) return reject(source_file, `malformed front matter: ${fm.reason}`);
   const { fields, body } = fm.value;
   if (!NOT_SPACE.test(body)) return reject(source_file, "no article body (empty or whitespace only)");
+  if (digitGroups(body, MAX_NUMBERS_PER_ARTICLE) > MAX_NUMBERS_PER_ARTICLE) return reject(source_file, `too many numbers to extract (over ${MAX_NUMBERS_PER_ARTICLE}): split the file`);
 
   const reg = registry.get(source_file);
   const article_id = fields.id?.trim() || reg?.article_id || source_file.replace(/\.[^.]+$/, "").split("/").pop()!;

@@ -9,16 +9,23 @@
  * (JSON). All of it is ASCII JSON (ops/asciiJson.ts), which never holds a raw tab or newline.
  */
 import type { ParsedArticle } from "../ingest/article.ts";
+import { MAX_FACTS_PER_ARTICLE } from "../ingest/limits.ts";
 import { normalizeFacts } from "../normalize/normalize.ts";
 import { factKey, withPublished } from "../reconcile/keys.ts";
 import type { Articles, QaCheck } from "../schema/tables.ts";
 import type { Article, ExtractResult, FxRate } from "../types.ts";
 import { asciiJson, oneByteAscii } from "./asciiJson.ts";
 
+/** The lines of a file rejected with `reason`. */
+export function rejectedLines(reason: string): string {
+  return asciiJson({ rejected: reason });
+}
+
 export function articleLines(parsed: ParsedArticle, extract: (a: Article) => ExtractResult, fx: FxRate[]): string {
-  if (!parsed.ok) return asciiJson({ rejected: parsed.rejected.reason });
+  if (!parsed.ok) return rejectedLines(parsed.rejected.reason);
   const { meta } = parsed.article;
   const result = extract(parsed.article);
+  if (result.facts.length > MAX_FACTS_PER_ARTICLE) return rejectedLines(`too many facts (${result.facts.length}; limit ${MAX_FACTS_PER_ARTICLE}): split the file`);
   const lines = [asciiJson({ meta }), asciiJson(result.qa)];
   for (const f of normalizeFacts(result.facts, new Map([[meta.article_id, meta.published_date]]), fx)) lines.push(`${asciiJson(factKey(f))}\t${asciiJson(withPublished(f, meta.published_date))}`);
   return oneByteAscii(lines.join("\n"));

@@ -1,6 +1,7 @@
 import { appendFile, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { fingerprint } from "../publish/files.ts";
+import { z } from "zod";
 import type { QaCheck } from "../schema/tables.ts";
 import { fileLines } from "./lines.ts";
 
@@ -44,31 +45,89 @@ const INPUTS_OPEN = '  "inputs": [';
 /** How an entry line of the inputs array starts (and ends, with or without the comma). */
 const ENTRY_LINE = /^ {4}\{.*\},?$/;
 
+/** An input entry as written: checked by hand, as a run checks every entry of an archive's manifest and zod costs ~10 times as much. */
+function isInputEntry(e: unknown): e is InputEntry {
+  const x = e as Record<string, unknown> | null;
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    typeof x.source_file === "string" &&
+    typeof x.sha256 === "string" &&
+    Number.isSafeInteger(x.bytes) &&
+    (x.bytes as number) >= 0 &&
+    (x.mtime_ms === undefined || typeof x.mtime_ms === "number") &&
+    (x.article_id === null || typeof x.article_id === "string") &&
+    (x.status === "accepted" || x.status === "rejected")
+  );
+}
+/** What a run reads of the head: enough that no later use of it can throw. */
+const HEAD = z.looseObject({
+  pipeline_version: z.string(),
+  rules_hash: z.string(),
+  row_counts: z.record(z.string(), z.number()),
+  output_files: z.array(z.object({ path: z.string(), bytes: z.number(), sha256: z.string() })),
+  run: z.looseObject({ started_at: z.string() }),
+});
+
+/** A check of input entries one at a time: why they cannot be trusted, or null while every entry parses and names ascend. */
+function inputChecker(): (entry: unknown) => string | null {
+  let last: string | null = null;
+  return (entry) => {
+    if (!isInputEntry(entry)) return `an input entry is malformed: ${JSON.stringify(entry).slice(0, 120)}`;
+    if (last !== null && !(entry.source_file > last)) return "input entries are out of order";
+    last = entry.source_file;
+    return null;
+  };
+}
+
+/** A line's JSON, or a marker that it is not JSON. */
+function jsonOrBad(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { malformed: text.slice(0, 80) };
+  }
+}
+
 /**
- * The previous run's manifest, or null if there is none readable. As this module writes it, the head is read
- * up to the inputs and the inputs are left on disk; another layout (an older version's) is parsed whole.
+ * The previous run's manifest, or null if there is none or it is damaged (then every input counts as changed,
+ * and `warn` says why). As this module writes it, the head is read up to the inputs, the inputs are checked a
+ * line at a time and left on disk; another layout (an older version's) is parsed whole.
  */
-export async function readManifest(outDir: string): Promise<{ head: ManifestHead; inputs: InputEntries } | null> {
+export async function readManifest(outDir: string, warn: (event: string, fields: Record<string, unknown>) => void = () => {}): Promise<{ head: ManifestHead; inputs: InputEntries } | null> {
   const path = join(outDir, MANIFEST);
+  const damaged = (reason: string) => {
+    warn("manifest damaged; treating every input as changed", { manifest: path, reason });
+    return null;
+  };
   try {
     const head: string[] = [];
-    let streamed = false;
+    /** Where the reading is: in the head, in the inputs (an entry a line), after them, or past the closing brace. */
+    let at: "head" | "inputs" | "after" | "end" | "whole" = "head";
+    const check = inputChecker();
     for await (const line of fileLines(path)) {
-      if (streamed) {
-        streamed = line === "  ]" || ENTRY_LINE.test(line);
+      if (at === "head") {
+        if (line === '  "inputs": []') at = "after";
+        else if (line === INPUTS_OPEN) at = "inputs";
+        else head.push(line);
+      } else if (at === "inputs" && ENTRY_LINE.test(line)) {
+        const why = check(jsonOrBad(line.endsWith(",") ? line.slice(0, -1) : line));
+        if (why) return damaged(why);
+      } else if (at === "inputs" && line === "  ]") at = "after";
+      else if (at === "after" && line === "}") at = "end";
+      else if (at === "inputs" && line === "    {") {
+        // An entry over several lines: the whole-file layout of an older version.
+        at = "whole";
         break;
-      }
-      if (line === '  "inputs": []') {
-        streamed = true;
-        break;
-      }
-      if (line === INPUTS_OPEN) streamed = true;
-      else head.push(line);
+      } else return damaged(`unexpected line: ${JSON.stringify(line.slice(0, 80))}`);
     }
-    if (streamed) {
-      const { inputs: _, ...parsed } = JSON.parse(`${head.join("\n")}\n  "inputs": []\n}`) as Manifest;
+    if (at !== "whole") {
+      if (at !== "end") return damaged("cut short");
+      const parsed = HEAD.safeParse(jsonOrBad(`${head.join("\n")}\n  "inputs": []\n}`));
+      if (!parsed.success) return damaged("the head is malformed");
+      const { inputs: _, ...rest } = parsed.data as unknown as Manifest;
       return {
-        head: parsed,
+        head: rest,
         async *inputs() {
           let inside = false;
           for await (const line of fileLines(path)) {
@@ -79,15 +138,23 @@ export async function readManifest(outDir: string): Promise<{ head: ManifestHead
         },
       };
     }
-    const { inputs, ...rest } = JSON.parse(await readFile(path, "utf8")) as Manifest;
+    const whole = jsonOrBad(await readFile(path, "utf8"));
+    const parsed = HEAD.extend({ inputs: z.array(z.unknown()) }).safeParse(whole);
+    if (!parsed.success) return damaged("not a manifest this pipeline wrote");
+    for (const entry of parsed.data.inputs) {
+      const why = check(entry);
+      if (why) return damaged(why);
+    }
+    const { inputs, ...rest } = parsed.data as unknown as Manifest;
     return {
       head: rest,
       async *inputs() {
         yield* inputs;
       },
     };
-  } catch {
-    return null;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    return damaged((err as Error).message);
   }
 }
 

@@ -101,7 +101,7 @@ async function locked(o: RunOptions): Promise<number> {
   // file) and on Node's.
   const lockFile = join(PROJECT_ROOT, "package-lock.json");
   const hashes = rulesHashes({ extraction: code_(["ingest", "extract", "normalize", "reconcile/keys.ts", "schema", "ops/factlines.ts", "ops/asciiJson.ts", "types.ts", "ids.ts"], [...sources, lockFile]), rules: code_(["."], [o.sourcesDir, lockFile]) }, PROJECT_ROOT);
-  const [files, { extraction: extractionHash, rules }, version, prev] = await Promise.all([listInputs(o.input), hashes, pipelineVersion(), readManifest(o.out)]);
+  const [files, { extraction: extractionHash, rules }, version, prev] = await Promise.all([listInputs(o.input), hashes, pipelineVersion(), readManifest(o.out, o.log.warn.bind(o.log))]);
   o.log.info("listed inputs", { files: files.length, input: o.input });
   // Same files, same code, same output: nothing to do, and no need even to load the pipeline's stages.
   if (prev && prev.head.rules_hash === rules && prev.head.pipeline_version === version && (await outputIntact(o.out, prev.head)) && (await unchangedInputs(o, prev, files))) {
@@ -129,7 +129,7 @@ async function locked(o: RunOptions): Promise<number> {
   const dir = await newRunDir(o.out);
   let flipped = false;
   try {
-    const cache = new ExtractCache(o.cacheDir, extractionHash);
+    const cache = new ExtractCache(o.cacheDir, extractionHash, o.log);
     // The listing is the stages' from here on: they empty it once the files are taken in.
     const built = await runStages({ source: folderSource(o.input, files), registry, reference, corrections, cache, store, scratch, log: o.log });
     Object.assign(stages, built.stages);

@@ -1,5 +1,5 @@
 import { access } from "node:fs/promises";
-import { DuckDBInstance, type DuckDBConnection, type Json } from "@duckdb/node-api";
+import { DuckDBInstance, StatementType, type DuckDBConnection, type Json } from "@duckdb/node-api";
 
 export type Value = Json;
 export type Row = Record<string, Value>;
@@ -32,6 +32,8 @@ export function sqlSession(connection: DuckDBConnection): SqlSession {
 
 export interface ReadOnlyDb extends SqlSession {
   query(sql: string): Promise<QueryResult>;
+  /** Exactly one statement that only reads (a SELECT, in any of its forms, or an EXPLAIN), else an error saying why. */
+  queryOne(sql: string): Promise<QueryResult>;
   /** Rows as objects keyed by column name. */
   rows(sql: string): Promise<Row[]>;
   close(): void;
@@ -45,14 +47,30 @@ function integersAsNumbers(types: string[], row: Value[]): Value[] {
 }
 
 /**
- * Opens a published dataset.duckdb read-only, so a query can never change the published file and
- * several readers can share it. Values come back JSON-shaped: dates as ISO text, integers as numbers.
+ * The database file alone, read-only: no other file read or written (COPY, ATTACH, read_text, EXPORT), no
+ * extension installed or loaded (no network), a memory ceiling, and the settings locked so no SET undoes it.
+ */
+const READ_ONLY = {
+  access_mode: "READ_ONLY",
+  enable_external_access: "false",
+  autoinstall_known_extensions: "false",
+  autoload_known_extensions: "false",
+  memory_limit: "1GB",
+  lock_configuration: "true",
+};
+
+const READING = new Set<number>([StatementType.SELECT, StatementType.EXPLAIN]);
+
+/**
+ * Opens a published dataset.duckdb read-only, so a query can never change the published file or reach
+ * any other, and several readers can share it. Values come back JSON-shaped: dates as ISO text, integers
+ * as numbers.
  */
 export async function openReadOnly(path: string): Promise<ReadOnlyDb> {
   await access(path).catch(() => {
     throw new Error(`no published database at ${path}: run \`npm run pipeline\` first`);
   });
-  const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
+  const instance = await DuckDBInstance.create(path, READ_ONLY);
   const connection = await instance.connect();
   const query = async (sql: string): Promise<QueryResult> => {
     const reader = await connection.runAndReadAll(sql);
@@ -61,6 +79,13 @@ export async function openReadOnly(path: string): Promise<ReadOnlyDb> {
   };
   return {
     query,
+    async queryOne(sql) {
+      const statements = await connection.extractStatements(sql);
+      if (statements.count !== 1) throw new Error(`expected exactly one SQL statement, got ${statements.count}`);
+      const type = (await statements.prepare(0)).statementType;
+      if (!READING.has(type)) throw new Error(`the database is read-only: only SELECT (and EXPLAIN) statements are allowed, not ${StatementType[type]}`);
+      return query(sql);
+    },
     async rows(sql) {
       const { columns, rows } = await query(sql);
       return rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i] ?? null])));

@@ -1,3 +1,4 @@
+import { isWebUrl } from "../derive/checks.ts";
 import type { Value } from "./db.ts";
 import type { Sources } from "./sources.ts";
 import type { ChartBlock, TableBlock } from "./types.ts";
@@ -15,12 +16,17 @@ function formatValue(value: Value): string {
   return String(value);
 }
 
+/** A link to `url` around `html`, or `html` alone: only http(s) urls become links, whatever an article's front matter says. */
+export function linkHtml(url: string | null, html: string): string {
+  return url !== null && isWebUrl(url) ? `<a href="${escapeHtml(url)}">${html}</a>` : html;
+}
+
 const NO_DATA = '<p class="no-data">No data: the published dataset has no rows for this.</p>';
 
 function sourcesHtml({ records, articles }: Sources): string {
   const items = articles.map((a) => {
     const title = escapeHtml(a.title ?? "(untitled)");
-    const link = a.url ? `<a href="${escapeHtml(a.url)}">${title}</a>` : title;
+    const link = linkHtml(a.url, title);
     const meta = [a.publisher, a.published_date].filter((x) => x).map((x) => escapeHtml(x!)).join(", ");
     return `<li><code>${escapeHtml(a.article_id)}</code> ${link}${meta ? ` (${meta})` : ""}</li>`;
   });
