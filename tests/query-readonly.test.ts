@@ -3,7 +3,7 @@
  * a message, the published dataset.duckdb keeps its sha256, and no other file is read, written or created.
  */
 import { createHash } from "node:crypto";
-import { cp, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -54,7 +54,7 @@ describe("npm run query is read-only (item 10)", () => {
       async () => {
         // A copy of the published folder each: a statement that got through must not spoil the next case.
         const dir = await mkdtemp(join(work, "case-"));
-        await cp(join(work, "out"), dir, { recursive: true });
+        await cp(await realpath(join(work, "out")), dir, { recursive: true });
         const file = join(dir, "dataset.duckdb");
         const before = { hash: await sha256(file), files: (await readdir(dir)).sort() };
         const r = await query(sql(dir), file);

@@ -5,7 +5,7 @@
  * reason, and the rest is published. Each case drives the CLI as an operator's cron would.
  */
 import { execFileSync } from "node:child_process";
-import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, truncate, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, realpath, rm, symlink, truncate, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,9 +37,11 @@ async function rejectedRows(out: string): Promise<Map<string, string>> {
 }
 
 /** What a run leaves beside its output folder besides the output itself (a lock, a scratch folder). */
+/** What a run left beside `out` other than the output itself: `out` and the publication folder it links to. */
 async function leftovers(out: string): Promise<string[]> {
   const name = out.split("/").pop()!;
-  return (await readdir(join(out, ".."))).filter((n) => n.startsWith(name) && n !== name);
+  const published = (await realpath(out)).split("/").pop()!;
+  return (await readdir(join(out, ".."))).filter((n) => n.startsWith(name) && n !== name && n !== published);
 }
 
 const PAIRS = ["Kazakhstan", "Uzbekistan", "Pakistan", "Iran"];
