@@ -9,11 +9,12 @@ import { buildReadme } from "./dictionary.ts";
 import { appendRow, createTable, openDatabase } from "./duckdb.ts";
 import { fingerprint, fingerprintAll, type FileInfo } from "./files.ts";
 import { copyToParquet, rowGroupRows } from "./parquet.ts";
-import { rowsOfConnection, writeReviewQueue } from "./reviewQueue.ts";
-import { EXCEL_DIR, parquetPath } from "./paths.ts";
+import { REVIEW_QUEUE_FILE, rowsOfConnection, writeReviewQueue } from "./reviewQueue.ts";
+import { parquetPath, WORKBOOK_PATH } from "./paths.ts";
 import type { PublishedTable } from "./rows.ts";
 import { writeTableCsv } from "./tableCsv.ts";
 import { createViews } from "./views.ts";
+import { writeWorkbook } from "./workbook.ts";
 
 export type { ChunkedRows, PublishDataset } from "./chunks.ts";
 
@@ -39,9 +40,9 @@ const PRESERVED = ["report"];
 const SCRATCH_DIR = ".scratch";
 
 /**
- * Validates the dataset and replaces `outDir` with its published form: per table a CSV, a
- * Parquet file and a spreadsheet CSV (excel/), plus dataset.duckdb (tables and views),
- * review_queue.csv (and its excel/ copy), datapackage.json and README.md. Tables are streamed chunk by chunk, so memory follows the
+ * Validates the dataset and replaces `outDir` with its published form: per table a CSV and a
+ * Parquet file, plus dataset.duckdb (tables and views), dataset.xlsx (a sheet per table),
+ * review_queue.csv, datapackage.json and README.md. Tables are streamed chunk by chunk, so memory follows the
  * largest chunk (an array is one chunk). Throws on an invalid row, a duplicate key, chunks out of
  * order or any write failure, always before the swap, leaving the previous `outDir` as it was.
  */
@@ -70,7 +71,6 @@ export async function publish(dataset: PublishDataset, outDir: string, info: Pub
  */
 async function writeTables(dir: string, dataset: PublishDataset, written: Map<string, FileInfo>): Promise<PublishedTable[]> {
   const scratch = join(dir, SCRATCH_DIR);
-  await mkdir(join(dir, EXCEL_DIR));
   await mkdir(scratch);
   const tables: PublishedTable[] = [];
   try {
@@ -88,10 +88,9 @@ async function writeTables(dir: string, dataset: PublishDataset, written: Map<st
         const input = def.name === "countries" ? countries.rows() : (dataset as Record<string, unknown>)[def.name];
         const rows = countries.observe(def, canonicalChunks(def, table.columns, input));
         const appender = await connection.createAppender(def.name);
-        const { rowCount, widestRow, csv, excel } = await writeTableCsv(dir, table, rows, (row) => appendRow(appender, table, row));
+        const { rowCount, widestRow, csv } = await writeTableCsv(dir, table, rows, (row) => appendRow(appender, table, row));
         appender.closeSync();
         written.set(csv.path, csv);
-        written.set(excel.path, excel);
         const parquet = parquetPath(def.name);
         await copyToParquet(connection, def.name, join(dir, parquet), rowGroupRows(widestRow));
         written.set(parquet, await fingerprint(dir, parquet));
@@ -99,7 +98,8 @@ async function writeTables(dir: string, dataset: PublishDataset, written: Map<st
       }
       await connection.run("COMMIT");
       await createViews(connection);
-      for (const file of await writeReviewQueue(dir, rowsOfConnection(connection))) written.set(file.path, file);
+      written.set(WORKBOOK_PATH, await writeWorkbook(dir, connection));
+      written.set(REVIEW_QUEUE_FILE, await writeReviewQueue(dir, rowsOfConnection(connection)));
     } catch (error) {
       database.discard();
       throw error;

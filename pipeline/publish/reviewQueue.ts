@@ -8,10 +8,9 @@ import { REVIEW_BELOW } from "../reconcile/confidence.ts";
 import type { Row as DbRow } from "../report/db.ts";
 import { col } from "../schema/columns.ts";
 import { columnsOf, FACT_TABLES, type Column } from "../schema/tables.ts";
-import { formatDouble, quote, toCsv, UTF8_BOM } from "./csv.ts";
+import { formatDouble, quote, toCsv } from "./csv.ts";
 import { cell } from "./guide.ts";
 import { fingerprint, type FileInfo } from "./files.ts";
-import { excelCsvPath } from "./paths.ts";
 import { compareCells, type Row } from "./rows.ts";
 
 /** The review queue: what a person should check, each item with the article's sentence and a correction row to start from. */
@@ -252,13 +251,11 @@ export async function buildReviewQueue(rows: RowsOf): Promise<ReviewItem[]> {
   return items.sort(compareItems);
 }
 
-/** The queue as CSV (the project's writer: RFC 4180, formula-safe), with the spreadsheet copy behind a BOM like the tables'. */
-export async function writeReviewQueue(dir: string, rows: RowsOf): Promise<FileInfo[]> {
+/** The queue as CSV (the project's writer: RFC 4180, formula-safe). */
+export async function writeReviewQueue(dir: string, rows: RowsOf): Promise<FileInfo> {
   const csv = toCsv(REVIEW_QUEUE_COLUMNS, (await buildReviewQueue(rows)) as unknown as Row[]);
-  const excel = excelCsvPath(REVIEW_QUEUE);
   await writeFile(join(dir, REVIEW_QUEUE_FILE), csv);
-  await writeFile(join(dir, excel), Buffer.concat([UTF8_BOM, Buffer.from(csv)]));
-  return [await fingerprint(dir, REVIEW_QUEUE_FILE), await fingerprint(dir, excel)];
+  return fingerprint(dir, REVIEW_QUEUE_FILE);
 }
 
 /** The README section that documents the queue as a published file. */
@@ -266,7 +263,7 @@ export function reviewQueueSection(): string[] {
   return [
     "## Review queue",
     "",
-    `\`${REVIEW_QUEUE_FILE}\` (and \`${excelCsvPath(REVIEW_QUEUE)}\` for spreadsheets) lists what a person should check: every`,
+    `\`${REVIEW_QUEUE_FILE}\` lists what a person should check: every`,
     "conflict (one item per record and article, with that article's figure), every record with `needs_review`",
     `(one item each: confidence below ${REVIEW_BELOW} or in conflict) and every money amount or tonnage in a sentence that no`,
     "table took (`unplaced_number` rows of `qa_checks`). Sorted by kind (conflict, needs_review, unplaced_number), then",
