@@ -1,7 +1,7 @@
 import { table, text } from "../pipeline/report/blocks.ts";
 import type { Row } from "../pipeline/report/db.ts";
 import type { Notebook } from "../pipeline/report/types.ts";
-import { buildReviewQueue, REVIEW_QUEUE_FILE } from "../pipeline/publish/reviewQueue.ts";
+import { reviewItems, REVIEW_QUEUE_FILE } from "../pipeline/publish/reviewQueue.ts";
 
 function summary(items: { kind: string }[]): string {
   if (items.length === 0) return "Nothing to review: no conflicts, no records below the confidence threshold and no unplaced numbers.";
@@ -17,7 +17,7 @@ export const review: Notebook = {
   title: "Review queue",
   summary: "What a person should check: conflicts between articles, low-confidence records and numbers no table took, each with its sentence and a correction row to start from.",
   async run(db) {
-    const items = await buildReviewQueue((sql) => db.rows(sql));
+    const items = await reviewItems(db);
     return [
       {
         title: "Items to review",

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { loadCorrections, type Correction } from "./corrections/read.ts";
 import { DEFAULT_OUTPUT, DEFAULT_SOURCES } from "./paths.ts";
 import { sqlString } from "./publish/duckdb.ts";
-import { buildReviewQueue } from "./publish/reviewQueue.ts";
+import { reviewItems } from "./publish/reviewQueue.ts";
 import { openReadOnly, type ReadOnlyDb, type Row } from "./report/db.ts";
 import { FACT_TABLES } from "./schema/tables.ts";
 
@@ -53,7 +53,7 @@ async function factLines(db: ReadOnlyDb, id: string): Promise<string[]> {
 }
 
 async function queueLines(db: ReadOnlyDb, id: string): Promise<string[]> {
-  const items = (await buildReviewQueue((sql) => db.rows(sql))).filter((i) => i.article_id === id);
+  const items = (await reviewItems(db)).filter((i) => i.article_id === id);
   const lines = [`${items.length} review-queue ${items.length === 1 ? "item" : "items"} for ${id}${items.length > 0 ? " (paste a correction line into sources/corrections/*.csv, then fill in reason, reviewer and date):" : "."}`];
   for (const i of items) {
     lines.push("", `${i.kind}${i.record_id ? ` ${i.table_name} ${i.record_id}` : ""}: ${i.reason}`);

@@ -8,7 +8,8 @@ import { extractArticle } from "../pipeline/extract/extract.ts";
 import { articleFromText } from "../pipeline/ingest/article.ts";
 import { parseCsv } from "../pipeline/ingest/csv.ts";
 import { publish } from "../pipeline/publish/publish.ts";
-import { shortSpan } from "../pipeline/publish/reviewQueue.ts";
+import { reviewItems, reviewQueue, shortSpan, type ReviewItem } from "../pipeline/publish/reviewQueue.ts";
+import { openReadOnly } from "../pipeline/report/db.ts";
 import { FACT_TABLES } from "../pipeline/schema/tables.ts";
 import { FORMULA_SENTENCE, reviewDataset, SHIP_A, SHIP_B, UNPLACED_SENTENCE } from "./fixtures/reviewDataset.ts";
 import { reference } from "./fixtures/extract.ts";
@@ -120,5 +121,22 @@ describe("unplaced numbers in qa_checks", () => {
     const { qa } = extractArticle(articleFromText("t", `Trade news.\n\n${sentence}`, "2024-06-15"), buildGazetteer(reference));
     const row = qa.find((q) => q.check === "unplaced_number")!;
     expect(row.message).toBe(`number seen but not placed in any table: "$31 billion" (a country's trade with the whole world (no partner)) in the sentence: "${sentence}"`);
+  });
+});
+
+describe("reviewQueue read a range of articles at a time", () => {
+  it("gives the same items in the same order however small the ranges, and the order the CSV has", async () => {
+    const db = await openReadOnly(join(dir, "out", "dataset.duckdb"));
+    try {
+      const whole = await reviewItems(db);
+      const oneArticleAtATime: ReviewItem[] = [];
+      for await (const batch of reviewQueue(db, 1)) oneArticleAtATime.push(...batch);
+      expect(new Set(whole.map((i) => i.article_id)).size).toBeGreaterThanOrEqual(3);
+      expect(new Set(whole.map((i) => i.kind))).toEqual(new Set(["conflict", "needs_review", "unplaced_number"]));
+      expect(oneArticleAtATime).toEqual(whole);
+      expect(whole.map((i) => i.queue_id)).toEqual(queue.map((q) => q.queue_id));
+    } finally {
+      db.close();
+    }
   });
 });

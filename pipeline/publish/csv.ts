@@ -4,8 +4,9 @@ import { ByteBuffer } from "./byteBuffer.ts";
 import type { Cell, Row } from "./rows.ts";
 
 /**
- * RFC 4180 record separator. csv-stringify is not used because it leaves a bare LF unquoted
- * when the record delimiter is CRLF; this writer quotes any field holding CR or LF.
+ * RFC 4180 record separator. The writer is the project's own, not csv-stringify: it appends each record to the
+ * flush buffer and measures the record's exact width for the Parquet row groups in the same pass, which a
+ * library taking whole records would need a second formatting pass for; it quotes any field holding CR or LF.
  */
 export const CSV_LINE_END = "\r\n";
 

@@ -9,7 +9,8 @@ import { buildReadme } from "./dictionary.ts";
 import { appendRow, createTable, openDatabase } from "./duckdb.ts";
 import { fingerprint, fingerprintAll, type FileInfo } from "./files.ts";
 import { copyToParquet, rowGroupRows } from "./parquet.ts";
-import { REVIEW_QUEUE_FILE, rowsOfConnection, writeReviewQueue } from "./reviewQueue.ts";
+import { REVIEW_QUEUE_FILE, writeReviewQueue } from "./reviewQueue.ts";
+import { sqlSession } from "../report/db.ts";
 import { parquetPath, WORKBOOK_PATH } from "./paths.ts";
 import type { PublishedTable } from "./rows.ts";
 import { writeTableCsv } from "./tableCsv.ts";
@@ -99,7 +100,7 @@ async function writeTables(dir: string, dataset: PublishDataset, written: Map<st
       await connection.run("COMMIT");
       await createViews(connection);
       written.set(WORKBOOK_PATH, await writeWorkbook(dir, connection));
-      written.set(REVIEW_QUEUE_FILE, await writeReviewQueue(dir, rowsOfConnection(connection)));
+      written.set(REVIEW_QUEUE_FILE, await writeReviewQueue(dir, sqlSession(connection)));
     } catch (error) {
       database.discard();
       throw error;

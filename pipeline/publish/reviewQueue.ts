@@ -1,17 +1,16 @@
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import type { DuckDBConnection } from "@duckdb/node-api";
 import { z } from "zod";
 import { CORRECTION_COLUMNS } from "../corrections/read.ts";
 import { stableId } from "../ids.ts";
 import { REVIEW_BELOW } from "../reconcile/confidence.ts";
-import type { Row as DbRow } from "../report/db.ts";
+import { sqlString } from "./duckdb.ts";
+import type { Row as DbRow, SqlSession } from "../report/db.ts";
 import { col } from "../schema/columns.ts";
 import { columnsOf, FACT_TABLES, type Column } from "../schema/tables.ts";
-import { formatDouble, quote, toCsv } from "./csv.ts";
+import { formatDouble, quote } from "./csv.ts";
 import { cell } from "./guide.ts";
-import { fingerprint, type FileInfo } from "./files.ts";
+import type { FileInfo } from "./files.ts";
 import { compareCells, type Row } from "./rows.ts";
+import { writeTableCsv } from "./tableCsv.ts";
 
 /** The review queue: what a person should check, each item with the article's sentence and a correction row to start from. */
 
@@ -52,13 +51,8 @@ const QUEUE_DEF = { name: REVIEW_QUEUE, description: "", schema: review_queue, p
 export const REVIEW_QUEUE_COLUMNS: Column[] = columnsOf(QUEUE_DEF);
 export type ReviewItem = z.infer<typeof review_queue>;
 
-/** Runs one query and returns its rows as JSON-shaped objects (integers cast to INTEGER in the SQL come back as numbers). */
-export type RowsOf = (sql: string) => Promise<DbRow[]>;
-
-/** A RowsOf over the connection publish loads the tables with. */
-export function rowsOfConnection(connection: DuckDBConnection): RowsOf {
-  return async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJson() as DbRow[];
-}
+/** What the queue is built through: statements, and queries streamed as JSON-shaped rows a chunk at a time (integers cast to INTEGER in the SQL come back as numbers). */
+export type QueueDb = Pick<SqlSession, "run" | "stream">;
 
 /** The evidence field of a record's main figure first (value, tonnage, railcars, count), as confidence.ts ranks them. */
 const FIELD_RANK = `CASE e.field WHEN 'value_usd' THEN 0 WHEN 'quantity_tonnes' THEN 1 WHEN 'weight_tonnes' THEN 1 WHEN 'railcars' THEN 2
@@ -66,10 +60,9 @@ const FIELD_RANK = `CASE e.field WHEN 'value_usd' THEN 0 WHEN 'quantity_tonnes' 
 
 const RECORDS = FACT_TABLES.map((t) => `SELECT '${t}' AS table_name, record_id, confidence, needs_review FROM "${t}"`).join(" UNION ALL ");
 
-/** Record ids a conflict names: its own, and the other record of a pair kept apart, which only its message states. */
-const RECORD_ID_IN_TEXT = /\b[0-9a-f]{16}\b/g;
-const CONFLICT_IDS = `SELECT DISTINCT table_name, unnest(regexp_extract_all(message, '\\b[0-9a-f]{16}\\b')) AS record_id FROM qa_checks WHERE "check" = 'conflict'
-  UNION SELECT table_name, record_id FROM qa_checks WHERE "check" = 'conflict' AND record_id IS NOT NULL`;
+/** Each conflict with the records it names: its own, and the other record of a pair kept apart, which only its message states. */
+const CONFLICT_IDS = `SELECT check_id, table_name, record_id FROM qa_checks WHERE "check" = 'conflict' AND record_id IS NOT NULL
+  UNION SELECT check_id, table_name, unnest(regexp_extract_all(message, '\\b[0-9a-f]{16}\\b')) FROM qa_checks WHERE "check" = 'conflict'`;
 
 /** An evidence row's columns for an item, and the numbers of the other facts its sentence states (`avoid`, for shortSpan). */
 const EVIDENCE_COLUMNS = `e.article_id, e.char_start::INTEGER AS char_start, e.char_end::INTEGER AS char_end, e.quote, e.value_text, e.field, e.stated_value,
@@ -154,108 +147,191 @@ function compareItems(a: ReviewItem, b: ReviewItem): number {
   return 0;
 }
 
-/** Every item of the review queue, in its published order, from a published (or being published) database. */
-export async function buildReviewQueue(rows: RowsOf): Promise<ReviewItem[]> {
-  const items: ReviewItem[] = [];
-  const conflictChecks = await rows(`SELECT check_id, table_name, record_id, message FROM qa_checks WHERE "check" = 'conflict'`);
-  const conflictEvidence = await rows(`WITH records AS (${RECORDS}), ids AS (${CONFLICT_IDS})
-    SELECT e.table_name, e.record_id, r.confidence, ${EVIDENCE_COLUMNS}
-    FROM evidence e JOIN ids ON ids.table_name = e.table_name AND ids.record_id = e.record_id
-    JOIN records r ON r.table_name = e.table_name AND r.record_id = e.record_id
-    QUALIFY row_number() OVER (PARTITION BY e.table_name, e.record_id, e.article_id ORDER BY ${FIELD_RANK}, e.confidence, e.char_start, e.evidence_id) = 1`);
-  const byRecord = new Map<string, DbRow[]>();
-  for (const r of conflictEvidence) {
-    const key = `${String(r.table_name)} ${String(r.record_id)}`;
-    byRecord.set(key, [...(byRecord.get(key) ?? []), r]);
-  }
-  const conflicted = new Set<string>();
-  for (const c of conflictChecks) {
-    const check_id = String(c.check_id);
-    const table = str(c.table_name);
-    const message = String(c.message);
-    const ids = [...new Set([...(typeof c.record_id === "string" ? [c.record_id] : []), ...(message.match(RECORD_ID_IN_TEXT) ?? [])])];
-    const found = ids.flatMap((id) => byRecord.get(`${table} ${id}`) ?? []);
-    for (const id of ids) if (byRecord.has(`${table} ${id}`)) conflicted.add(`${table} ${id}`);
-    // A conflict whose records cannot be found is still listed, so none goes unseen.
-    const per = found.length > 0 ? found : [null];
-    for (const r of per) {
-      const queue_id = stableId("review", "conflict", check_id, r ? str(r.record_id) : null, r ? str(r.article_id) : null);
-      items.push({
-        queue_id,
-        kind: "conflict",
-        table_name: table,
-        record_id: r ? str(r.record_id) : str(c.record_id),
-        check_id,
-        ...(r ? fromEvidence(r) : { article_id: null, char_start: null, char_end: null, quote: null, value_text: null, field: null, stated_value: null }),
-        confidence: r ? num(r.confidence) : null,
-        reason: message,
-        correction: correction(queue_id, "set", r
-          ? { article_id: str(r.article_id) ?? "", table: table ?? "", quote: span(r), field: str(r.field) ?? "", value: num(r.stated_value) === null ? "" : formatDouble(num(r.stated_value)!) }
-          : { table: table ?? "" }),
-      });
+function conflictItem(r: DbRow): ReviewItem {
+  const check_id = String(r.check_id);
+  const table = str(r.table_name);
+  // A conflict whose records cannot be found is still listed (one item, no evidence), so none goes unseen.
+  const found = r.found === true;
+  const queue_id = stableId("review", "conflict", check_id, found ? str(r.record_id) : null, found ? str(r.article_id) : null);
+  return {
+    queue_id,
+    kind: "conflict",
+    table_name: table,
+    record_id: str(r.record_id),
+    check_id,
+    ...fromEvidence(r),
+    confidence: num(r.confidence),
+    reason: String(r.message),
+    correction: correction(queue_id, "set", found
+      ? { article_id: str(r.article_id) ?? "", table: table ?? "", quote: span(r), field: str(r.field) ?? "", value: num(r.stated_value) === null ? "" : formatDouble(num(r.stated_value)!) }
+      : { table: table ?? "" }),
+  };
+}
+
+function needsReviewItem(r: DbRow): ReviewItem {
+  const table = String(r.table_name);
+  const record_id = String(r.record_id);
+  const confidence = num(r.confidence);
+  const why = [
+    confidence !== null && confidence < REVIEW_BELOW ? `confidence ${confidence} below ${REVIEW_BELOW}` : null,
+    r.in_conflict === true ? "its articles disagree (see its conflict items)" : null,
+  ].filter((w) => w !== null);
+  const queue_id = stableId("review", "needs_review", table, record_id);
+  return {
+    queue_id,
+    kind: "needs_review",
+    table_name: table,
+    record_id,
+    check_id: null,
+    ...fromEvidence(r),
+    confidence,
+    reason: why.length > 0 ? why.join("; ") : "marked needs_review",
+    correction: correction(queue_id, "reject", { article_id: str(r.article_id) ?? "", table, quote: span(r) }),
+  };
+}
+
+function unplacedItem(q: DbRow): ReviewItem {
+  const check_id = String(q.check_id);
+  const message = String(q.message);
+  const parsed = UNPLACED.exec(message);
+  const sentence = parsed ? parsed[3]! : null;
+  const value_text = parsed ? parsed[1]! : null;
+  const queue_id = stableId("review", "unplaced_number", check_id);
+  return {
+    queue_id,
+    kind: "unplaced_number",
+    table_name: null,
+    record_id: null,
+    check_id,
+    article_id: str(q.article_id),
+    char_start: null,
+    char_end: null,
+    quote: sentence,
+    value_text,
+    field: null,
+    stated_value: null,
+    confidence: null,
+    reason: parsed ? parsed[2]! : message,
+    correction: correction(queue_id, "add", { article_id: str(q.article_id) ?? "", table: "trade_flows", quote: sentence === null ? "" : shortSpan(sentence, value_text), value: ADD_TEMPLATE }),
+  };
+}
+
+/** The evidence a conflict's records have from each article: the row of each record's main figure. */
+const CONFLICT_EVIDENCE = `SELECT e.table_name, e.record_id, r.confidence, ${EVIDENCE_COLUMNS}
+  FROM evidence e JOIN (SELECT DISTINCT table_name, record_id FROM ids) d ON d.table_name = e.table_name AND d.record_id = e.record_id
+  JOIN records r ON r.table_name = e.table_name AND r.record_id = e.record_id
+  QUALIFY row_number() OVER (PARTITION BY e.table_name, e.record_id, e.article_id ORDER BY ${FIELD_RANK}, e.confidence, e.char_start, e.evidence_id) = 1`;
+
+/**
+ * The three kinds of item, each a query that gives one item per row (and an article_id column), in the queue's
+ * order of kinds.
+ */
+const QUERIES: { sql: string; item: (r: DbRow) => ReviewItem }[] = [
+  {
+    sql: `WITH records AS (${RECORDS}), ids AS (${CONFLICT_IDS}), ev AS (${CONFLICT_EVIDENCE}),
+      matched AS (SELECT ids.check_id, ev.* EXCLUDE (table_name) FROM ids JOIN ev ON ev.table_name = ids.table_name AND ev.record_id = ids.record_id)
+      SELECT c.check_id, c.table_name, c.message, m.check_id IS NOT NULL AS found, coalesce(m.record_id, c.record_id) AS record_id,
+        m.* EXCLUDE (check_id, record_id)
+      FROM qa_checks c LEFT JOIN matched m ON m.check_id = c.check_id
+      WHERE c."check" = 'conflict'`,
+    item: conflictItem,
+  },
+  {
+    sql: `WITH records AS (${RECORDS}), ids AS (${CONFLICT_IDS})
+      SELECT r.table_name, r.record_id, r.confidence, ${EVIDENCE_COLUMNS},
+        EXISTS (SELECT 1 FROM ids JOIN evidence x ON x.table_name = ids.table_name AND x.record_id = ids.record_id
+          WHERE ids.table_name = r.table_name AND ids.record_id = r.record_id) AS in_conflict
+      FROM records r LEFT JOIN evidence e ON e.table_name = r.table_name AND e.record_id = r.record_id
+      WHERE r.needs_review
+      QUALIFY row_number() OVER (PARTITION BY r.table_name, r.record_id ORDER BY ${FIELD_RANK}, e.confidence, e.article_id, e.char_start, e.evidence_id) = 1`,
+    item: needsReviewItem,
+  },
+  {
+    sql: `SELECT check_id, article_id, message FROM qa_checks WHERE "check" = 'unplaced_number'`,
+    item: unplacedItem,
+  },
+];
+
+/** Items handed on at a time. */
+const BATCH = 1024;
+/** Items sorted at a time in DuckDB: its sort of a whole kind's wide rows (a conflict's message, the quote) ran out of the publishing database's memory at 10,000 articles. */
+const RANGE_ROWS = 8192;
+const PART = "review_part";
+
+/** Article ranges holding at most RANGE_ROWS items each (one article may hold more), as WHERE conditions, in article order with nulls first. */
+async function articleRanges(db: QueueDb, rangeRows: number): Promise<string[]> {
+  const ranges: string[] = [];
+  let from: string | null = null;
+  let to: string | null = null;
+  let rows = 0;
+  const close = () => {
+    if (from !== null) ranges.push(`article_id >= ${sqlString(from)} AND article_id <= ${sqlString(to!)}`);
+    from = null;
+    rows = 0;
+  };
+  for await (const chunk of db.stream(`SELECT article_id, count(*)::INTEGER AS n FROM ${PART} GROUP BY article_id ORDER BY article_id NULLS FIRST`)) {
+    for (const r of chunk) {
+      if (r.article_id === null) {
+        ranges.push("article_id IS NULL");
+        continue;
+      }
+      if (rows + Number(r.n) > rangeRows) close();
+      from ??= String(r.article_id);
+      to = String(r.article_id);
+      rows += Number(r.n);
     }
   }
+  close();
+  return ranges;
+}
 
-  const flagged = await rows(`WITH records AS (${RECORDS})
-    SELECT r.table_name, r.record_id, r.confidence, ${EVIDENCE_COLUMNS}
-    FROM records r LEFT JOIN evidence e ON e.table_name = r.table_name AND e.record_id = r.record_id
-    WHERE r.needs_review
-    QUALIFY row_number() OVER (PARTITION BY r.table_name, r.record_id ORDER BY ${FIELD_RANK}, e.confidence, e.article_id, e.char_start, e.evidence_id) = 1`);
-  for (const r of flagged) {
-    const table = String(r.table_name);
-    const record_id = String(r.record_id);
-    const confidence = num(r.confidence);
-    const why = [
-      confidence !== null && confidence < REVIEW_BELOW ? `confidence ${confidence} below ${REVIEW_BELOW}` : null,
-      conflicted.has(`${table} ${record_id}`) ? "its articles disagree (see its conflict items)" : null,
-    ].filter((w) => w !== null);
-    const queue_id = stableId("review", "needs_review", table, record_id);
-    items.push({
-      queue_id,
-      kind: "needs_review",
-      table_name: table,
-      record_id,
-      check_id: null,
-      ...fromEvidence(r),
-      confidence,
-      reason: why.length > 0 ? why.join("; ") : "marked needs_review",
-      correction: correction(queue_id, "reject", { article_id: str(r.article_id) ?? "", table, quote: span(r) }),
-    });
+/**
+ * The review queue in its published order, in batches, from a published (or being published) database. Each kind's
+ * rows are staged in a temporary table and read back a range of articles at a time, each range sorted by article;
+ * only one article's items are held to be sorted by position, so memory does not grow with the archive.
+ */
+export async function* reviewQueue(db: QueueDb, rangeRows = RANGE_ROWS): AsyncGenerator<ReviewItem[]> {
+  let batch: ReviewItem[] = [];
+  let group: ReviewItem[] = [];
+  const close = () => {
+    batch.push(...group.sort(compareItems));
+    group = [];
+  };
+  for (const { sql, item } of QUERIES) {
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${PART} AS ${sql}`);
+    try {
+      for (const range of await articleRanges(db, rangeRows)) {
+        for await (const chunk of db.stream(`SELECT * FROM ${PART} WHERE ${range} ORDER BY article_id NULLS FIRST`)) {
+          for (const r of chunk) {
+            const next = item(r);
+            if (group.length > 0 && group[0]!.article_id !== next.article_id) close();
+            group.push(next);
+          }
+          if (batch.length >= BATCH) {
+            yield batch;
+            batch = [];
+          }
+        }
+      }
+      close();
+    } finally {
+      await db.run(`DROP TABLE IF EXISTS ${PART}`);
+    }
   }
+  if (batch.length > 0) yield batch;
+}
 
-  for (const q of await rows(`SELECT check_id, article_id, message FROM qa_checks WHERE "check" = 'unplaced_number'`)) {
-    const check_id = String(q.check_id);
-    const message = String(q.message);
-    const parsed = UNPLACED.exec(message);
-    const sentence = parsed ? parsed[3]! : null;
-    const value_text = parsed ? parsed[1]! : null;
-    const queue_id = stableId("review", "unplaced_number", check_id);
-    items.push({
-      queue_id,
-      kind: "unplaced_number",
-      table_name: null,
-      record_id: null,
-      check_id,
-      article_id: str(q.article_id),
-      char_start: null,
-      char_end: null,
-      quote: sentence,
-      value_text,
-      field: null,
-      stated_value: null,
-      confidence: null,
-      reason: parsed ? parsed[2]! : message,
-      correction: correction(queue_id, "add", { article_id: str(q.article_id) ?? "", table: "trade_flows", quote: sentence === null ? "" : shortSpan(sentence, value_text), value: ADD_TEMPLATE }),
-    });
-  }
-  return items.sort(compareItems);
+/** The whole queue at once, for a report page or one article's view. */
+export async function reviewItems(db: QueueDb): Promise<ReviewItem[]> {
+  const items: ReviewItem[] = [];
+  for await (const batch of reviewQueue(db)) items.push(...batch);
+  return items;
 }
 
 /** The queue as CSV (the project's writer: RFC 4180, formula-safe). */
-export async function writeReviewQueue(dir: string, rows: RowsOf): Promise<FileInfo> {
-  const csv = toCsv(REVIEW_QUEUE_COLUMNS, (await buildReviewQueue(rows)) as unknown as Row[]);
-  await writeFile(join(dir, REVIEW_QUEUE_FILE), csv);
-  return fingerprint(dir, REVIEW_QUEUE_FILE);
+export async function writeReviewQueue(dir: string, db: QueueDb): Promise<FileInfo> {
+  const { csv } = await writeTableCsv(dir, { def: QUEUE_DEF, columns: REVIEW_QUEUE_COLUMNS }, reviewQueue(db) as AsyncIterable<Row[]>, () => undefined);
+  return csv;
 }
 
 /** The README section that documents the queue as a published file. */

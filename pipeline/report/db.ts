@@ -1,5 +1,5 @@
 import { access } from "node:fs/promises";
-import { DuckDBInstance, type Json } from "@duckdb/node-api";
+import { DuckDBInstance, type DuckDBConnection, type Json } from "@duckdb/node-api";
 
 export type Value = Json;
 export type Row = Record<string, Value>;
@@ -11,7 +11,26 @@ export interface QueryResult {
   rows: Value[][];
 }
 
-export interface ReadOnlyDb {
+/** Statements and streamed queries on one connection. */
+export interface SqlSession {
+  run(sql: string): Promise<void>;
+  /** Rows as JSON-shaped objects, a chunk at a time, for results too big to hold (64-bit integers stay text: cast them in the SQL). */
+  stream(sql: string): AsyncIterable<Row[]>;
+}
+
+/** A SqlSession over a connection. */
+export function sqlSession(connection: DuckDBConnection): SqlSession {
+  return {
+    run: async (sql) => {
+      await connection.run(sql);
+    },
+    async *stream(sql) {
+      yield* (await connection.stream(sql)).yieldRowObjectJson();
+    },
+  };
+}
+
+export interface ReadOnlyDb extends SqlSession {
   query(sql: string): Promise<QueryResult>;
   /** Rows as objects keyed by column name. */
   rows(sql: string): Promise<Row[]>;
@@ -46,6 +65,7 @@ export async function openReadOnly(path: string): Promise<ReadOnlyDb> {
       const { columns, rows } = await query(sql);
       return rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i] ?? null])));
     },
+    ...sqlSession(connection),
     close() {
       connection.closeSync();
       instance.closeSync();

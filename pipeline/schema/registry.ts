@@ -21,6 +21,8 @@ const NEEDS_REVIEW = `True when confidence is below ${REVIEW_BELOW} or the artic
 const REVIEWED = "True when a human correction (sources/corrections/) applies to this record: a field set by a reviewer, or a fact a reviewer added; its evidence rows say which (rule review:<correction id>)";
 const USD_RATE = "Exchange rate used to convert value_original into value_usd, in units of currency_original per US dollar; null when the amount is in USD or has no value. A stated rate is the ratio of the article's two figures, as precise as they were written";
 const USD_RATE_BASES = ["stated", "annual_average", "nearest_year"] as const;
+/** How an article qualifies a number ("almost", "over", ...), a column of every fact table. */
+const QUALIFIERS = ["exact", "approx", "at_least", "at_most"] as const;
 const USD_RATE_BASIS = "Where usd_rate comes from: stated (the article gives the amount in USD too), annual_average (the reference table's average for the period's year), nearest_year (the reference average of the nearest year it has; a qa_checks row says so)";
 const USD_RATE_YEAR = "Year of the reference average used as usd_rate; null for a stated rate";
 const RECORD_ID = "Stable id: hash of the fact's key (table, countries, direction, period, status, commodity), not of file order";
@@ -58,7 +60,7 @@ export const trade_flows = z.object({
   usd_rate: col.double(USD_RATE),
   usd_rate_basis: col.oneOf(USD_RATE_BASES, USD_RATE_BASIS),
   usd_rate_year: col.int(USD_RATE_YEAR),
-  qualifier: col.requiredOneOf(["exact", "approx", "at_least", "at_most"], "How the article qualifies the number (\"almost\", \"over\", ...)"),
+  qualifier: col.requiredOneOf(QUALIFIERS, "How the article qualifies the number (\"almost\", \"over\", ...)"),
   ...recordColumns.provenance(),
 });
 
@@ -82,7 +84,7 @@ export const aid_shipments = z.object({
   items: col.text("Normalized item names, '; '-separated"),
   channel: col.text("Agency or programme the aid went through (e.g. KazAID, WFP)"),
   place: col.text("Place of delivery or handover, from the gazetteer"),
-  qualifier: col.requiredOneOf(["exact", "approx", "at_least", "at_most"], "How the article qualifies the main number"),
+  qualifier: col.requiredOneOf(QUALIFIERS, "How the article qualifies the main number"),
   ...recordColumns.provenance(),
 });
 
@@ -112,7 +114,7 @@ export const contracts = z.object({
   commodity: col.text("Goods the contracts cover"),
   quantity_tonnes: col.double("Quantity in metric tonnes"),
   status: col.requiredOneOf(["signed", "planned"], "signed, or announced to be signed"),
-  qualifier: col.requiredOneOf(["exact", "approx", "at_least", "at_most"], "How the article qualifies the main number"),
+  qualifier: col.requiredOneOf(QUALIFIERS, "How the article qualifies the main number"),
   ...recordColumns.provenance(),
 });
 
@@ -127,7 +129,7 @@ export const grants = z.object({
   period_start: col.date(PERIOD_START),
   period_end: col.date(PERIOD_END),
   status: col.requiredOneOf(["current", "planned"], "current, or planned/proposed"),
-  qualifier: col.requiredOneOf(["exact", "approx", "at_least", "at_most"], "How the article qualifies the main number (\"more than 450 students\": at_least)"),
+  qualifier: col.requiredOneOf(QUALIFIERS, "How the article qualifies the main number (\"more than 450 students\": at_least)"),
   ...recordColumns.provenance(),
 });
 
