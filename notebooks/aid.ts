@@ -1,21 +1,16 @@
-import { barChart, table, text } from "../pipeline/report/blocks.ts";
-import type { ReadOnlyDb, Row } from "../pipeline/report/db.ts";
-import type { Notebook } from "../pipeline/report/types.ts";
+import type { Dataset } from "../pipeline/api/dataset.ts";
+import { series } from "../pipeline/api/verbs.ts";
+import { table, text, timeChart } from "../pipeline/report/blocks.ts";
+import { countryColors, enumShapes, enumValues } from "../pipeline/report/colors.ts";
+import type { Row } from "../pipeline/report/db.ts";
+import type { Block, Notebook } from "../pipeline/report/types.ts";
 import { count, period, usd } from "./format.ts";
+import { orderNullsLast, rowsOf } from "./query.ts";
 
-/**
- * Aid amounts as series points: v_series_points already puts a stated day in place of a missing
- * period and gives each point an as_of date (the period's end, else the article's date) to order by.
- */
-async function points(db: ReadOnlyDb, measure: string): Promise<Row[]> {
-  const rows = await db.rows(`SELECT record_id, status AS kind, reporter_iso3 AS donor_iso3, partner_iso3 AS recipient_iso3,
-      period_start, period_end, first_published, value, qualifier
-    FROM v_series_points WHERE table_name = 'aid_shipments' AND measure = '${measure}'
-    ORDER BY as_of, record_id`);
-  return rows.map((r) => ({
-    ...r,
-    when: r.period_start ? period(r.period_start, r.period_end) : `undated (${r.first_published})`,
-  }));
+/** Aid amounts as series points: the API's series already puts a stated day in place of a missing period. */
+function points(ds: Dataset, measure: string): Row[] {
+  const aid = series(ds, { table: "aid_shipments", measure }).select({ record_id: "record_id", status: "kind", reporter_iso3: "donor_iso3", reporter_name: "donor", partner_iso3: "recipient_iso3" }, "period_start", "period_end", "first_published", "value", "qualifier", "as_of");
+  return rowsOf(orderNullsLast(aid, "as_of", "record_id")).map((r): Row => ({ ...r, donor: r.donor ?? r.donor_iso3! }));
 }
 
 function totals(rows: Row[], unit: (n: number) => string): string {
@@ -27,28 +22,43 @@ function totals(rows: Row[], unit: (n: number) => string): string {
   return parts.filter((p) => p !== null).join(", plus ");
 }
 
+const KINDS = enumValues("aid_shipments", "kind");
+
+/** One chart of an aid measure over time, coloured by donor, shaped by kind; undated figures in a table below it. */
+function aidChart(title: string, rows: Row[], y: string, yTitle: string, amount: (r: Row) => string): Block[] {
+  return timeChart(title, rows, {
+    y,
+    yTitle,
+    color: { field: "donor", title: "Donor", scale: countryColors(rows.map((r) => [r.donor, r.donor_iso3])) },
+    shape: { field: "kind", title: "Kind", scale: enumShapes(KINDS, rows.map((r) => r.kind)) },
+    describe: (r) => `${r.donor} ${r.kind}, ${period(r.period_start, r.period_end)}: ${amount(r)}`,
+    undated: {
+      title: `${title}: no stated day or period (not drawn)`,
+      columns: ["donor", "kind", { name: y, label: yTitle }, "qualifier", { name: "first_published", label: "first published" }, "record_id"],
+    },
+  });
+}
+
 export const aid: Notebook = {
   id: "aid",
   title: "Humanitarian aid",
-  summary: "Aid shipments over time: weight in tonnes, railway cars and value, with the items itemized in the articles.",
-  async run(db) {
-    const [tonnes, railcars, value] = await Promise.all([points(db, "weight_tonnes"), points(db, "railcars"), points(db, "value_usd")]);
-    const valueRows = value.map((r) => ({ ...r, value_usd_m: (r.value as number) / 1e6 }));
-    const shipments = await db.rows(`SELECT s.record_id, donor_iso3, recipient_iso3, kind, event_date, period_start, period_end, weight_tonnes, railcars,
-        value_usd, value_original, currency_original, usd_rate, usd_rate_basis, transport_mode, channel, place, items, qualifier, n_sources
-      FROM aid_shipments s ORDER BY coalesce(event_date, period_start) NULLS LAST, record_id`);
-    const items = await db.rows("SELECT record_id, item, quantity, unit FROM aid_items ORDER BY record_id, item, unit");
+  summary: "Aid shipments over time by donor: weight in tonnes, railway cars and value, with the items itemized in the articles.",
+  async run(ds) {
+    const [tonnes, railcars, value] = [points(ds, "weight_tonnes"), points(ds, "railcars"), points(ds, "value_usd")];
+    const valueRows = value.map((r): Row => ({ ...r, value_usd_m: (r.value as number) / 1e6 }));
+    const shipments = rowsOf(orderNullsLast(ds.aid_shipments, (d) => d.event_date ?? d.period_start, "record_id"));
+    const items = rowsOf(ds.aid_items.orderby("record_id", "item", "unit"));
     return [
       {
         title: "Aid over time",
         blocks: [
           text(
             `Weight: ${totals(tonnes, (n) => count(n, "t"))}. Railway cars: ${totals(railcars, (n) => count(n, "cars"))}. Value: ${totals(value, usd)}. ` +
-              "A bar is one shipment (or one aggregate over a span, or a pledge), placed at its stated day or period; an undated one at its article's publication date.",
+              "A point is one shipment (or one aggregate over a span, or a pledge) at its stated day or in the middle of its period, with a bar across the period; figures with neither are listed under each chart.",
           ),
-          barChart("Weight, tonnes", tonnes, { x: "when", y: "value", group: "kind", xTitle: "Delivered", yTitle: "tonnes", labelFormat: ",.0f" }),
-          barChart("Railway cars", railcars, { x: "when", y: "value", group: "kind", xTitle: "Delivered", yTitle: "railway cars", labelFormat: ",.0f" }),
-          barChart("Value, US$ million", valueRows, { x: "when", y: "value_usd_m", group: "kind", xTitle: "Period", yTitle: "US$ million", labelFormat: ",.1f" }),
+          ...aidChart("Weight, tonnes", tonnes, "value", "tonnes", (r) => count(r.value as number, "t")),
+          ...aidChart("Railway cars", railcars, "value", "railway cars", (r) => count(r.value as number, "cars")),
+          ...aidChart("Value, US$ million", valueRows, "value_usd_m", "US$ million", (r) => usd(r.value as number)),
         ],
       },
       {

@@ -9,6 +9,13 @@ export function usd(value: number): string {
   return `$${ONE_DECIMAL.format(value)}`;
 }
 
+/** 108.29 → "grew 108.3%"; -45.48 → "fell 45.5%"; a change that rounds to 0 → "did not change". */
+export function change(pct: number): string {
+  const size = ONE_DECIMAL.format(Math.abs(pct));
+  if (size === "0") return "did not change";
+  return `${pct > 0 ? "grew" : "fell"} ${size}%`;
+}
+
 export function count(value: number, unit: string): string {
   return `${ONE_DECIMAL.format(value)} ${unit}`;
 }
@@ -39,4 +46,27 @@ const QUALIFIER_WORDS: Record<string, string> = { exact: "", approx: "about ", a
 
 export function qualified(qualifier: unknown, text: string): string {
   return `${QUALIFIER_WORDS[String(qualifier)] ?? ""}${text}`;
+}
+
+/** A country, or a pair not involving Afghanistan, as a chart's colour category: what to show and the code its colour comes from. */
+export interface Counterpart {
+  label: string;
+  code: string;
+}
+
+/**
+ * The country a series is about, seen from Afghanistan: the other country of the pair; a pair without
+ * Afghanistan (Russia–Uzbekistan) is its own category. `name` gives a code's display name.
+ */
+export function counterpart(a: string, b: string | null, name: (iso3: string) => string): Counterpart {
+  if (b === null || b === a) return { label: name(a), code: a };
+  if (a === "AFG") return { label: name(b), code: b };
+  if (b === "AFG") return { label: name(a), code: a };
+  return { label: `${name(a)}–${name(b)}`, code: `${a}–${b}` };
+}
+
+/** A code → name function over the countries table's rows; a code without a name reads as itself. */
+export function countryNames(rows: Record<string, unknown>[]): (iso3: string) => string {
+  const names = new Map(rows.map((r) => [r.iso3, r.name]));
+  return (iso3) => (typeof names.get(iso3) === "string" ? (names.get(iso3) as string) : iso3);
 }

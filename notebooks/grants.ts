@@ -1,7 +1,11 @@
 import { barChart, table, text } from "../pipeline/report/blocks.ts";
 import type { Row } from "../pipeline/report/db.ts";
+import { enumColors, enumValues } from "../pipeline/report/colors.ts";
 import type { Notebook } from "../pipeline/report/types.ts";
-import { qualified } from "./format.ts";
+import { countryNames, qualified } from "./format.ts";
+import { rowsOf } from "./query.ts";
+
+const STATUS = enumValues("grants", "status");
 
 function sentence(grants: Row[]): string {
   if (grants.length === 0) return "No grants or student numbers in the dataset.";
@@ -23,25 +27,29 @@ export const grants: Notebook = {
   id: "grants",
   title: "Grants and students",
   summary: "Educational grants and scholarships per year, current and planned, and the students and universities hosting them.",
-  async run(db) {
-    const all = await db.rows(`SELECT g.*, donor_iso3 || '→' || recipient_iso3 AS pair, d.name AS donor_name, r.name AS recipient_name
-      FROM grants g LEFT JOIN countries d ON d.iso3 = g.donor_iso3 LEFT JOIN countries r ON r.iso3 = g.recipient_iso3
-      ORDER BY donor_iso3, recipient_iso3, status, record_id`);
-    const people = await db.rows(`SELECT record_id, status, reporter_iso3 || '→' || partner_iso3 || ' ' || measure AS what, value
-      FROM v_series_points WHERE table_name = 'grants' AND measure IN ('students', 'institutions')
-      ORDER BY measure DESC, status, record_id`);
+  async run(ds) {
+    const name = countryNames(ds.rows("countries"));
+    const all = rowsOf(ds.grants.orderby("donor_iso3", "recipient_iso3", "status", "record_id")).map((g): Row => {
+      const [donor, recipient] = [name(g.donor_iso3 as string), name(g.recipient_iso3 as string)];
+      return { ...g, donor_name: donor, recipient_name: recipient, pair: `${donor} → ${recipient}` };
+    });
+    const status = (rows: Row[]) => ({ field: "status", title: "Status", scale: enumColors(STATUS, rows.map((r) => r.status)) });
+    // Students and institutions are different units, so each has its own chart and axis.
+    const perDonor = (field: string, title: string, valueTitle: string) =>
+      barChart(title, all, { category: "pair", value: field, group: status(all), valueTitle, labelFormat: ",.0f" });
     return [
       {
         title: "Grants per year",
         blocks: [
           text(sentence(all)),
-          barChart("Educational grants per year, current and planned", all, { x: "pair", y: "grants_per_year", group: "status", xTitle: "Host → students' country", yTitle: "grants per year", labelFormat: ",.0f" }),
+          perDonor("grants_per_year", "Educational grants per year, current and planned", "grants per year"),
         ],
       },
       {
         title: "Students and host institutions",
         blocks: [
-          barChart("Students and host institutions", people, { x: "what", y: "value", group: "status", xTitle: "", yTitle: "count", labelFormat: ",.0f" }),
+          perDonor("students", "Students", "students"),
+          perDonor("institutions", "Host institutions", "institutions"),
           table("Grants, students and institutions", all, ["donor_iso3", "recipient_iso3", "program", "grants_per_year", "students", "institutions", "period_start", "period_end", "status", "qualifier", "n_sources", "record_id"]),
         ],
       },

@@ -16,7 +16,7 @@ export const review: Notebook = {
   id: "review",
   title: "Review queue",
   summary: "What a person should check: conflicts between articles, low-confidence records and numbers no table took, each with its sentence and a correction row to start from.",
-  async run(db) {
+  async run(_ds, db) {
     const items = await reviewItems(db);
     return [
       {

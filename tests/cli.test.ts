@@ -35,7 +35,7 @@ async function seedsCopy(name: string): Promise<string> {
 
 async function dataFiles(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const f of (await readdir(dir)).filter((x) => /\.(parquet|csv|json)$/.test(x) && x !== "manifest.json").sort()) {
+  for (const f of (await readdir(dir)).filter((x) => /\.(parquet|arrow|csv|json)$/.test(x) && x !== "manifest.json").sort()) {
     out.set(f, createHash("sha256").update(await readFile(join(dir, f))).digest("hex"));
   }
   return out;

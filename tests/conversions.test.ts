@@ -4,11 +4,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trade as tradeNotebook } from "../notebooks/trade.ts";
 import { grants as grantsNotebook } from "../notebooks/grants.ts";
+import { openDataset, type Dataset as OpenedDataset } from "../pipeline/api/dataset.ts";
 import { normalizeFacts } from "../pipeline/normalize/normalize.ts";
 import { lastDigitHalfUnit, roundToUncertainty } from "../pipeline/normalize/precision.ts";
 import { publish } from "../pipeline/publish/publish.ts";
 import { openReadOnly, type ReadOnlyDb, type Row } from "../pipeline/report/db.ts";
-import type { TableBlock } from "../pipeline/report/types.ts";
+import type { Notebook, TableBlock } from "../pipeline/report/types.ts";
 import { memorySource, stagedInMemory } from "../pipeline/run.ts";
 import type { Dataset } from "../pipeline/schema/tables.ts";
 import type { ExtractedFact, FxRate, Money, Qualifier, StatedChange } from "../pipeline/types.ts";
@@ -78,12 +79,14 @@ const FACTS: ExtractedFact[] = [
 let dir: string;
 let dataset: Dataset;
 let db: ReadOnlyDb;
+let ds: OpenedDataset;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "conversions-test-"));
   dataset = await stagedInMemory({ source: memorySource([ARTICLE]), registry: new Map(), reference: REFERENCE, extract: () => ({ facts: FACTS, qa: [] }) });
   await publish(dataset, dir, INFO);
   db = await openReadOnly(join(dir, "dataset.duckdb"));
+  ds = await openDataset(dir);
 }, 60_000);
 
 afterAll(async () => {
@@ -91,8 +94,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function block(run: (db: ReadOnlyDb) => Promise<{ blocks: unknown[] }[]>, title: string): Promise<Row[]> {
-  const blocks = (await run(db)).flatMap((s) => s.blocks) as TableBlock[];
+async function block(run: Notebook["run"], title: string): Promise<Row[]> {
+  const blocks = (await run(ds, db)).flatMap((s) => s.blocks) as TableBlock[];
   return blocks.find((b) => b.kind === "table" && b.title === title)!.rows;
 }
 
@@ -197,7 +200,7 @@ describe("grants qualifier", () => {
     expect(dataset.grants[0]).toMatchObject({ students: 450, qualifier: "at_least" });
     const rows = await block(grantsNotebook.run, "Grants, students and institutions");
     expect(rows.map((r) => [r.students, r.qualifier])).toEqual([[450, "at_least"]]);
-    const text = (await grantsNotebook.run(db)).flatMap((s) => s.blocks).find((b) => b.kind === "text")!;
+    const text = (await grantsNotebook.run(ds, db)).flatMap((s) => s.blocks).find((b) => b.kind === "text")!;
     expect(text).toMatchObject({ text: "Hosted by Kazakhstan, for students from Afghanistan (current): at least 450 students." });
   });
 });

@@ -284,7 +284,7 @@ describe("publish", () => {
   });
 
   it("writes every file, and nothing else", async () => {
-    const expected = TABLES.flatMap((t) => [`${t.name}.csv`, `${t.name}.parquet`]);
+    const expected = TABLES.flatMap((t) => [`${t.name}.csv`, `${t.name}.parquet`, `${t.name}.arrow`]);
     expected.push("README.md", "datapackage.json", "dataset.duckdb", "dataset.xlsx", "review_queue.csv");
     expect(await listDir(out)).toEqual(expected.sort());
     expect(await listDir(root)).toEqual(["output"]);

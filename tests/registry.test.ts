@@ -54,7 +54,7 @@ vi.mock("../pipeline/schema/registry.ts", async (importOriginal) => {
     key: ["investor_iso3", "host_iso3", "sector", "period_start", "period_end", "status"],
     datedConflict: "one_fact",
     amounts: { value_usd: "USD" },
-    series: { from: "investor_iso3", to: "host_iso3", measure: null, status: "status", actual: ["made"], compares: { pledged: ["made"] }, commodity: "sector" },
+    series: { pair: { from: "investor_iso3", to: "host_iso3" }, measure: null, status: "status", actual: ["made"], compares: { pledged: ["made"] }, commodity: "sector" },
     eval: {
       keys: ["investor_iso3", "host_iso3", "status"],
       gold: { status: z.enum(["made", "pledged"]), value_usd: amount },

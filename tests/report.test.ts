@@ -7,7 +7,10 @@ import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NOTEBOOKS } from "../notebooks/index.ts";
 import { publish } from "../pipeline/publish/publish.ts";
+import { timeChart } from "../pipeline/report/blocks.ts";
 import { buildReport, writeReport } from "../pipeline/report/build.ts";
+import { countryColors, enumColors, enumValues } from "../pipeline/report/colors.ts";
+import { change } from "../notebooks/format.ts";
 import type { Dataset } from "../pipeline/schema/tables.ts";
 import { emptyDataset, INFO, smallDataset } from "./fixtures/smallDataset.ts";
 
@@ -17,25 +20,28 @@ if (!HAS_CHROMIUM) console.warn(`report.test.ts: browser checks skipped, ${CHROM
 
 const PAGES = ["index.html", ...NOTEBOOKS.map((nb) => `${nb.id}.html`)];
 
-/** What the small dataset must draw: chart title → marks per Vega mark type (one per data row, plus a target's rule and label). */
+/** What the small dataset must draw: chart title → marks per Vega mark type (one per data row, plus spans, lines and a target's rule and label). */
 const EXPECTED_MARKS: Record<string, Record<string, Record<string, number>>> = {
   "trade.html": {
-    "Annual trade, US$ million": { rect: 4, text: 4 }, // turnover 2021 and 2022, export and import 2022
-    "Change on the same period a year before, %": { rect: 1, text: 1 }, // the one stated growth rate
+    // turnover 2021 and 2022 (one line), export and import 2022; each a whole year, so each has a span
+    "Annual trade with Afghanistan, US$ million": { symbol: 4, rule: 4, line: 3 },
+    "Change on the same period a year before, %": { symbol: 1, rule: 1 }, // the one stated growth rate
   },
   "aid.html": {
-    "Weight, tonnes": { rect: 2, text: 2 },
-    "Railway cars": { rect: 1, text: 1 },
-    "Value, US$ million": { rect: 1, text: 1 },
+    "Weight, tonnes": { symbol: 2, rule: 1 }, // a day (no span) and August 2022
+    "Railway cars": { symbol: 1, rule: 0 },
+    "Value, US$ million": { symbol: 1, rule: 1 }, // the 2021–2025 aggregate
   },
   "contracts_targets.html": {
     "Contract values, US$ million": { rect: 2, text: 2 },
     "Projected against latest actual (US$ series), US$ million": { rect: 2, text: 2 },
-    "AFG–KAZ turnover: reported against the $3 billion target, US$ million": { rect: 3, text: 4, rule: 1 },
+    // 2021 and 2022 drawn; the undated $1 billion is listed below the chart instead
+    "AFG–KAZ turnover: reported against its projections, US$ million": { symbol: 2, rule: 3, line: 1, text: 1 },
   },
   "grants.html": {
     "Educational grants per year, current and planned": { rect: 2, text: 2 },
-    "Students and host institutions": { rect: 2, text: 2 },
+    Students: { rect: 1, text: 1 },
+    "Host institutions": { rect: 1, text: 1 },
   },
 };
 
@@ -76,9 +82,12 @@ describe("review page", () => {
     const html = await readFile(join(small, "report", "review.html"), "utf8");
     expect(html).toContain("4 items: 1 conflict item (one per record and article), 2 records marked needs_review and 1 number no table took.");
     expect(html).toContain('<figure class="table" data-rows="4"><figcaption>Review queue</figcaption>');
-    expect(html).toContain(`<td>${UNPLACED.replaceAll("'", "&#39;")}</td>`);
-    expect(html).toContain("<td>confidence 0.55 below 0.7</td>");
-    expect(html).toMatch(/<td>[0-9a-f]{16},reject,a2,grants,plans to increase the quota to 60 grants per year,,,,,<\/td>/);
+    // Sentence-long columns wrap; the rest stay on one line and the table scrolls sideways.
+    expect(html).toContain(`<td class="wrap">${UNPLACED.replaceAll("'", "&#39;")}</td>`);
+    expect(html).toContain('<td class="wrap">confidence 0.55 below 0.7</td>');
+    expect(html).toMatch(/<td class="wrap">[0-9a-f]{16},reject,a2,grants,plans to increase the quota to 60 grants per year,,,,,<\/td>/);
+    // The id columns come last.
+    expect(html).toContain("<th>correction</th><th>article_id</th><th>record_id</th></tr>");
     const index = await readFile(join(small, "report", "index.html"), "utf8");
     expect(index).toContain('<a href="review.html">Review queue</a>');
   });
@@ -95,7 +104,22 @@ describe("report files", () => {
     expect((await buildReport(small)).find((p) => p.file === "trade.html")!.html).toBe(before);
     await publish(withReviewItems(), small, INFO);
     expect(await readFile(join(small, "report", "trade.html"), "utf8")).toBe(before);
-  });
+  }, 60_000);
+
+  it("draws the same time axes in any time zone", async () => {
+    const pages = async () => (await buildReport(small)).map((p) => p.html);
+    const here = await pages();
+    const zone = process.env.TZ;
+    try {
+      for (const tz of ["Pacific/Kiritimati", "America/Adak"]) {
+        process.env.TZ = tz;
+        expect(await pages()).toEqual(here);
+      }
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  }, 60_000);
 
   it("names the publication it was built from", async () => {
     const index = await readFile(join(small, "report", "index.html"), "utf8");
@@ -123,9 +147,45 @@ describe("report files", () => {
 
   it("states the figures in the text", async () => {
     const trade = await readFile(join(small, "report", "trade.html"), "utf8");
-    expect(trade).toContain("AFG–KAZ turnover grew 108.29% in 2022 ($474.3 million → $987.9 million); the article states 110%.");
+    expect(trade).toContain("AFG–KAZ turnover grew 108.3% in 2022 ($474.3 million → $987.9 million); the article says it grew 110%.");
     const targets = await readFile(join(small, "report", "contracts_targets.html"), "utf8");
     expect(targets).toContain("AFG–KAZ turnover target: $3 billion (no stated period); latest actual $1 billion (no stated period, reported 2025-04-24) = 33.3% of it.");
+  });
+});
+
+describe("report building blocks", () => {
+  it("words a change so that it reads right, to one decimal", () => {
+    expect([change(108.29), change(-45.48), change(0.04), change(-3)]).toEqual(["grew 108.3%", "fell 45.5%", "did not change", "fell 3%"]);
+  });
+
+  it("gives a category the same colour whatever else is drawn and in whatever order", () => {
+    const methods = enumValues("growth_rates", "method");
+    const colourOf = (scale: { domain: string[]; range: string[] }, value: string) => scale.range[scale.domain.indexOf(value)];
+    expect(colourOf(enumColors(methods, ["stated"]), "stated")).toBe(colourOf(enumColors(methods, ["stated", "computed"]), "stated"));
+    expect(colourOf(enumColors(methods, ["computed", "stated"]), "computed")).not.toBe(colourOf(enumColors(methods, ["computed", "stated"]), "stated"));
+    const kaz = colourOf(countryColors([["Kazakhstan", "KAZ"]]), "Kazakhstan");
+    expect(colourOf(countryColors([["Uzbekistan", "UZB"], ["Malaysia", "MYS"], ["Kazakhstan", "KAZ"]]), "Kazakhstan")).toBe(kaz);
+    expect(countryColors([["Uzbekistan", "UZB"], ["Kazakhstan", "KAZ"]]).domain).toEqual(["Kazakhstan", "Uzbekistan"]);
+  });
+
+  it("draws dated rows on a time axis and lists undated ones in a table", () => {
+    const rows = [
+      { record_id: "r1", period_start: "2022-01-01", period_end: "2022-12-31", v: 5, who: "Kazakhstan" },
+      { record_id: "r2", period_start: null, period_end: null, v: 7, who: "Kazakhstan" },
+    ];
+    const [chart, undated] = timeChart("T", rows, {
+      y: "v",
+      yTitle: "tonnes",
+      color: { field: "who", title: "Donor", scale: countryColors([["Kazakhstan", "KAZ"]]) },
+      describe: (r) => `${r.who}: ${r.v}`,
+      undated: { title: "T: no stated period", columns: ["record_id", "v", "who"] },
+    });
+    expect(chart).toMatchObject({ kind: "chart", marks: { symbol: 1, rule: 1 }, records: ["r1"] });
+    const spec = JSON.stringify(chart?.kind === "chart" && chart.spec);
+    expect(spec).toContain('"type":"temporal"');
+    expect(spec).toContain('"values":[{"record_id":"r1"');
+    expect(spec).not.toContain("r2");
+    expect(undated).toMatchObject({ kind: "table", title: "T: no stated period", records: ["r2"], columns: [{ name: "v" }, { name: "who" }, { name: "record_id" }] });
   });
 });
 
@@ -134,7 +194,8 @@ interface FigureInfo {
   title: string;
   expected: Record<string, number> | null;
   marks: Record<string, number>;
-  barLabels: string[];
+  /** The accessible labels of the bars and points, in drawing order. */
+  markLabels: string[];
   tableRows: number;
   records: string[];
   articles: string[];
@@ -164,7 +225,7 @@ async function figures(context: BrowserContext, url: string, problems: string[],
         title: f.querySelector("figcaption")!.textContent!,
         expected: f.getAttribute("data-marks") ? (JSON.parse(f.getAttribute("data-marks")!) as Record<string, number>) : null,
         marks,
-        barLabels: [...f.querySelectorAll('svg [aria-roledescription="bar"]')].map((b) => b.getAttribute("aria-label")!),
+        markLabels: [...f.querySelectorAll('svg [aria-roledescription="bar"], svg [aria-roledescription="point"]')].map((b) => b.getAttribute("aria-label")!),
         tableRows: f.querySelectorAll("tbody tr").length,
         records: (sources?.getAttribute("data-records") ?? "").split(" ").filter(Boolean),
         articles: (sources?.getAttribute("data-articles") ?? "").split(" ").filter(Boolean),
@@ -222,15 +283,18 @@ describe.skipIf(!HAS_CHROMIUM)("report in Chromium", () => {
       const found = seen.get(`small/${file}`)!.filter((f) => f.kind === "chart");
       expect(Object.fromEntries(found.map((f) => [f.title, f.marks]))).toEqual(charts);
     }
-    const annual = seen.get("small/trade.html")!.find((f) => f.title === "Annual trade, US$ million")!;
-    expect(annual.barLabels).toEqual([
-      "Year: 2021; US$ million: 474.3; series: AFG–KAZ turnover",
-      "Year: 2022; US$ million: 978.9; series: KAZ→AFG export",
-      "Year: 2022; US$ million: 9.1; series: KAZ→AFG import",
-      "Year: 2022; US$ million: 987.9; series: AFG–KAZ turnover",
+    const annual = seen.get("small/trade.html")!.find((f) => f.title === "Annual trade with Afghanistan, US$ million")!;
+    expect(annual.markLabels).toEqual([
+      "AFG–KAZ turnover 2021: $474.3 million",
+      "KAZ→AFG export 2022: $978.9 million",
+      "KAZ→AFG import 2022: $9.1 million",
+      "AFG–KAZ turnover 2022: $987.9 million",
     ]);
-    const history = seen.get("small/contracts_targets.html")!.find((f) => f.title.includes("$3 billion target"))!;
-    expect(history.barLabels.map((l) => l.replace(/;.*?US\$ million: /, " = "))).toEqual(["Reported for: 2021 = 474.3", "Reported for: 2022 = 987.9", "Reported for: undated (2025-04-24) = 1000"]);
+    const history = seen.get("small/contracts_targets.html")!.filter((f) => f.title.startsWith("AFG–KAZ turnover: reported"));
+    expect(history.map((f) => [f.title, f.markLabels, f.tableRows, f.records])).toEqual([
+      ["AFG–KAZ turnover: reported against its projections, US$ million", ["AFG–KAZ turnover 2021: $474.3 million", "AFG–KAZ turnover 2022: $987.9 million"], 0, ["t21", "t22", "tgt"]],
+      ["AFG–KAZ turnover: reported with no stated period (not drawn)", [], 1, ["now"]],
+    ]);
   });
 
   it("lists the records and articles under every chart and table", () => {
@@ -241,10 +305,10 @@ describe.skipIf(!HAS_CHROMIUM)("report in Chromium", () => {
       }
     }
     const trade = seen.get("small/trade.html")!;
-    expect(trade.find((f) => f.title === "Annual trade, US$ million")).toMatchObject({ records: ["m22", "t21", "t22", "x22"], articles: ["a1"] });
+    expect(trade.find((f) => f.title === "Annual trade with Afghanistan, US$ million")).toMatchObject({ records: ["m22", "t21", "t22", "x22"], articles: ["a1"] });
     expect(trade.find((f) => f.title === "Annual trade")).toMatchObject({ tableRows: 4, records: ["m22", "t21", "t22", "x22"], articles: ["a1"] });
-    const history = seen.get("small/contracts_targets.html")!.find((f) => f.title.includes("$3 billion target"))!;
-    expect(history).toMatchObject({ records: ["now", "t21", "t22", "tgt"], articles: ["a1", "a2"] });
+    const history = seen.get("small/contracts_targets.html")!.find((f) => f.title.includes("reported against its projections"))!;
+    expect(history).toMatchObject({ records: ["t21", "t22", "tgt"], articles: ["a1", "a2"] });
     const aid = seen.get("small/aid.html")!.find((f) => f.title === "Weight, tonnes")!;
     expect(aid).toMatchObject({ records: ["s1", "s2"], articles: ["a1", "a3"] });
     const queue = seen.get("small/review.html")!.find((f) => f.title === "Review queue")!;

@@ -130,7 +130,7 @@ describe("workbook", () => {
   it("is documented in the generated README, as are the views and the citation", async () => {
     const readme = await readFile(join(dir, "small", "README.md"), "utf8");
     expect(readme).toContain("- `dataset.xlsx`: the tables for spreadsheet programs, a sheet each after a `facts` sheet");
-    expect(readme).toContain("Files: `trade_flows.parquet`, `trade_flows.csv`; sheet `trade_flows` of `dataset.xlsx`.");
+    expect(readme).toContain("Files: `trade_flows.parquet`, `trade_flows.arrow`, `trade_flows.csv`; sheet `trade_flows` of `dataset.xlsx`.");
     expect(readme).toContain("`value_text` \"2,000\" becomes the number 2000");
     for (const view of VIEWS) expect(readme).toContain(`| \`${view.name}\` |`);
     expect(readme).toContain("> Small test dataset. Dataset `small-test`, version 0.0.1. CC-BY-4.0.");

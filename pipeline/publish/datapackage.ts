@@ -2,7 +2,7 @@ import type { FileInfo } from "./files.ts";
 import type { PublishedTable } from "./rows.ts";
 import { FRICTIONLESS_TYPE } from "./sqlTypes.ts";
 import { CSV_LINE_END } from "./csv.ts";
-import { csvPath, parquetPath, WORKBOOK_PATH } from "./paths.ts";
+import { arrowPath, csvPath, parquetPath, WORKBOOK_PATH } from "./paths.ts";
 import { FACTS_SHEET } from "./workbook.ts";
 
 export interface License {
@@ -31,9 +31,9 @@ const hash = (file: FileInfo) => `sha256:${file.sha256}`;
 
 /**
  * Frictionless Data Package v1 (tabular): one CSV resource per table, named like the table so
- * foreign keys resolve. The table's Parquet file is described in the resource's extra `parquet`
- * property and the workbook in the package's extra `workbook` property (a tabular package admits
- * only CSV resources), which keeps "one resource per table" and stays out of the way of CSV validators.
+ * foreign keys resolve. The table's Parquet and Arrow IPC files are described in the resource's extra
+ * `parquet` and `arrow` properties and the workbook in the package's extra `workbook` property (a tabular
+ * package admits only CSV resources), which keeps "one resource per table" and stays out of the way of CSV validators.
  * Objects are built in a fixed key order and carry no timestamps, so the JSON is reproducible.
  */
 export function buildDataPackage(info: PackageInfo, tables: PublishedTable[], files: Map<string, FileInfo>): object {
@@ -56,6 +56,7 @@ export function buildDataPackage(info: PackageInfo, tables: PublishedTable[], fi
     resources: tables.map(({ def, columns }) => {
       const csv = file(csvPath(def.name));
       const parquet = file(parquetPath(def.name));
+      const arrow = file(arrowPath(def.name));
       return {
         profile: "tabular-data-resource",
         name: def.name,
@@ -94,6 +95,14 @@ export function buildDataPackage(info: PackageInfo, tables: PublishedTable[], fi
           mediatype: "application/vnd.apache.parquet",
           bytes: parquet.bytes,
           hash: hash(parquet),
+        },
+        arrow: {
+          path: arrow.path,
+          description: "Arrow IPC file (Feather v2) with the Parquet file's columns and types, for pandas, polars and R",
+          format: "arrow",
+          mediatype: "application/vnd.apache.arrow.file",
+          bytes: arrow.bytes,
+          hash: hash(arrow),
         },
       };
     }),

@@ -2,6 +2,7 @@
 
 export const csvPath = (table: string) => `${table}.csv`;
 export const parquetPath = (table: string) => `${table}.parquet`;
+export const arrowPath = (table: string) => `${table}.arrow`;
 
 /** The workbook: a facts sheet, then one sheet per table. */
 export const WORKBOOK_PATH = "dataset.xlsx";

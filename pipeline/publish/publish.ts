@@ -6,12 +6,13 @@ import { canonicalChunks, type PublishDataset } from "./chunks.ts";
 import { CountryCodes } from "./countries.ts";
 import { buildDataPackage, DEFAULT_LICENSES, toJson, type License, type Source } from "./datapackage.ts";
 import { buildReadme } from "./dictionary.ts";
-import { appendRow, createTable, openDatabase } from "./duckdb.ts";
+import { writeArrowFile } from "./arrow.ts";
+import { appendRow, createTable, openDatabase, quoteIdent } from "./duckdb.ts";
 import { fingerprint, fingerprintAll, type FileInfo } from "./files.ts";
 import { copyToParquet, rowGroupRows } from "./parquet.ts";
 import { REVIEW_QUEUE_FILE, writeReviewQueue } from "./reviewQueue.ts";
 import { sqlSession } from "../report/db.ts";
-import { parquetPath, WORKBOOK_PATH } from "./paths.ts";
+import { arrowPath, parquetPath, WORKBOOK_PATH } from "./paths.ts";
 import type { PublishedTable } from "./rows.ts";
 import { writeTableCsv } from "./tableCsv.ts";
 import { createViews } from "./views.ts";
@@ -41,9 +42,9 @@ const PRESERVED = ["report"];
 const SCRATCH_DIR = ".scratch";
 
 /**
- * Validates the dataset and replaces `outDir` with its published form: per table a CSV and a
- * Parquet file, plus dataset.duckdb (tables and views), dataset.xlsx (a sheet per table),
- * review_queue.csv, datapackage.json and README.md. Tables are streamed chunk by chunk, so memory follows the
+ * Validates the dataset and replaces `outDir` with its published form: per table a CSV, a
+ * Parquet file and an Arrow IPC file, plus dataset.duckdb (tables and views), dataset.xlsx (a sheet per
+ * table), review_queue.csv, datapackage.json and README.md. Tables are streamed chunk by chunk, so memory follows the
  * largest chunk (an array is one chunk). Throws on an invalid row, a duplicate key, chunks out of
  * order or any write failure, always before the swap, leaving the previous `outDir` as it was.
  */
@@ -93,8 +94,10 @@ async function writeTables(dir: string, dataset: PublishDataset, written: Map<st
         appender.closeSync();
         written.set(csv.path, csv);
         const parquet = parquetPath(def.name);
+        const arrow = arrowPath(def.name);
         await copyToParquet(connection, def.name, join(dir, parquet), rowGroupRows(widestRow));
-        written.set(parquet, await fingerprint(dir, parquet));
+        await writeArrowFile(connection, `SELECT * FROM ${quoteIdent(def.name)}`, join(dir, arrow), rowGroupRows(widestRow));
+        for (const path of [parquet, arrow]) written.set(path, await fingerprint(dir, path));
         tables.push({ ...table, rowCount });
       }
       await connection.run("COMMIT");

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { FACT_TABLES, TABLES, columnsOf, factTable, type FactTable } from "../schema/tables.ts";
+import { COUNTRY_LIST_SEPARATOR, FACT_TABLES, TABLES, columnsOf, factTable, type FactTable, type SeriesPair } from "../schema/tables.ts";
 import { quoteIdent, sqlString } from "./duckdb.ts";
 
 /** A convenience view created in dataset.duckdb; `sql` is its SELECT, in dependency order. */
@@ -28,15 +28,24 @@ function hasColumn(table: FactTable, column: string): boolean {
   return columnsOf(TABLES.find((t) => t.name === table)!).some((c) => c.name === column);
 }
 
+/** A series pair as SQL: the two columns, or a list column's first code and the rest (COUNTRY_LIST_SEPARATOR-separated). */
+function pairSql(pair: SeriesPair): [string, string] {
+  if ("from" in pair) return [quoteIdent(pair.from), quoteIdent(pair.to)];
+  const list = quoteIdent(pair.list);
+  const sep = sqlString(COUNTRY_LIST_SEPARATOR);
+  return [`split_part(${list}, ${sep}, 1)`, `nullif(substr(${list}, length(split_part(${list}, ${sep}, 1)) + 2), '')`];
+}
+
 /** One SELECT per amount column of a fact table, each row a (series, period, value) point. */
 function seriesPoints(table: FactTable): string[] {
   const { series: shape, amounts } = factTable(table);
   // Aid and contracts often state a day instead of a period: the day is then the period.
   const day = hasColumn(table, "event_date") ? "event_date" : "NULL::DATE";
   const qualifier = hasColumn(table, "qualifier") ? "qualifier" : "NULL::VARCHAR";
+  const [from, to] = pairSql(shape.pair);
   return Object.entries(amounts).map(
     ([amount, unit]) => `SELECT ${sqlString(table)} AS table_name, record_id, ${shape.measure ?? sqlString(amount)} AS measure,
-    ${sqlString(unit)} AS unit, ${shape.from} AS reporter_iso3, ${shape.to} AS partner_iso3,
+    ${sqlString(unit)} AS unit, ${from} AS reporter_iso3, ${to} AS partner_iso3,
     ${shape.commodity ?? "NULL::VARCHAR"} AS commodity, ${shape.status} AS status,
     ${shape.status} IN (${shape.actual.map(sqlString).join(", ")}) AS is_actual,
     coalesce(period_start, ${day}) AS period_start, coalesce(period_end, ${day}) AS period_end,

@@ -2,12 +2,13 @@ import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { NOTEBOOKS } from "../../notebooks/index.ts";
+import { openDataset, type Dataset, type TableName } from "../api/dataset.ts";
 import { replaceDirAtomically } from "../publish/atomic.ts";
 import { TABLES } from "../schema/tables.ts";
 import { renderSvg } from "./chart.ts";
-import { openReadOnly, type ReadOnlyDb } from "./db.ts";
+import { openReadOnly } from "./db.ts";
 import { chartHtml, escapeHtml, pageHtml, tableHtml } from "./html.ts";
-import { loadSourceLookup, type SourceLookup } from "./sources.ts";
+import { sourceLookup, type SourceLookup } from "./sources.ts";
 import type { Block, Notebook, Section } from "./types.ts";
 
 /** Report folder inside the output folder: publish carries it over, this stage replaces it. */
@@ -50,8 +51,8 @@ async function datasetInfo(outDir: string): Promise<DatasetInfo> {
   return { title: pkg.title, name: pkg.name, version: pkg.version, sha256: createHash("sha256").update(bytes).digest("hex") };
 }
 
-async function indexBody(db: ReadOnlyDb, info: DatasetInfo, notebooks: readonly Notebook[], sections: Section[][]): Promise<string> {
-  const counts = await Promise.all(TABLES.map(async (t) => (await db.rows(`SELECT count(*) AS n FROM "${t.name}"`))[0]!.n));
+function indexBody(ds: Dataset, info: DatasetInfo, notebooks: readonly Notebook[], sections: Section[][]): string {
+  const counts = TABLES.map((t) => ds[t.name as TableName].numRows());
   const rows = TABLES.map((t, i) => `<tr><td><code>${t.name}</code></td><td class="num">${counts[i]}</td><td>${escapeHtml(t.description)}</td></tr>`);
   const list = notebooks.map(
     (nb, i) => `<li><a href="${nb.id}.html">${escapeHtml(nb.title)}</a>: ${escapeHtml(nb.summary)}
@@ -69,20 +70,21 @@ ${rows.join("\n")}
 </tbody></table>`;
 }
 
-/** Runs every notebook against `outDir`'s dataset.duckdb and renders the pages in memory. */
+/** Runs every notebook against `outDir`'s published tables (and dataset.duckdb) and renders the pages in memory. */
 export async function buildReport(outDir: string, notebooks: readonly Notebook[] = NOTEBOOKS): Promise<ReportPage[]> {
   const info = await datasetInfo(outDir);
   const db = await openReadOnly(join(outDir, "dataset.duckdb"));
   try {
-    const sources = await loadSourceLookup(db);
+    const ds = await openDataset(outDir);
+    const sources = sourceLookup(ds);
     const sections: Section[][] = [];
-    for (const nb of notebooks) sections.push(await nb.run(db));
+    for (const nb of notebooks) sections.push(await nb.run(ds, db));
     const nav = (current: string) => [
       { href: "index.html", label: "Overview", current: current === "index" },
       ...notebooks.map((nb) => ({ href: `${nb.id}.html`, label: nb.title, current: current === nb.id })),
     ];
     const pages: ReportPage[] = [
-      { file: "index.html", html: pageHtml({ title: info.title, nav: nav("index"), body: await indexBody(db, info, notebooks, sections) }) },
+      { file: "index.html", html: pageHtml({ title: info.title, nav: nav("index"), body: indexBody(ds, info, notebooks, sections) }) },
     ];
     for (const [i, nb] of notebooks.entries()) {
       const body = [`<h1>${escapeHtml(nb.title)}</h1>`, `<p>${escapeHtml(nb.summary)}</p>`];

@@ -29,12 +29,18 @@ function sourcesHtml({ records, articles }: Sources): string {
 <ul>${items.join("")}</ul></div>`;
 }
 
+/** Cells stay on one line (the table scrolls sideways instead) unless a column holds sentences. */
+const WRAP_AT = 40;
+
 export function tableHtml(block: TableBlock, sources: Sources): string {
   if (block.rows.length === 0) return `<figure class="table"><figcaption>${escapeHtml(block.title)}</figcaption>${NO_DATA}</figure>`;
   const head = block.columns.map((c) => `<th>${escapeHtml(c.label ?? c.name)}</th>`).join("");
-  const body = block.rows
-    .map((r) => `<tr>${block.columns.map((c) => `<td${typeof r[c.name] === "number" ? ' class="num"' : ""}>${escapeHtml(formatValue(r[c.name] ?? null))}</td>`).join("")}</tr>`)
-    .join("\n");
+  const wraps = new Set(block.columns.filter((c) => block.rows.some((r) => formatValue(r[c.name] ?? null).length > WRAP_AT)).map((c) => c.name));
+  const cell = (r: TableBlock["rows"][number], name: string) => {
+    const classes = [typeof r[name] === "number" ? "num" : null, wraps.has(name) ? "wrap" : null].filter((c) => c !== null);
+    return `<td${classes.length > 0 ? ` class="${classes.join(" ")}"` : ""}>${escapeHtml(formatValue(r[name] ?? null))}</td>`;
+  };
+  const body = block.rows.map((r) => `<tr>${block.columns.map((c) => cell(r, c.name)).join("")}</tr>`).join("\n");
   return `<figure class="table" data-rows="${block.rows.length}"><figcaption>${escapeHtml(block.title)}</figcaption>
 <div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>
 ${body}
@@ -49,18 +55,22 @@ ${svg}
 ${sourcesHtml(sources)}</figure>`;
 }
 
+/** Width of the page's content column in CSS pixels: charts are rendered to exactly this width. */
+export const CONTENT_WIDTH = 980;
+
 const STYLE = `
 body { font: 15px/1.5 system-ui, sans-serif; color: #222; margin: 0; }
 nav { background: #1f3b57; padding: .6rem 1.5rem; }
 nav a { color: #fff; margin-right: 1.2rem; text-decoration: none; }
 nav a[aria-current] { font-weight: bold; text-decoration: underline; }
-main { max-width: 980px; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
+main { max-width: ${CONTENT_WIDTH}px; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
 h2 { border-bottom: 1px solid #ddd; padding-bottom: .2rem; margin-top: 2.2rem; }
 figure { margin: 1.2rem 0; }
 figcaption { font-weight: 600; margin-bottom: .4rem; }
-.scroll { overflow-x: auto; }
+.scroll { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; font-size: 13px; }
-th, td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; vertical-align: top; white-space: nowrap; }
+td.wrap { white-space: normal; min-width: 24rem; max-width: 32rem; overflow-wrap: anywhere; }
 th { background: #f3f5f7; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .sources { font-size: 12px; color: #555; margin-top: .4rem; }

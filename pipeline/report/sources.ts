@@ -1,4 +1,4 @@
-import type { ReadOnlyDb } from "./db.ts";
+import type { Dataset } from "../api/dataset.ts";
 
 export interface ArticleRef {
   article_id: string;
@@ -16,16 +16,12 @@ export interface Sources {
 /** Looks up, for a block's record ids, the articles that state them (through `evidence`). */
 export type SourceLookup = (records: string[]) => Sources;
 
-export async function loadSourceLookup(db: ReadOnlyDb): Promise<SourceLookup> {
-  const links = await db.rows("SELECT DISTINCT record_id, article_id FROM evidence");
-  const articles = (await db.rows("SELECT article_id, title, publisher, url, published_date FROM articles")) as unknown as ArticleRef[];
+export function sourceLookup(ds: Dataset): SourceLookup {
+  const links = ds.evidence.select("record_id", "article_id").dedupe().objects() as { record_id: string; article_id: string }[];
+  const articles = ds.articles.select("article_id", "title", "publisher", "url", "published_date").objects() as ArticleRef[];
   const articleById = new Map(articles.map((a) => [a.article_id, a]));
   const articlesOf = new Map<string, string[]>();
-  for (const { record_id, article_id } of links) {
-    const list = articlesOf.get(record_id as string) ?? [];
-    list.push(article_id as string);
-    articlesOf.set(record_id as string, list);
-  }
+  for (const { record_id, article_id } of links) articlesOf.set(record_id, [...(articlesOf.get(record_id) ?? []), article_id]);
   return (records) => {
     const ids = [...new Set(records.flatMap((r) => articlesOf.get(r) ?? []))].sort();
     return {

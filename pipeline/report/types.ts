@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from "vega-lite";
+import type { Dataset } from "../api/dataset.ts";
 import type { ReadOnlyDb, Row } from "./db.ts";
 
 /** A table shown as HTML; `records` are the record_ids its rows come from. */
@@ -34,10 +35,13 @@ export interface Section {
   blocks: Block[];
 }
 
-/** One analysis: a page of the report, built from the published database. */
+/**
+ * One analysis: a page of the report, built from the published tables through the package's API (`ds`);
+ * `db`, the published dataset.duckdb, serves only what the API does not give, the review queue.
+ */
 export interface Notebook {
   id: string;
   title: string;
   summary: string;
-  run(db: ReadOnlyDb): Promise<Section[]>;
+  run(ds: Dataset, db: ReadOnlyDb): Promise<Section[]>;
 }

@@ -143,13 +143,18 @@ export interface Measured {
 }
 
 /**
- * How a fact table maps onto a series in the views: who trades with whom (SQL over the table's columns),
+ * Who trades with whom in a series: two country columns, or a sorted country-list column whose first code is
+ * the reporter and the rest (';'-separated, null when none) the partner.
+ */
+export type SeriesPair = { from: string; to: string } | { list: string };
+
+/**
+ * How a fact table maps onto a series in the views and the API, all by column name: who trades with whom,
  * what is counted (null: the amount column), which status column values are actuals, and which actual kinds
  * a projected kind may be measured against (`compares`).
  */
 export interface SeriesShape {
-  from: string;
-  to: string;
+  pair: SeriesPair;
   measure: string | null;
   status: string;
   actual: string[];
@@ -250,8 +255,7 @@ export const FACT_TABLE_DEFS = [
     derivationGroup: (row) => (row.period_start === null ? null : JSON.stringify([[row.reporter_iso3, row.partner_iso3].sort(), row.commodity])),
     amounts: USD_AND_TONNES,
     series: {
-      from: "reporter_iso3",
-      to: "partner_iso3",
+      pair: { from: "reporter_iso3", to: "partner_iso3" },
       measure: "flow",
       status: "status",
       actual: ["reported"],
@@ -293,7 +297,7 @@ export const FACT_TABLE_DEFS = [
     datedConflict: "one_fact_across_articles",
     amounts: { weight_tonnes: "tonnes", value_usd: "USD", railcars: "railcars" },
     // A pledge is a total promised, so it is measured against delivered totals (aggregate), never against one shipment.
-    series: { from: "donor_iso3", to: "recipient_iso3", measure: null, status: "kind", actual: ["shipment", "aggregate"], compares: { pledge: ["aggregate"] }, commodity: null },
+    series: { pair: { from: "donor_iso3", to: "recipient_iso3" }, measure: null, status: "kind", actual: ["shipment", "aggregate"], compares: { pledge: ["aggregate"] }, commodity: null },
     eval: {
       keys: ["donor_iso3", "recipient_iso3", "kind", "event_date", "period_start", "period_end"],
       gold: {
@@ -327,8 +331,7 @@ export const FACT_TABLE_DEFS = [
     amounts: { ...USD_AND_TONNES, n_contracts: "contracts" },
     // parties_iso3 is sorted and ';'-separated: the first party, then the rest. A planned deal is not measured by other signed deals.
     series: {
-      from: "split_part(parties_iso3, ';', 1)",
-      to: "nullif(regexp_replace(parties_iso3, '^[^;]*;?', ''), '')",
+      pair: { list: "parties_iso3" },
       measure: null,
       status: "status",
       actual: ["signed"],
@@ -350,7 +353,7 @@ export const FACT_TABLE_DEFS = [
     primaryMeasure: (f) => firstStated(f, [["grants_per_year", "grants_per_year"], ["students", "students"], ["institutions", "institutions"]], { name: "none", value: null }),
     key: ["donor_iso3", "recipient_iso3", "status"],
     amounts: { grants_per_year: "grants per year", students: "students", institutions: "institutions" },
-    series: { from: "donor_iso3", to: "recipient_iso3", measure: null, status: "status", actual: ["current"], compares: { planned: ["current"] }, commodity: null },
+    series: { pair: { from: "donor_iso3", to: "recipient_iso3" }, measure: null, status: "status", actual: ["current"], compares: { planned: ["current"] }, commodity: null },
     eval: {
       keys: ["donor_iso3", "recipient_iso3", "status"],
       gold: { donor_iso3: anyCountry, recipient_iso3: anyCountry, status: z.enum(["current", "planned"]), grants_per_year: amount, students: amount, institutions: amount },
