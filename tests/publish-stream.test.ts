@@ -127,7 +127,7 @@ describe("publish with chunked tables", () => {
     expect(evidence.yielded).toBe(5);
     expect(report.rowCounts).toMatchObject({ evidence: 300, trade_flows: 7, articles: 0 });
     const chunkedSnapshot = await snapshot(out);
-    expect(Object.keys(chunkedSnapshot)).toHaveLength(2 + 2 + TABLES.length * 4); // README, datapackage, review queue (csv, excel csv), every table × (csv, excel csv, parquet, arrow)
+    expect(Object.keys(chunkedSnapshot)).toHaveLength(2 + 2 + TABLES.length * 3); // README, datapackage, review queue, workbook, every table × (csv, parquet, arrow)
     expect(chunkedSnapshot).toEqual(arraySnapshot);
     for (const file of report.files.filter((f) => f.path in chunkedSnapshot)) expect(file.sha256).toBe(chunkedSnapshot[file.path]);
 

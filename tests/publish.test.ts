@@ -204,7 +204,7 @@ async function listDir(dir: string): Promise<string[]> {
 async function snapshot(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const name of await listDir(dir)) {
-    if (/\.(parquet|csv|json|md)$/.test(name)) out[name] = sha256(await readFile(join(dir, name)));
+    if (/\.(parquet|csv|json|md|xlsx)$/.test(name)) out[name] = sha256(await readFile(join(dir, name)));
   }
   return out;
 }
@@ -285,9 +285,8 @@ describe("publish", () => {
 
   it("writes every file, and nothing else", async () => {
     const expected = TABLES.flatMap((t) => [`${t.name}.csv`, `${t.name}.parquet`, `${t.name}.arrow`]);
-    expected.push("README.md", "datapackage.json", "dataset.duckdb", "excel", "review_queue.csv");
+    expected.push("README.md", "datapackage.json", "dataset.duckdb", "dataset.xlsx", "review_queue.csv");
     expect(await listDir(out)).toEqual(expected.sort());
-    expect(await listDir(join(out, "excel"))).toEqual([...TABLES.map((t) => `${t.name}.csv`), "review_queue.csv"].sort());
     expect(await listDir(root)).toEqual(["output"]);
   });
 
@@ -475,7 +474,7 @@ describe("publish", () => {
     const report = await publish(shuffled, again, INFO);
     try {
       const second = await snapshot(again);
-      expect(Object.keys(second).length).toBe(TABLES.length * 2 + 3); // every table × (csv, parquet), README, datapackage, review_queue.csv
+      expect(Object.keys(second).length).toBe(TABLES.length * 2 + 4); // every table × (csv, parquet), README, datapackage, review_queue.csv, dataset.xlsx
       expect(second).toEqual(firstSnapshot);
       for (const file of report.files.filter((f) => f.path in second)) expect(file.sha256).toBe(second[file.path]);
       expect(report.rowCounts).toMatchObject({ articles: 2, trade_flows: 2, evidence: 2, aid_items: 0 });
@@ -546,5 +545,5 @@ describe("publish", () => {
     const [n] = await query(`SELECT count(*)::INTEGER AS n, max(period_start)::VARCHAR AS d FROM '${join(dir, "trade_flows.parquet")}'`);
     expect(n).toEqual({ n: 5000, d: "2020-01-01" });
     await rm(dir, { recursive: true, force: true });
-  });
+  }, 30_000);
 });

@@ -1,20 +1,25 @@
 import { execFile, execFileSync } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publish } from "../pipeline/publish/publish.ts";
-import { TABLES, columnsOf } from "../pipeline/schema/tables.ts";
+import { TABLES } from "../pipeline/schema/tables.ts";
 import { DIGIT_ID, HOSTILE_TITLE, INFO, smallDataset } from "./fixtures/smallDataset.ts";
 
 /**
- * Opens the published spreadsheet CSVs (excel/) in a real spreadsheet engine, LibreOffice Calc
- * headless, converts them to flat ODS and reads back each cell's type and value.
+ * Opens the published workbook the way a person would, in a real spreadsheet engine with its default options:
+ * LibreOffice Calc headless converts it (no import options) to flat ODS, and each sheet's cells are read back
+ * with their types. The workbooks are the seed articles' (built by the CLI) and a hand-made one with hostile
+ * headlines, a digits-only id and non-Latin names.
  */
 
 const run = promisify(execFile);
+const root = new URL("..", import.meta.url).pathname;
+const TIMEOUT = 300_000;
 
 function findSoffice(): string | null {
   try {
@@ -26,18 +31,19 @@ function findSoffice(): string | null {
 const SOFFICE = findSoffice();
 if (!SOFFICE) console.warn("spreadsheet.test.ts: skipped, `soffice` not found (apt-get install -y --no-install-recommends libreoffice-calc)");
 
-/**
- * LibreOffice CSV import options: comma, double quote, UTF-8 (76), from line 1, column types,
- * English (US) locale, quoted fields not forced to text, detect dates and special numbers, and
- * (13th token) evaluate formulas: the most dangerous setting a user can pick.
- */
-const importOptions = (columnTypes = "") => `CSV:44,34,76,1,${columnTypes},1033,false,true,false,false,false,-1,true`;
-
 interface Cell {
   type: string | null;
   /** office:value for numbers, office:date-value for dates, else the cell text. */
   value: string;
+  /** What the cell shows. */
+  text: string;
   formula?: string;
+}
+
+interface Sheet {
+  rows: Cell[][];
+  /** Each column's width in inches. */
+  widths: number[];
 }
 
 function decode(xml: string): string {
@@ -50,106 +56,143 @@ function decode(xml: string): string {
 
 const attr = (attrs: string, name: string) => new RegExp(`${name}="([^"]*)"`).exec(attrs)?.[1];
 
-/** The first sheet of a flat ODS file as rows of cells, expanding repeated cells. */
-function readFods(xml: string): Cell[][] {
+/** Every sheet of a flat ODS file by name: rows of cells (repeated cells expanded) and column widths. */
+function readFods(xml: string): Map<string, Sheet> {
+  const columnWidths = new Map([...xml.matchAll(/<style:style style:name="([^"]+)" style:family="table-column">\s*<style:table-column-properties[^>]*style:column-width="([\d.]+)in"/g)].map(([, name, width]) => [name!, Number(width)]));
   const body = xml.slice(xml.indexOf("<office:body>"));
-  const rows: Cell[][] = [];
-  for (const [, rowXml] of body.matchAll(/<table:table-row[^>]*>([\s\S]*?)<\/table:table-row>/g)) {
-    const cells: Cell[] = [];
-    for (const [, attrs = "", , inner = ""] of rowXml!.matchAll(/<table:table-cell([^>]*?)(\/>|>([\s\S]*?)<\/table:table-cell>)/g)) {
-      const type = attr(attrs, "office:value-type") ?? null;
-      const value = attr(attrs, "office:date-value") ?? attr(attrs, "office:value") ?? decode(inner.replace(/<\/text:p>\s*<text:p>/g, "\n")).trim();
-      const formula = attr(attrs, "table:formula");
-      const cell: Cell = { type, value: decode(value), ...(formula ? { formula } : {}) };
-      for (let i = 0; i < Number(attr(attrs, "table:number-columns-repeated") ?? 1); i++) cells.push(cell);
+  const sheets = new Map<string, Sheet>();
+  for (const [, name = "", tableXml = ""] of body.matchAll(/<table:table table:name="([^"]*)"[^>]*>([\s\S]*?)<\/table:table>/g)) {
+    const widths: number[] = [];
+    for (const [, attrs = ""] of tableXml.matchAll(/<table:table-column([^>]*)\/>/g)) {
+      for (let i = 0; i < Number(attr(attrs, "table:number-columns-repeated") ?? 1); i++) widths.push(columnWidths.get(attr(attrs, "table:style-name")!) ?? 0);
     }
-    rows.push(cells);
+    const rows: Cell[][] = [];
+    for (const [, rowXml = ""] of tableXml.matchAll(/<table:table-row[^>]*>([\s\S]*?)<\/table:table-row>/g)) {
+      const cells: Cell[] = [];
+      for (const [, attrs = "", , inner = ""] of rowXml.matchAll(/<table:table-cell([^>]*?)(\/>|>([\s\S]*?)<\/table:table-cell>)/g)) {
+        const text = decode(inner.replace(/<\/text:p>\s*<text:p>/g, "\n")).trim();
+        const formula = attr(attrs, "table:formula");
+        const cell: Cell = { type: attr(attrs, "office:value-type") ?? null, value: decode(attr(attrs, "office:date-value") ?? attr(attrs, "office:value") ?? text), text, ...(formula ? { formula } : {}) };
+        for (let i = 0; i < Number(attr(attrs, "table:number-columns-repeated") ?? 1); i++) cells.push(cell);
+      }
+      if (cells.some((c) => c.type !== null)) rows.push(cells);
+    }
+    sheets.set(name, { rows, widths });
   }
-  return rows;
+  return sheets;
 }
 
-/** Rows keyed by header name, by the first column's value. */
-function byKey(rows: Cell[][]): Map<string, Record<string, Cell>> {
-  const [header, ...data] = rows;
-  const names = header!.map((c) => c.value);
-  return new Map(data.map((r) => [r[0]!.value, Object.fromEntries(names.map((n, i) => [n, r[i] ?? { type: null, value: "" }]))]));
+/** A sheet's rows as records keyed by its header. */
+function records(sheet: Sheet): Record<string, Cell>[] {
+  const [header, ...data] = sheet.rows;
+  const names = header!.map((c) => c.value).filter((n) => n !== "");
+  return data.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i] ?? { type: null, value: "", text: "" }])));
 }
 
-describe.skipIf(!SOFFICE)("published CSVs in LibreOffice Calc", () => {
+/** A sheet's column width by header name. */
+function width(sheet: Sheet, column: string): number {
+  return sheet.widths[sheet.rows[0]!.findIndex((c) => c.value === column)]!;
+}
+
+describe.skipIf(!SOFFICE)("dataset.xlsx in LibreOffice Calc, opened with default options", () => {
   let dir: string;
-  const sheets = new Map<string, Map<string, Record<string, Cell>>>();
-
-  async function convert(files: string[], options: string, outDir: string): Promise<void> {
-    await mkdir(outDir, { recursive: true });
-    const profile = pathToFileURL(join(dir, "lo-profile")).href;
-    await run(SOFFICE!, ["--headless", "--norestore", `-env:UserInstallation=${profile}`, `--infilter=${options}`, "--convert-to", "fods", "--outdir", outDir, ...files], { timeout: 120_000 });
-  }
-
-  const sheet = async (outDir: string, name: string) => readFods(await readFile(join(outDir, `${name}.fods`), "utf8"));
+  let seeds: Map<string, Sheet>;
+  let small: Map<string, Sheet>;
+  let csv: Map<string, Sheet>;
+  const sheet = (book: Map<string, Sheet>, name: string) => records(book.get(name)!);
+  const find = (rows: Record<string, Cell>[], column: string, value: string) => rows.find((r) => r[column]!.value === value)!;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "spreadsheet-test-"));
-    const out = join(dir, "output");
-    await publish(smallDataset(), out, INFO);
-    // A control file: the same headlines without the leading ', to show formulas really are evaluated.
-    const articles = await readFile(join(out, "excel", "articles.csv"), "utf8");
-    await writeFile(join(dir, "unprotected.csv"), articles.replace(/,("?)'=/g, ",$1="));
-    const names = ["articles", "trade_flows", "aid_shipments", "contracts"];
-    await convert([...names.map((n) => join(out, "excel", `${n}.csv`)), join(dir, "unprotected.csv")], importOptions(), join(dir, "auto"));
-    for (const name of [...names, "unprotected"]) sheets.set(name, byKey(await sheet(join(dir, "auto"), name)));
-  }, 180_000);
+    await run("npx", ["tsx", "pipeline/cli.ts", "--out", join(dir, "seeds")], { cwd: root, timeout: TIMEOUT });
+    await publish(smallDataset(), join(dir, "small"), INFO);
+    const inputs = join(dir, "in");
+    await mkdir(inputs);
+    await copyFile(join(dir, "seeds", "dataset.xlsx"), join(inputs, "seeds.xlsx"));
+    await copyFile(join(dir, "small", "dataset.xlsx"), join(inputs, "small.xlsx"));
+    await copyFile(join(dir, "seeds", "evidence.csv"), join(inputs, "evidence.csv"));
+    const profile = pathToFileURL(join(dir, "lo-profile")).href;
+    const outDir = join(dir, "fods");
+    const files = ["seeds.xlsx", "small.xlsx", "evidence.csv"].map((f) => join(inputs, f));
+    await run(SOFFICE!, ["--headless", "--norestore", `-env:UserInstallation=${profile}`, "--convert-to", "fods", "--outdir", outDir, ...files], { timeout: TIMEOUT });
+    const read = async (name: string) => readFods(await readFile(join(outDir, `${name}.fods`), "utf8"));
+    [seeds, small, csv] = [await read("seeds"), await read("small"), await read("evidence")];
+  }, TIMEOUT);
 
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it("reads the header without the byte order mark", () => {
-    const articles = sheets.get("articles")!;
-    expect([...articles.values()][0]!.article_id).toBeDefined();
-    expect(articles.get("a1")!.title).toEqual({ type: "string", value: "Kazakhstan delivers humanitarian aid to Afghan people" });
+  it("has a facts sheet, then one sheet per table with its columns", () => {
+    expect([...seeds.keys()]).toEqual(["facts", ...TABLES.map((t) => t.name)]);
+    expect(seeds.get("trade_flows")!.rows[0]!.slice(0, 4).map((c) => c.value)).toEqual(["record_id", "reporter_iso3", "partner_iso3", "flow"]);
+    expect(sheet(seeds, "countries").map((r) => [r.iso3!.value, r.name!.value])).toEqual([["AFG", "Afghanistan"], ["KAZ", "Kazakhstan"]]);
+  });
+
+  it("shows every fact beside its quote, article title, publisher, url and country names", async () => {
+    const facts = sheet(seeds, "facts");
+    const instance = await DuckDBInstance.create(join(dir, "seeds", "dataset.duckdb"), { access_mode: "READ_ONLY" });
+    const connection = await instance.connect();
+    const [count] = (await connection.runAndReadAll("SELECT count(*)::INTEGER AS n FROM v_facts_with_sources")).getRowObjectsJson();
+    connection.closeSync();
+    instance.closeSync();
+    expect(facts.length).toBe(count!.n);
+    const turnover = find(facts, "value_text", "$987.9 millions");
+    expect(turnover.table_name!.value).toBe("trade_flows");
+    expect(turnover.value_usd).toMatchObject({ type: "float", value: "987900000" });
+    expect(turnover.quote).toMatchObject({ type: "string", value: "In 2022, the bilateral trade turnover between Kazakhstan Afghanistan was $987.9 millions." });
+    expect(turnover.title!.value).toBe("Kazakhstan delivers humanitarian aid to Afghan people");
+    expect(turnover.publisher!.value).toBe("EU Reporter");
+    expect([turnover.reporter_iso3!.value, turnover.reporter_name!.value, turnover.partner_iso3!.value, turnover.partner_name!.value]).toEqual(["AFG", "Afghanistan", "KAZ", "Kazakhstan"]);
+    const shipment = facts.find((r) => r.quote!.value.includes("Zhumangarin’s upcoming visit"))!;
+    expect(shipment.url!.value).toBe("https://en.orda.kz/kazakhstan-sends-over-2000-tons-of-humanitarian-aid-to-afghanistan-ahead-of-high-level-visit-6030");
+    expect(shipment.publisher!.value).toBe("Orda.kz (English edition)");
+    expect([shipment.donor_name!.value, shipment.recipient_name!.value]).toEqual(["Kazakhstan", "Afghanistan"]);
+    expect(find(sheet(small, "facts"), "record_id", "c1").parties_name!.value).toBe("Afghanistan; Kazakhstan");
+  });
+
+  it("keeps text as text, also when it looks like a number", () => {
+    for (const book of ["facts", "evidence"]) expect(find(sheet(seeds, book), "value_text", "2,000").value_text).toEqual({ type: "string", value: "2,000", text: "2,000" });
+    expect(find(sheet(small, "trade_flows"), "record_id", DIGIT_ID).record_id).toEqual({ type: "string", value: DIGIT_ID, text: DIGIT_ID });
+  });
+
+  it("reads numbers as numbers, dates as dates and booleans as TRUE/FALSE", () => {
+    const turnover = find(sheet(seeds, "facts"), "value_text", "$987.9 millions");
+    const trade = find(sheet(seeds, "trade_flows"), "record_id", turnover.record_id!.value);
+    expect(trade.value_usd).toEqual({ type: "float", value: "987900000", text: "987900000" });
+    expect(trade.period_end).toEqual({ type: "date", value: "2022-12-31", text: "2022-12-31" });
+    expect(trade.n_sources).toMatchObject({ type: "float", value: "1" });
+    expect(trade.reviewed).toMatchObject({ type: "float", value: "0", text: "FALSE" });
+    const flour = find(sheet(small, "trade_flows"), "record_id", DIGIT_ID);
+    expect(flour.quantity_tonnes).toMatchObject({ type: "float", value: "272.728" });
+    expect(flour.as_of).toEqual({ type: null, value: "", text: "" }); // null stays empty
+    expect(find(sheet(small, "growth_rates"), "growth_id", "gr1").consistent).toMatchObject({ type: "float", value: "1", text: "TRUE" });
+    expect(find(sheet(small, "articles"), "article_id", "a1").published_date).toMatchObject({ type: "date", value: "2023-04-18" });
+  });
+
+  it("keeps non-ASCII names", () => {
+    expect(find(sheet(seeds, "evidence"), "value_text", "2,200 tons").quote!.value).toContain("Deputy Prime Minister Serik Zhumangarin’s upcoming visit");
+    expect(find(sheet(small, "aid_shipments"), "record_id", "s1").place!.value).toBe("Mazār-i-Sharīf");
+    expect(find(sheet(small, "contracts"), "record_id", "c1").place!.value).toBe("Алматы");
   });
 
   it("keeps hostile headlines as text, never formulas", () => {
-    const articles = sheets.get("articles")!;
-    expect(articles.get("a3")!.title).toEqual({ type: "string", value: `'${HOSTILE_TITLE}` });
-    expect(articles.get("a4")!.title).toEqual({ type: "string", value: "'=1+1" });
-    // Control: without the ' the same cells become live formulas.
-    const unprotected = sheets.get("unprotected")!;
-    expect(unprotected.get("a4")!.title).toMatchObject({ type: "float", value: "2", formula: "of:=1+1" });
-    expect(unprotected.get("a3")!.title!.formula).toMatch(/^of:=HYPERLINK/);
+    const articles = sheet(small, "articles");
+    expect(find(articles, "article_id", "a3").title).toEqual({ type: "string", value: `'${HOSTILE_TITLE}`, text: `'${HOSTILE_TITLE}` });
+    expect(find(articles, "article_id", "a4").title).toEqual({ type: "string", value: "'=1+1", text: "'=1+1" });
   });
 
-  it("reads dates as dates, amounts as numbers, codes and names as text", () => {
-    const articles = sheets.get("articles")!;
-    expect(articles.get("a1")!.published_date).toEqual({ type: "date", value: "2023-04-18" });
-    expect(articles.get("a4")!.published_date!.value).toBe(""); // null stays empty
-    const trade = sheets.get("trade_flows")!;
-    expect(trade.get("t22")!.value_usd).toEqual({ type: "float", value: "987900000" });
-    expect(trade.get("t22")!.period_end).toEqual({ type: "date", value: "2022-12-31" });
-    expect(trade.get("t22")!.reporter_iso3).toEqual({ type: "string", value: "AFG" });
-    expect(trade.get("t22")!.partner_iso3).toEqual({ type: "string", value: "KAZ" });
-    const aid = sheets.get("aid_shipments")!;
-    expect(aid.get("s1")!.place).toEqual({ type: "string", value: "Mazār-i-Sharīf" });
-    expect(aid.get("s1")!.event_date).toEqual({ type: "date", value: "2023-04-17" });
-    expect(aid.get("s1")!.weight_tonnes).toEqual({ type: "float", value: "2200" });
-    expect(aid.get("agg")!.value_original).toEqual({ type: "float", value: "6400000000" });
-    expect(aid.get("agg")!.currency_original).toEqual({ type: "string", value: "KZT" });
-    expect(sheets.get("contracts")!.get("c1")!.place).toEqual({ type: "string", value: "Алматы" });
+  it("sizes columns to their content", () => {
+    const facts = seeds.get("facts")!;
+    expect(width(facts, "quote")).toBeGreaterThan(width(facts, "record_id"));
+    expect(width(facts, "record_id")).toBeGreaterThan(width(facts, "flow"));
   });
 
-  it("turns a digits-only id into a number unless the id columns are imported as Text", async () => {
-    // Type detection alone: the hazard the output README warns about.
-    const flour = [...sheets.get("trade_flows")!.values()].find((r) => r.commodity!.value === "flour, wheat")!;
-    expect(flour.record_id).toEqual({ type: "float", value: "806000000000001" });
-    expect(flour.quantity_tonnes).toEqual({ type: "float", value: "272.728" });
-    // The remedy: text columns as Text (2), dates as YMD (5), numbers as Standard (1), from the schema.
-    const table = TABLES.find((t) => t.name === "trade_flows")!;
-    const types = columnsOf(table).map((c, i) => `${i + 1}/${c.sql === "VARCHAR" ? 2 : c.sql === "DATE" ? 5 : 1}`).join("/");
-    const out = join(dir, "typed");
-    await convert([join(dir, "output", "excel", "trade_flows.csv")], importOptions(types), out);
-    const typed = byKey(await sheet(out, "trade_flows"));
-    expect(typed.get(DIGIT_ID)!.record_id).toEqual({ type: "string", value: DIGIT_ID });
-    expect(typed.get(DIGIT_ID)!.quantity_tonnes).toEqual({ type: "float", value: "272.728" });
-    expect(typed.get(DIGIT_ID)!.period_start).toEqual({ type: "date", value: "2023-01-01" });
-  }, 120_000);
+  it("could not keep a CSV: the default import garbles UTF-8 and turns value_text into numbers", () => {
+    // Why there is no spreadsheet CSV variant: with default options LibreOffice reads a CSV in a legacy code page
+    // (a UTF-8 or UTF-16 byte order mark is read as text, not honoured) and guesses every cell's type.
+    const evidence = sheet(csv, "evidence");
+    expect(find(evidence, "value_text", "2000").value_text).toMatchObject({ type: "float", value: "2000" });
+    expect(evidence.some((r) => r.quote!.value.includes("Zhumangarinâ€™s"))).toBe(true);
+  });
 });

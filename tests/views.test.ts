@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -110,23 +111,27 @@ describe("views in dataset.duckdb", () => {
   });
 });
 
-describe("excel CSV variant", () => {
-  it("is the main CSV behind a UTF-8 BOM, listed in datapackage.json", async () => {
+describe("workbook", () => {
+  it("is listed in datapackage.json with its size, hash and sheets", async () => {
     const pkg = JSON.parse(await readFile(join(dir, "small", "datapackage.json"), "utf8"));
-    for (const table of TABLES) {
-      const main = await readFile(join(dir, "small", `${table.name}.csv`));
-      const excel = await readFile(join(dir, "small", "excel", `${table.name}.csv`));
-      expect(excel.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
-      expect(excel.subarray(3).equals(main)).toBe(true);
-      const resource = pkg.resources.find((r: { name: string }) => r.name === table.name);
-      expect(resource.excel).toMatchObject({ path: `excel/${table.name}.csv`, encoding: "utf-8-sig", bytes: excel.length });
-    }
+    const workbook = await readFile(join(dir, "small", "dataset.xlsx"));
+    expect(pkg.workbook).toEqual({
+      path: "dataset.xlsx",
+      description: expect.stringContaining("facts sheet"),
+      format: "xlsx",
+      mediatype: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      bytes: workbook.length,
+      hash: `sha256:${createHash("sha256").update(workbook).digest("hex")}`,
+      sheets: ["facts", ...TABLES.map((t) => t.name)],
+    });
+    expect(pkg.resources.some((r: Record<string, unknown>) => "excel" in r)).toBe(false);
   });
 
   it("is documented in the generated README, as are the views and the citation", async () => {
     const readme = await readFile(join(dir, "small", "README.md"), "utf8");
-    expect(readme).toContain("`excel/<table>.csv`: the same CSV behind a UTF-8 byte order mark");
-    expect(readme).toContain("Files: `trade_flows.parquet`, `trade_flows.arrow`, `trade_flows.csv`, `excel/trade_flows.csv`.");
+    expect(readme).toContain("- `dataset.xlsx`: the tables for spreadsheet programs, a sheet each after a `facts` sheet");
+    expect(readme).toContain("Files: `trade_flows.parquet`, `trade_flows.arrow`, `trade_flows.csv`; sheet `trade_flows` of `dataset.xlsx`.");
+    expect(readme).toContain("`value_text` \"2,000\" becomes the number 2000");
     for (const view of VIEWS) expect(readme).toContain(`| \`${view.name}\` |`);
     expect(readme).toContain("> Small test dataset. Dataset `small-test`, version 0.0.1. CC-BY-4.0.");
     expect(readme).toMatch(/Page chrome/);

@@ -118,10 +118,3 @@ export function toCsv(columns: Column[], rows: Row[]): string {
   for (const row of rows) appendRecord(columns, row, published);
   return published.view().toString("utf8");
 }
-
-/**
- * Starts the spreadsheet variant, which is the same CSV behind a UTF-8 byte order mark. Excel opens
- * a CSV without one in the system's legacy code page, which garbles names like Mazār-e Sharīf; data
- * tools, on the other hand, may read a BOM as part of the first header, so the main CSVs go without.
- */
-export const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);

@@ -2,7 +2,8 @@ import type { FileInfo } from "./files.ts";
 import type { PublishedTable } from "./rows.ts";
 import { FRICTIONLESS_TYPE } from "./sqlTypes.ts";
 import { CSV_LINE_END } from "./csv.ts";
-import { arrowPath, csvPath, excelCsvPath, parquetPath } from "./paths.ts";
+import { arrowPath, csvPath, parquetPath, WORKBOOK_PATH } from "./paths.ts";
+import { FACTS_SHEET } from "./workbook.ts";
 
 export interface License {
   name: string;
@@ -30,9 +31,9 @@ const hash = (file: FileInfo) => `sha256:${file.sha256}`;
 
 /**
  * Frictionless Data Package v1 (tabular): one CSV resource per table, named like the table so
- * foreign keys resolve. The table's Parquet file, its Arrow IPC file and its spreadsheet CSV (same bytes
- * after a BOM) are described in the resource's extra `parquet`, `arrow` and `excel` properties, which keeps "one resource
- * per table" and stays out of the way of CSV validators.
+ * foreign keys resolve. The table's Parquet and Arrow IPC files are described in the resource's extra
+ * `parquet` and `arrow` properties and the workbook in the package's extra `workbook` property (a tabular
+ * package admits only CSV resources), which keeps "one resource per table" and stays out of the way of CSV validators.
  * Objects are built in a fixed key order and carry no timestamps, so the JSON is reproducible.
  */
 export function buildDataPackage(info: PackageInfo, tables: PublishedTable[], files: Map<string, FileInfo>): object {
@@ -56,7 +57,6 @@ export function buildDataPackage(info: PackageInfo, tables: PublishedTable[], fi
       const csv = file(csvPath(def.name));
       const parquet = file(parquetPath(def.name));
       const arrow = file(arrowPath(def.name));
-      const excel = file(excelCsvPath(def.name));
       return {
         profile: "tabular-data-resource",
         name: def.name,
@@ -104,17 +104,21 @@ export function buildDataPackage(info: PackageInfo, tables: PublishedTable[], fi
           bytes: arrow.bytes,
           hash: hash(arrow),
         },
-        excel: {
-          path: excel.path,
-          description: "The same CSV with a UTF-8 byte order mark, for spreadsheet programs",
-          format: "csv",
-          mediatype: "text/csv",
-          encoding: "utf-8-sig",
-          bytes: excel.bytes,
-          hash: hash(excel),
-        },
       };
     }),
+    workbook: workbookEntry(file(WORKBOOK_PATH), tables),
+  };
+}
+
+function workbookEntry(workbook: FileInfo, tables: PublishedTable[]): object {
+  return {
+    path: workbook.path,
+    description: "Every table as a typed sheet of one spreadsheet, after a facts sheet that shows each fact beside its quote, article and country names",
+    format: "xlsx",
+    mediatype: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    bytes: workbook.bytes,
+    hash: hash(workbook),
+    sheets: [FACTS_SHEET, ...tables.map((t) => t.def.name)],
   };
 }
 

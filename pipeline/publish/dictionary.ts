@@ -1,7 +1,7 @@
 import { FACT_TABLES } from "../schema/tables.ts";
 import type { PackageInfo } from "./datapackage.ts";
 import { caveatsSection, cell, citationSection, filesSection, spreadsheetSection, viewsSection } from "./guide.ts";
-import { arrowPath, csvPath, excelCsvPath, parquetPath } from "./paths.ts";
+import { arrowPath, csvPath, parquetPath, WORKBOOK_PATH } from "./paths.ts";
 import { reviewQueueSection } from "./reviewQueue.ts";
 import type { PublishedTable } from "./rows.ts";
 
@@ -18,7 +18,7 @@ function tableSection({ def, columns, rowCount }: PublishedTable): string[] {
   for (const fk of def.foreignKeys) {
     lines.push(`Foreign key: (${code(fk.fields)}) references \`${fk.reference.resource}\` (${code(fk.reference.fields)}).`);
   }
-  lines.push(`Files: ${code([parquetPath(def.name), arrowPath(def.name), csvPath(def.name), excelCsvPath(def.name)])}.`, "", "| Column | Type | Description |", "|---|---|---|");
+  lines.push(`Files: ${code([parquetPath(def.name), arrowPath(def.name), csvPath(def.name)])}; sheet \`${def.name}\` of \`${WORKBOOK_PATH}\`.`, "", "| Column | Type | Description |", "|---|---|---|");
   for (const c of columns) {
     const type = c.required ? `${c.sql}, required` : c.sql;
     const values = c.enum ? ` One of: ${c.enum.map((v) => `\`${v}\``).join(", ")}.` : "";

@@ -1,7 +1,8 @@
 import type { PackageInfo } from "./datapackage.ts";
 import { combineConfidence, CORROBORATION_WEIGHT, REVIEW_BELOW } from "../reconcile/confidence.ts";
-import { EXCEL_DIR } from "./paths.ts";
+import { WORKBOOK_PATH } from "./paths.ts";
 import { VIEWS } from "./views.ts";
+import { EXCEL_MAX_CELL_CHARS, EXCEL_MAX_ROWS, FACTS_SHEET } from "./workbook.ts";
 
 /** The prose parts of the output README: files, spreadsheets, views, citation, caveats. */
 
@@ -22,14 +23,14 @@ export function filesSection(): string[] {
     "  null; `\"\"` is an empty text. Text cells that start with `=`, `+`, `-`, `@`, tab or carriage return",
     "  are prefixed with `'` so spreadsheets do not run them as formulas; Parquet and DuckDB keep the",
     "  original text. Decimals are written with at most 15 significant digits.",
-    `- \`${EXCEL_DIR}/<table>.csv\`: the same CSV behind a UTF-8 byte order mark, for spreadsheet programs`,
-    "  (see *Opening the CSVs in a spreadsheet*).",
+    `- \`${WORKBOOK_PATH}\`: the tables for spreadsheet programs, a sheet each after a \`${FACTS_SHEET}\` sheet (see`,
+    "  *Opening the data in a spreadsheet*).",
     "- `dataset.duckdb`: every table in one DuckDB database, with table and column comments and the",
     "  convenience views below. Each table's comment states its primary and foreign keys; they are checked",
     "  when the dataset is published, not declared as constraints (DuckDB would hold their indexes in memory).",
     "- `datapackage.json`: Frictionless Data Package with one resource per table (the CSV; the Parquet and",
-    `  Arrow files under the resource's \`parquet\` and \`arrow\` properties and the spreadsheet CSV under \`${EXCEL_DIR}\`), field`,
-    "  descriptions, keys, sources, sizes and SHA-256.",
+    "  Arrow files under the resource's `parquet` and `arrow` properties), the workbook under the package's",
+    "  `workbook` property, field descriptions, keys, sources, sizes and SHA-256.",
     "- `README.md`: this data dictionary.",
     "- `report/`: the analyses (`notebooks/`) as static HTML pages with charts, each chart and table",
     "  listing the record_ids and articles it comes from; built by `npm run notebooks`, which",
@@ -40,22 +41,29 @@ export function filesSection(): string[] {
 
 export function spreadsheetSection(): string[] {
   return [
-    "## Opening the CSVs in a spreadsheet",
+    "## Opening the data in a spreadsheet",
     "",
-    `Open \`${EXCEL_DIR}/<table>.csv\` in Excel, LibreOffice Calc or Numbers. The files are byte for byte the`,
-    "main CSVs with a UTF-8 byte order mark in front: without one, Excel reads a CSV in the computer's",
-    "legacy code page and garbles non-ASCII names (Mazār-e Sharīf). The main CSVs have no BOM because",
-    "data tools may take it for part of the first column name.",
+    `Open \`${WORKBOOK_PATH}\` in Excel, LibreOffice Calc or Numbers. Its first sheet, \`${FACTS_SHEET}\`, holds every fact of the`,
+    "four fact tables once per evidence row (the view `v_facts_with_sources`): the fact's columns with each country",
+    "code followed by the country's name (`reporter_name`, `parties_name`, ...), then the quote, the number as",
+    "written, and the article's title, publisher, url and publication date. One sheet per table follows, named",
+    "like it, with the columns of its CSV.",
     "",
-    "- Amounts are plain numbers in base units (987900000, 272.728) with `.` as the decimal point: in a",
-    "  locale whose decimal separator is `,`, import with the text-import dialog and choose `.`.",
-    "- Dates are ISO `YYYY-MM-DD`, which spreadsheets recognise as dates.",
-    "- A text that starts with `=`, `+`, `-` or `@` (a headline like `=HYPERLINK(...)`) is written with a",
-    "  leading `'`, so it stays text; the apostrophe may show in the cell.",
-    "- Country codes (ISO 3166-1 alpha-3) are letters and stay text. The ids (`record_id`, `evidence_id`,",
-    "  ...) are hexadecimal hashes; the rare id made only of digits (or digits and one `e`) can be turned",
-    "  into a number by a spreadsheet's type detection: import id columns as Text when you need to join",
-    "  on them, or use the Parquet files.",
+    "- Cells are typed: amounts and counts are numbers in base units, dates are dates shown as `yyyy-mm-dd`,",
+    "  booleans are TRUE/FALSE, and text stays text even when it looks like a number (`value_text` \"2,000\",",
+    "  an id made only of digits). Empty cells are nulls.",
+    "- The header row is frozen and carries filter buttons.",
+    "- A text that starts with `=`, `+`, `-` or `@` gets a leading `'`, as in the CSVs, so that it stays text",
+    "  when the cell is edited or the sheet saved as CSV.",
+    `- A sheet holds at most ${EXCEL_MAX_ROWS.toLocaleString("en-US")} rows, header included (Excel's limit): a longer table goes on in`,
+    `  sheets named \`<table> (2)\`, \`<table> (3)\`, ... A cell holds at most ${EXCEL_MAX_CELL_CHARS.toLocaleString("en-US")} characters: a longer text is cut`,
+    "  there and ends in `…`; the CSV and Parquet files keep it whole.",
+    "",
+    "The CSVs are for data tools: UTF-8 without a byte order mark, one type per column only in",
+    "`datapackage.json`. Opened with a spreadsheet's default import they come out wrong, whatever their",
+    "encoding: LibreOffice reads them in a legacy code page (`Zhumangarin’s` turns into `Zhumangarinâ€™s`, even",
+    "behind a byte order mark) and guesses types (`value_text` \"2,000\" becomes the number 2000). Use the",
+    "workbook, or import a CSV as UTF-8 with its columns' types set.",
     "",
   ];
 }

@@ -10,12 +10,13 @@ import { writeArrowFile } from "./arrow.ts";
 import { appendRow, createTable, openDatabase, quoteIdent } from "./duckdb.ts";
 import { fingerprint, fingerprintAll, type FileInfo } from "./files.ts";
 import { copyToParquet, rowGroupRows } from "./parquet.ts";
-import { writeReviewQueue } from "./reviewQueue.ts";
+import { REVIEW_QUEUE_FILE, writeReviewQueue } from "./reviewQueue.ts";
 import { sqlSession } from "../report/db.ts";
-import { arrowPath, EXCEL_DIR, parquetPath } from "./paths.ts";
+import { arrowPath, parquetPath, WORKBOOK_PATH } from "./paths.ts";
 import type { PublishedTable } from "./rows.ts";
 import { writeTableCsv } from "./tableCsv.ts";
 import { createViews } from "./views.ts";
+import { writeWorkbook } from "./workbook.ts";
 
 export type { ChunkedRows, PublishDataset } from "./chunks.ts";
 
@@ -58,8 +59,8 @@ export async function publish(dataset: PublishDataset, outDir: string, info: Pub
 }
 
 /**
- * Writes the dataset's published form into the empty folder `dir`: per table a CSV, a Parquet file, an Arrow IPC file and a
- * spreadsheet CSV (excel/), plus dataset.duckdb (tables and views), review_queue.csv (and its excel/ copy),
+ * Writes the dataset's published form into the empty folder `dir`: per table a CSV, a Parquet file and an Arrow IPC file,
+ * plus dataset.duckdb (tables and views), dataset.xlsx (a sheet per table), review_queue.csv,
  * datapackage.json and README.md. Tables are streamed chunk by chunk, so memory follows the largest chunk (an
  * array is one chunk).
  */
@@ -80,7 +81,6 @@ export async function publishInto(dataset: PublishDataset, dir: string, info: Pu
  */
 async function writeTables(dir: string, dataset: PublishDataset, written: Map<string, FileInfo>): Promise<PublishedTable[]> {
   const scratch = join(dir, SCRATCH_DIR);
-  await mkdir(join(dir, EXCEL_DIR));
   await mkdir(scratch);
   const tables: PublishedTable[] = [];
   try {
@@ -98,10 +98,9 @@ async function writeTables(dir: string, dataset: PublishDataset, written: Map<st
         const input = def.name === "countries" ? countries.rows() : (dataset as Record<string, unknown>)[def.name];
         const rows = countries.observe(def, canonicalChunks(def, table.columns, input));
         const appender = await connection.createAppender(def.name);
-        const { rowCount, widestRow, csv, excel } = await writeTableCsv(dir, table, rows, (row) => appendRow(appender, table, row));
+        const { rowCount, widestRow, csv } = await writeTableCsv(dir, table, rows, (row) => appendRow(appender, table, row));
         appender.closeSync();
         written.set(csv.path, csv);
-        written.set(excel.path, excel);
         const parquet = parquetPath(def.name);
         const arrow = arrowPath(def.name);
         await copyToParquet(connection, def.name, join(dir, parquet), rowGroupRows(widestRow));
@@ -111,7 +110,8 @@ async function writeTables(dir: string, dataset: PublishDataset, written: Map<st
       }
       await connection.run("COMMIT");
       await createViews(connection);
-      for (const file of await writeReviewQueue(dir, sqlSession(connection))) written.set(file.path, file);
+      written.set(WORKBOOK_PATH, await writeWorkbook(dir, connection));
+      written.set(REVIEW_QUEUE_FILE, await writeReviewQueue(dir, sqlSession(connection)));
     } catch (error) {
       database.discard();
       throw error;

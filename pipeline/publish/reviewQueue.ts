@@ -9,7 +9,6 @@ import { columnsOf, FACT_TABLES, type Column } from "../schema/tables.ts";
 import { formatDouble, quote } from "./csv.ts";
 import { cell } from "./guide.ts";
 import type { FileInfo } from "./files.ts";
-import { excelCsvPath } from "./paths.ts";
 import { compareCells, type Row } from "./rows.ts";
 import { writeTableCsv } from "./tableCsv.ts";
 
@@ -329,10 +328,10 @@ export async function reviewItems(db: QueueDb): Promise<ReviewItem[]> {
   return items;
 }
 
-/** The queue as CSV (the project's writer: RFC 4180, formula-safe), with the spreadsheet copy behind a BOM like the tables'. */
-export async function writeReviewQueue(dir: string, db: QueueDb): Promise<FileInfo[]> {
-  const { csv, excel } = await writeTableCsv(dir, { def: QUEUE_DEF, columns: REVIEW_QUEUE_COLUMNS }, reviewQueue(db) as AsyncIterable<Row[]>, () => undefined);
-  return [csv, excel];
+/** The queue as CSV (the project's writer: RFC 4180, formula-safe). */
+export async function writeReviewQueue(dir: string, db: QueueDb): Promise<FileInfo> {
+  const { csv } = await writeTableCsv(dir, { def: QUEUE_DEF, columns: REVIEW_QUEUE_COLUMNS }, reviewQueue(db) as AsyncIterable<Row[]>, () => undefined);
+  return csv;
 }
 
 /** The README section that documents the queue as a published file. */
@@ -340,7 +339,7 @@ export function reviewQueueSection(): string[] {
   return [
     "## Review queue",
     "",
-    `\`${REVIEW_QUEUE_FILE}\` (and \`${excelCsvPath(REVIEW_QUEUE)}\` for spreadsheets) lists what a person should check: every`,
+    `\`${REVIEW_QUEUE_FILE}\` lists what a person should check: every`,
     "conflict (one item per record and article, with that article's figure), every record with `needs_review`",
     `(one item each: confidence below ${REVIEW_BELOW} or in conflict) and every money amount or tonnage in a sentence that no`,
     "table took (`unplaced_number` rows of `qa_checks`). Sorted by kind (conflict, needs_review, unplaced_number), then",

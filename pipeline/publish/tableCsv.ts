@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { open, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { ByteBuffer } from "./byteBuffer.ts";
-import { appendRecord, csvHeader, UTF8_BOM } from "./csv.ts";
+import { appendRecord, csvHeader } from "./csv.ts";
 import type { FileInfo } from "./files.ts";
-import { csvPath, excelCsvPath } from "./paths.ts";
+import { csvPath } from "./paths.ts";
 import type { Row, TableColumns } from "./rows.ts";
 
 /** Bytes of records formatted before they are written out. */
@@ -15,7 +15,6 @@ export interface TableCsv {
   /** Bytes of the widest record written with exact values, which sizes the table's Parquet row groups. */
   widestRow: number;
   csv: FileInfo;
-  excel: FileInfo;
 }
 
 async function writeAll(handle: FileHandle, data: Uint8Array): Promise<void> {
@@ -50,23 +49,15 @@ class HashedFile {
   }
 }
 
-/**
- * Streams a table's canonical chunks into its CSV and its spreadsheet CSV (a BOM, then the same bytes),
- * handing each row on to `onRow` (the DuckDB appender) as it goes.
- */
+/** Streams a table's canonical chunks into its CSV, handing each row on to `onRow` (the DuckDB appender) as it goes. */
 export async function writeTableCsv(dir: string, { def, columns }: TableColumns, chunks: AsyncIterable<Row[]>, onRow: (row: Row) => void): Promise<TableCsv> {
-  const files: HashedFile[] = [];
+  const csv = await HashedFile.create(dir, csvPath(def.name));
   try {
-    const csv = await HashedFile.create(dir, csvPath(def.name));
-    files.push(csv);
-    const excel = await HashedFile.create(dir, excelCsvPath(def.name));
-    files.push(excel);
-    const header = Buffer.from(csvHeader(columns));
-    await Promise.all([csv.write(header), excel.write(Buffer.concat([UTF8_BOM, header]))]);
+    await csv.write(Buffer.from(csvHeader(columns)));
 
     const published = new ByteBuffer();
     const flush = async () => {
-      await Promise.all([csv.write(published.view()), excel.write(published.view())]);
+      await csv.write(published.view());
       published.clear();
     };
     let rowCount = 0;
@@ -80,8 +71,8 @@ export async function writeTableCsv(dir: string, { def, columns }: TableColumns,
       rowCount += rows.length;
     }
     await flush();
-    return { rowCount, widestRow, csv: csv.info(), excel: excel.info() };
+    return { rowCount, widestRow, csv: csv.info() };
   } finally {
-    await Promise.all(files.map((f) => f.close()));
+    await csv.close();
   }
 }
