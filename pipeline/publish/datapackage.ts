@@ -106,7 +106,7 @@ export function buildDataPackage(info: PackageInfo, tables: PublishedTable[], fi
         },
       };
     }),
-    workbook: workbookEntry(file(WORKBOOK_PATH), tables),
+    ...(files.has(WORKBOOK_PATH) ? { workbook: workbookEntry(file(WORKBOOK_PATH), tables) } : {}),
   };
 }
 

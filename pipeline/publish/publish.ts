@@ -110,7 +110,8 @@ async function writeTables(dir: string, dataset: PublishDataset, written: Map<st
       }
       await connection.run("COMMIT");
       await createViews(connection);
-      written.set(WORKBOOK_PATH, await writeWorkbook(dir, connection));
+      const workbook = await writeWorkbook(dir, connection);
+      if (workbook) written.set(WORKBOOK_PATH, workbook);
       written.set(REVIEW_QUEUE_FILE, await writeReviewQueue(dir, sqlSession(connection)));
     } catch (error) {
       database.discard();
