@@ -101,6 +101,8 @@ export async function readManifest(outDir: string, warn: (event: string, fields:
     return null;
   };
   try {
+    // Lines of a missing file read as none, which would pass for a manifest cut short.
+    await stat(path);
     const head: string[] = [];
     /** Where the reading is: in the head, in the inputs (an entry a line), after them, or past the closing brace. */
     let at: "head" | "inputs" | "after" | "end" | "whole" = "head";
