@@ -8,6 +8,7 @@ import { tableFromIPC } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openReadOnly, type ReadOnlyDb } from "../pipeline/report/db.ts";
 import { TABLES } from "../pipeline/schema/tables.ts";
+import { fileQuery } from "./fixtures/fileQuery.ts";
 
 const run = promisify(execFile);
 const root = new URL("..", import.meta.url).pathname;
@@ -68,8 +69,8 @@ describe("Arrow IPC files", () => {
     for (const { name } of TABLES) {
       const arrow = tableFromIPC(await readFile(join(out, `${name}.arrow`)));
       const parquet = join(out, `${name}.parquet`);
-      const columns = await db.rows(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${parquet}'))`);
-      const [{ n }] = (await db.rows(`SELECT count(*) AS n FROM read_parquet('${parquet}')`)) as [{ n: number }];
+      const columns = await fileQuery(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${parquet}'))`);
+      const [{ n }] = (await fileQuery(`SELECT count(*)::INTEGER AS n FROM read_parquet('${parquet}')`)) as [{ n: number }];
       expect({ name, rows: arrow.numRows, fields: arrow.schema.fields.map((f) => [f.name, String(f.type)]) }).toEqual({
         name,
         rows: n,

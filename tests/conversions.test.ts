@@ -9,6 +9,7 @@ import { normalizeFacts } from "../pipeline/normalize/normalize.ts";
 import { lastDigitHalfUnit, roundToUncertainty } from "../pipeline/normalize/precision.ts";
 import { publish } from "../pipeline/publish/publish.ts";
 import { openReadOnly, type ReadOnlyDb, type Row } from "../pipeline/report/db.ts";
+import { fileQuery } from "./fixtures/fileQuery.ts";
 import type { Notebook, TableBlock } from "../pipeline/report/types.ts";
 import { memorySource, stagedInMemory } from "../pipeline/run.ts";
 import type { Dataset } from "../pipeline/schema/tables.ts";
@@ -138,7 +139,7 @@ describe("recorded conversions", () => {
       expect(row).toEqual({ n: 0, with_value: 0 });
     }
     expect(await db.rows("SELECT count(*) AS n FROM aid_shipments WHERE usd_rate IS NOT NULL")).toEqual([{ n: 2 }]);
-    const parquet = await db.rows(`SELECT value_usd, usd_rate, usd_rate_basis, usd_rate_year FROM '${join(dir, "aid_shipments.parquet")}' WHERE currency_original = 'KGS'`);
+    const parquet = await fileQuery(`SELECT value_usd, usd_rate, usd_rate_basis, usd_rate_year::INTEGER AS usd_rate_year FROM '${join(dir, "aid_shipments.parquet")}' WHERE currency_original = 'KGS'`);
     expect(parquet).toEqual([{ value_usd: 30692483, usd_rate: 87.8, usd_rate_basis: "annual_average", usd_rate_year: 2023 }]);
     const readme = await readFile(join(dir, "README.md"), "utf8");
     expect(readme).toMatch(/\| `usd_rate` \| DOUBLE \| Exchange rate used to convert value_original into value_usd, in units of currency_original per US dollar/);
