@@ -8,7 +8,7 @@ import { extractArticle } from "../pipeline/extract/extract.ts";
 import { articleFromText } from "../pipeline/ingest/article.ts";
 import { parseCsv } from "../pipeline/ingest/csv.ts";
 import { publish } from "../pipeline/publish/publish.ts";
-import { reviewItems, reviewQueue, shortSpan, type ReviewItem } from "../pipeline/publish/reviewQueue.ts";
+import { reviewItems, reviewQueue, shortSpan, type QueueDb, type ReviewItem } from "../pipeline/publish/reviewQueue.ts";
 import { openReadOnly } from "../pipeline/report/db.ts";
 import { FACT_TABLES } from "../pipeline/schema/tables.ts";
 import { FORMULA_SENTENCE, reviewDataset, SHIP_A, SHIP_B, UNPLACED_SENTENCE } from "./fixtures/reviewDataset.ts";
@@ -138,5 +138,27 @@ describe("reviewQueue read a range of articles at a time", () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe("a conflict item's reason", () => {
+  it("is the start of the conflict's message, the whole being its qa_checks row", async () => {
+    const message = `different values for the same trade_flows fact: ${Array.from({ length: 40 }, (_, i) => `${i + 1}000000 usd (a${i}: "$${i + 1} million")`).join(" vs ")}`;
+    let part = "";
+    // Answers as DuckDB would for one conflict of one record stated in article a1; the other kinds have no rows.
+    const db: QueueDb = {
+      run: async (sql) => {
+        if (sql.startsWith("CREATE")) part = sql.includes("LEFT JOIN matched") ? "conflict" : "other";
+      },
+      async *stream(sql) {
+        if (part !== "conflict") return;
+        if (sql.includes("GROUP BY article_id")) yield [{ article_id: "a1", n: 1 }];
+        else yield [{ check_id: "c1", table_name: "trade_flows", message, found: true, record_id: "r1", confidence: 0.5, article_id: "a1", char_start: 0, char_end: 27, quote: "Exports rose to $1 million.", value_text: "$1 million", field: "value_usd", stated_value: 1000000, avoid: [] }];
+      },
+    };
+    const items = await reviewItems(db);
+    expect(message.length).toBeGreaterThan(1000);
+    expect(items.map((i) => [i.kind, i.check_id, i.record_id, i.reason])).toEqual([["conflict", "c1", "r1", `${message.slice(0, 399)}…`]]);
+    expect(items[0]!.reason).toHaveLength(400);
   });
 });
