@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommand, runCommand } from "./command.ts";
 import { openReadOnly } from "./report/db.ts";
 import { formatTextTable } from "./report/textTable.ts";
 import { DEFAULT_OUTPUT } from "./paths.ts";
@@ -11,18 +11,9 @@ Tables and v_* views: see output/README.md.`;
 
 /** `npm run query -- "SQL"`: runs one reading statement against the published database and prints a text table. */
 async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: { db: { type: "string" }, help: { type: "boolean", short: "h" } }, allowPositionals: true });
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseCommand({ args: argv, options: { db: { type: "string" }, help: { type: "boolean", short: "h" } }, allowPositionals: true }, USAGE);
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
   if (positionals.length !== 1) {
     process.stderr.write(`expected one SQL statement, got ${positionals.length}\n${USAGE}\n`);
     return 2;
@@ -36,10 +27,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    process.stderr.write(`query failed: ${(error as Error).message}\n`);
-    process.exit(1);
-  },
-);
+runCommand("query", main);

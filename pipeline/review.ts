@@ -1,5 +1,5 @@
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommand, runCommand } from "./command.ts";
 import { loadCorrections, type Correction } from "./corrections/read.ts";
 import { DEFAULT_OUTPUT, DEFAULT_SOURCES } from "./paths.ts";
 import { sqlString } from "./publish/duckdb.ts";
@@ -91,17 +91,9 @@ async function correctionLines(db: ReadOnlyDb, id: string, sourcesDir: string): 
 
 /** `npm run review -- --article ID`: what a reviewer needs about one article, from the published output. */
 async function main(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { article: { type: "string" }, out: { type: "string" }, sources: { type: "string" }, help: { type: "boolean", short: "h" } } }));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const parsed = parseCommand({ args: argv, options: { article: { type: "string" }, out: { type: "string" }, sources: { type: "string" }, help: { type: "boolean", short: "h" } } }, USAGE);
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
   if (!values.article) {
     process.stderr.write(`--article is required\n${USAGE}\n`);
     return 2;
@@ -124,10 +116,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    process.stderr.write(`review failed: ${(error as Error).message}\n`);
-    process.exit(1);
-  },
-);
+runCommand("review", main);

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommand, runCommand } from "../command.ts";
 import { DEFAULT_OUTPUT } from "../paths.ts";
 import { REPORT_DIR, writeReport } from "./build.ts";
 
@@ -10,17 +10,9 @@ const USAGE = `usage: npm run notebooks -- [--out DIR] [--if-published]
 
 /** `npm run notebooks`: renders the notebooks over a published output folder into its report/. */
 async function main(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { out: { type: "string" }, "if-published": { type: "boolean" }, help: { type: "boolean", short: "h" } } }));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const parsed = parseCommand({ args: argv, options: { out: { type: "string" }, "if-published": { type: "boolean" }, help: { type: "boolean", short: "h" } } }, USAGE);
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
   const out = resolve(values.out ?? DEFAULT_OUTPUT);
   if (values["if-published"] && !existsSync(join(out, "dataset.duckdb"))) {
     process.stdout.write(`report: nothing published in ${out} yet; not built\n`);
@@ -32,10 +24,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    process.stderr.write(`notebooks failed: ${(error as Error).message}\n`);
-    process.exit(1);
-  },
-);
+runCommand("notebooks", main);
