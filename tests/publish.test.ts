@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TABLES, columnsOf, type Dataset } from "../pipeline/schema/tables.ts";
-import { formatCell, formatDouble, neutralizeFormula, toCsv } from "../pipeline/publish/csv.ts";
+import { ByteBuffer } from "../pipeline/publish/byteBuffer.ts";
+import { appendRecord, csvHeader, formatCell, formatDouble, neutralizeFormula } from "../pipeline/publish/csv.ts";
 import { compareCodePoints } from "../pipeline/publish/rows.ts";
 import { epochDay } from "../pipeline/publish/sqlTypes.ts";
 import { publish, type PublishInfo } from "../pipeline/publish/publish.ts";
@@ -242,13 +243,10 @@ describe("csv cell policy", () => {
       { name: "a", sql: "VARCHAR" as const, description: "" },
       { name: "b", sql: "DOUBLE" as const, description: "" },
     ];
-    const csv = toCsv(columns, [
-      { a: 'say "hi", then\nleave', b: 1 },
-      { a: "", b: null },
-      { a: null, b: 2.5 },
-      { a: "bare\rcr", b: 0 },
-    ]);
-    expect(csv).toBe('a,b\r\n"say ""hi"", then\nleave",1\r\n"",\r\n,2.5\r\n"bare\rcr",0\r\n');
+    const published = new ByteBuffer();
+    published.text(csvHeader(columns));
+    for (const row of [{ a: 'say "hi", then\nleave', b: 1 }, { a: "", b: null }, { a: null, b: 2.5 }, { a: "bare\rcr", b: 0 }]) appendRecord(columns, row, published);
+    expect(published.view().toString("utf8")).toBe('a,b\r\n"say ""hi"", then\nleave",1\r\n"",\r\n,2.5\r\n"bare\rcr",0\r\n');
   });
 });
 

@@ -110,11 +110,3 @@ export function appendRecord(columns: Column[], row: Row, published: ByteBuffer)
   }
   return bytes;
 }
-
-/** A whole table as CSV: header of column names, one record per row, every record ending in CRLF. */
-export function toCsv(columns: Column[], rows: Row[]): string {
-  const published = new ByteBuffer();
-  published.text(csvHeader(columns));
-  for (const row of rows) appendRecord(columns, row, published);
-  return published.view().toString("utf8");
-}
